@@ -1,0 +1,125 @@
+/* Packets: a stack of layers with field values, built into bytes and dissected from bytes. */
+#pragma once
+
+#include <glib.h>
+#include <craft/export.h>
+#include <craft/registry.h>
+
+G_BEGIN_DECLS
+
+typedef struct _CraftPacket CraftPacket;
+
+/* Kinds of problem dissection can find in a packet. */
+typedef enum {
+  CRAFT_FINDING_TRUNCATED,  /* a field runs past the end of the data */
+  CRAFT_FINDING_LENGTH,     /* a length field disagrees with the data */
+  CRAFT_FINDING_CHECKSUM,   /* a checksum does not match the bytes */
+  CRAFT_FINDING_INVALID,    /* complete, but not valid for its definition */
+} CraftFindingKind;
+
+/* A problem found in a packet: which layer and field, which bytes, and why. */
+typedef struct {
+  CraftFindingKind kind;
+  guint layer;      /* index of the layer */
+  gint field;       /* index of the field in its layer, or -1 */
+  guint offset;     /* byte span in the packet */
+  guint length;
+  char *message;    /* e.g. "IP.len says 60, 40 bytes present" */
+} CraftFinding;
+
+/* An empty packet using `reg`'s definitions (the packet keeps a reference). Caller owns. */
+CRAFT_API CraftPacket *craft_packet_new (CraftRegistry *reg);
+
+/* Parses a Scapy-style expression such as
+ * `Ether()/IP(dst="192.0.2.1",ttl=3)/TCP(flags="SA")/"payload"`.
+ * Returns NULL and sets `error` (CRAFT_ERROR, with the column attached) on an
+ * unknown layer or field, a bad value, or bad syntax. Caller owns the packet. */
+CRAFT_API CraftPacket *craft_packet_new_from_expression (CraftRegistry *reg, const char *expression,
+                                                         GError **error);
+
+/* Dissects `data` starting with the layer named `first_layer`. Dissection
+ * never fails on bad packet bytes: what cannot be read becomes Raw and is
+ * recorded as a finding. Fails only if `first_layer` is not loaded. The
+ * bytes are copied. Caller owns the packet. */
+CRAFT_API CraftPacket *craft_packet_new_from_bytes (CraftRegistry *reg, const char *first_layer,
+                                                    const guint8 *data, gsize length, GError **error);
+
+CRAFT_API CraftPacket *craft_packet_ref (CraftPacket *packet);
+CRAFT_API void craft_packet_unref (CraftPacket *packet);
+
+/* A deep copy whose field values are independent of `packet`. Caller owns. */
+CRAFT_API CraftPacket *craft_packet_copy (CraftPacket *packet);
+
+CRAFT_API CraftRegistry *craft_packet_get_registry (CraftPacket *packet);
+
+/* Appends a layer with every field unset. */
+CRAFT_API gboolean craft_packet_push_layer (CraftPacket *packet, const char *layer, GError **error);
+
+/* Appends copies of every layer of `other` (its field values as set or dissected). */
+CRAFT_API void craft_packet_push_packet (CraftPacket *packet, CraftPacket *other);
+
+CRAFT_API guint craft_packet_get_n_layers (CraftPacket *packet);
+CRAFT_API const CraftLayerDef *craft_packet_get_layer (CraftPacket *packet, guint index);
+
+/* Index of the `nth` (0-based) layer named `name`, or -1. */
+CRAFT_API gint craft_packet_find_layer (CraftPacket *packet, const char *name, guint nth);
+
+/* Sets a field from the text a user would type in an expression value
+ * ("192.0.2.1", "SA", "0x10", "echo-reply"); quoted text is not needed.
+ * Fails with UNKNOWN_FIELD (listing the layer's fields), VALUE or TYPE. */
+CRAFT_API gboolean craft_packet_set_text (CraftPacket *packet, guint layer, const char *field,
+                                          const char *text, GError **error);
+
+/* Sets an integer field. Fails with VALUE if it does not fit the field's width. */
+CRAFT_API gboolean craft_packet_set_uint (CraftPacket *packet, guint layer, const char *field,
+                                          guint64 value, GError **error);
+
+/* Sets an address or byte-string field to `length` bytes (copied). */
+CRAFT_API gboolean craft_packet_set_bytes (CraftPacket *packet, guint layer, const char *field,
+                                           const guint8 *data, gsize length, GError **error);
+
+/* Returns a field to "unset": the builder fills its default or computes it. */
+CRAFT_API gboolean craft_packet_unset (CraftPacket *packet, guint layer, const char *field,
+                                       GError **error);
+
+/* Reads an integer field's current value: as set, as dissected, or as last built. */
+CRAFT_API gboolean craft_packet_get_uint (CraftPacket *packet, guint layer, const char *field,
+                                          guint64 *value, GError **error);
+
+/* A byte field's current value. Caller owns the GBytes. NULL with error if unknown. */
+CRAFT_API GBytes *craft_packet_get_bytes (CraftPacket *packet, guint layer, const char *field,
+                                          GError **error);
+
+/* The value as Scapy's repr shows it: "192.0.2.1", "SA", "http", "0x800". Caller frees. */
+CRAFT_API char *craft_packet_format_field (CraftPacket *packet, guint layer, const char *field,
+                                           GError **error);
+
+/* TRUE if the field is present in the packet (conditional fields may not be). */
+CRAFT_API gboolean craft_packet_has_field (CraftPacket *packet, guint layer, const char *field);
+
+/* Builds the packet into bytes: lengths, checksums and values bound by the
+ * layer above are computed for every field left unset; a value the user set
+ * always wins. A dissected packet rebuilds to its original bytes until a
+ * field is changed; then its computed fields are computed afresh. After
+ * building, getters return the built values. Caller owns the result. */
+CRAFT_API GBytes *craft_packet_build (CraftPacket *packet, GError **error);
+
+/* Scapy-style one-line summary, e.g. "Ether / IP / TCP 192.0.2.1:1234 > 198.51.100.2:http SA".
+ * Builds first when the packet has no bytes yet. Caller frees. */
+CRAFT_API char *craft_packet_summary (CraftPacket *packet);
+
+/* The tree Scapy's show2() prints, every computed value filled in. Caller frees. */
+CRAFT_API char *craft_packet_show (CraftPacket *packet, GError **error);
+
+/* Problems found while dissecting. Borrowed; valid until the packet changes. */
+CRAFT_API guint craft_packet_get_n_findings (CraftPacket *packet);
+CRAFT_API const CraftFinding *craft_packet_get_finding (CraftPacket *packet, guint index);
+
+/* Compares every computed field of a dissected packet (lengths, checksums)
+ * with what the builder would compute, and records a finding for each that
+ * differs. Returns the number of new findings. */
+CRAFT_API guint craft_packet_verify (CraftPacket *packet);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CraftPacket, craft_packet_unref)
+
+G_END_DECLS

@@ -1,0 +1,295 @@
+/* The builder: lays out every layer, fills values the user left unset, then checksums innermost first. */
+#include "packet-private.h"
+
+#include "kinds.h"
+#include "craft-limits.h"
+#include "value.h"
+
+#include <string.h>
+
+/* Whether a WIRE value must be recomputed after an edit. */
+static gboolean
+recomputes (const CraftFieldDef *f)
+{
+  return (f->default_mode == CRAFT_DEFAULT_COMPUTED && f->derived) || f->bound;
+}
+
+/* The first non-trailer layer above `index`, or NULL. */
+static const CraftLayerDef *
+upper_def (CraftPacket *p, guint index)
+{
+  for (guint i = index + 1; i < p->layers->len; i++)
+    {
+      const CraftLayerDef *def = craft__packet_layer (p, i)->def;
+      if (!def->trailer)
+        return def;
+    }
+  return NULL;
+}
+
+/* Does some binding already map `value` of this field to the layer above? */
+static gboolean
+value_selects (CraftRegistry *reg, const CraftLayerDef *lower, guint field, guint64 value, const CraftLayerDef *upper)
+{
+  for (guint i = 0; i < reg->bindings->len; i++)
+    {
+      const CraftBinding *b = &g_array_index (reg->bindings, CraftBinding, i);
+      if (b->lower == lower && (guint) b->field == field && b->upper == upper && b->value == value)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Width in bits a field takes in this build. */
+static guint
+field_bits (CraftPacket *p, guint layer, guint index)
+{
+  const CraftLayer *l = craft__packet_layer (p, layer);
+  const CraftFieldDef *f = craft__layer_field (l, index);
+  if (f->bits != 0 || f->kind->is_integer)
+    return f->bits;
+  guint64 num;
+  const guint8 *data;
+  gsize len;
+  craft__slot_value (p, NULL, layer, index, &num, &data, &len);
+  if (f->align > 1)
+    len += (f->align - len % f->align) % f->align;
+  return (guint) MIN (len, (gsize) CRAFT_MAX_PACKET_BYTES + 1) * 8;
+}
+
+/* Lays out one layer from bit `pos`; fails if a byte field or the header end falls mid-byte. */
+static gboolean
+layout_layer (CraftPacket *p, guint layer, gsize *pos, GError **error)
+{
+  CraftLayer *l = craft__packet_layer (p, layer);
+  CraftEval ev = { p, layer, NULL, 0, NULL };
+  l->start = (guint) (*pos / 8);
+  for (guint i = 0; i < l->def->fields->len; i++)
+    {
+      const CraftFieldDef *f = craft__layer_field (l, i);
+      CraftSlot *s = &l->slots[i];
+      s->present = f->condition == NULL || craft__calc_eval (f->condition, &ev) != 0;
+      if (!s->present)
+        continue;
+      if ((!f->kind->is_integer || f->little_endian) && *pos % 8 != 0)
+        {
+          g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_DEFINITION,
+                       "%s.%s would start %u bits into a byte: the conditional fields before it do not add up "
+                       "to whole bytes", l->def->name, f->name, (guint) (*pos % 8));
+          return FALSE;
+        }
+      s->bit_off = (guint32) *pos;
+      s->bit_len = field_bits (p, layer, i);
+      *pos += s->bit_len;
+      if (*pos / 8 > CRAFT_MAX_PACKET_BYTES)
+        {
+          g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_VALUE, "the packet is larger than %u bytes",
+                       CRAFT_MAX_PACKET_BYTES);
+          return FALSE;
+        }
+    }
+  if (*pos % 8 != 0)
+    {
+      g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_DEFINITION,
+                   "the fields of %s end %u bits into a byte", l->def->name, (guint) (*pos % 8));
+      return FALSE;
+    }
+  l->hdr_len = (guint) (*pos / 8) - l->start;
+  return TRUE;
+}
+
+static void
+write_int (guint8 *buf, const CraftFieldDef *f, const CraftSlot *s, guint64 value)
+{
+  if (f->little_endian)
+    craft__le_write (buf + s->bit_off / 8, f->bits / 8, value);
+  else
+    craft__bits_write (buf, s->bit_off, f->bits, value);
+}
+
+static void
+write_bytes (guint8 *buf, const CraftSlot *s, const guint8 *data, gsize len)
+{
+  /* Fixed-size strings are cut or zero-padded to their size, as Scapy does;
+   * the buffer starts zeroed, which also makes alignment padding. */
+  memcpy (buf + s->bit_off / 8, data, MIN (len, s->bit_len / 8));
+}
+
+/* Computes a value the user left unset; FALSE with `error` if it does not fit. */
+static gboolean
+write_computed (CraftEval *ev, guint8 *buf, guint index, GError **error)
+{
+  CraftLayer *l = craft__packet_layer (ev->packet, ev->layer);
+  const CraftFieldDef *f = craft__layer_field (l, index);
+  CraftSlot *s = &l->slots[index];
+  if (f->kind->is_integer)
+    {
+      gboolean missing = FALSE;
+      CraftEval with_missing = *ev;
+      with_missing.missing = &missing;
+      guint64 v = craft__calc_eval (f->default_calc, &with_missing);
+      if (missing)
+        v = 0;
+      if (!f->deferred && !craft__field_normalize_int (f, v, &v, NULL))
+        {
+          g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_VALUE,
+                       "%s.%s: the computed value %" G_GINT64_FORMAT " does not fit its %u bits (%s)", l->def->name,
+                       f->name, (gint64) v, f->bits, f->default_text);
+          return FALSE;
+        }
+      write_int (buf, f, s, v & craft__field_mask (f));
+    }
+  else
+    {
+      g_autoptr (GByteArray) bytes = g_byte_array_new ();
+      craft__calc_eval_bytes (f->default_calc, ev, s->bit_len, bytes);
+      write_bytes (buf, s, bytes->data, bytes->len);
+    }
+  return TRUE;
+}
+
+typedef struct {
+  guint layer, field;
+} Deferred;
+
+/* Writes field `index` of `layer`; checksums are queued in `deferred`. */
+static gboolean
+write_field (CraftPacket *p, CraftEval *ev, guint8 *buf, guint index, gboolean recompute, GArray *deferred,
+             GError **error)
+{
+  CraftLayer *l = craft__packet_layer (p, ev->layer);
+  const CraftFieldDef *f = craft__layer_field (l, index);
+  CraftSlot *s = &l->slots[index];
+  guint64 num;
+  const guint8 *data;
+  gsize len;
+  craft__slot_value (p, NULL, ev->layer, index, &num, &data, &len);
+  gboolean keep = s->state == CRAFT_SLOT_USER || (s->state == CRAFT_SLOT_WIRE && !(recompute && recomputes (f)));
+  if (!keep && f->bound)
+    {
+      const CraftLayerDef *upper = upper_def (p, ev->layer);
+      const CraftBinding *b = upper ? craft__registry_find_build_binding (p->reg, l->def, index, upper) : NULL;
+      if (s->state == CRAFT_SLOT_WIRE && (b == NULL || value_selects (p->reg, l->def, index, num, upper)))
+        keep = TRUE;
+      else if (b != NULL)
+        {
+          keep = TRUE;
+          num = b->value;
+        }
+    }
+  if (!keep && s->state == CRAFT_SLOT_WIRE && f->default_mode != CRAFT_DEFAULT_COMPUTED)
+    keep = TRUE;
+  if (keep || f->default_mode != CRAFT_DEFAULT_COMPUTED)
+    {
+      if (f->kind->is_integer)
+        write_int (buf, f, s, num);
+      else
+        write_bytes (buf, s, data, len);
+    }
+  else if (f->deferred)
+    {
+      Deferred d = { ev->layer, index };
+      g_array_append_val (deferred, d);
+    }
+  else if (!write_computed (ev, buf, index, error))
+    return FALSE;
+  s->generation = p->generation;
+  return TRUE;
+}
+
+/* Builds into a new buffer; `recompute` recomputes derived WIRE values. */
+static GBytes *
+build (CraftPacket *p, gboolean recompute, GError **error)
+{
+  if (p->layers->len == 0)
+    return g_bytes_new (NULL, 0);
+  p->generation++;
+  /* Trailers (Padding) go after everything else, in their order. */
+  gsize pos = 0;
+  for (int pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < p->layers->len; i++)
+      if (craft__packet_layer (p, i)->def->trailer == (pass == 1) && !layout_layer (p, i, &pos, error))
+        return NULL;
+  gsize total = pos / 8, inner_end = total;
+  for (guint i = 0; i < p->layers->len; i++)
+    {
+      CraftLayer *l = craft__packet_layer (p, i);
+      if (l->def->trailer)
+        inner_end = MIN (inner_end, l->start);
+    }
+  for (guint i = 0; i < p->layers->len; i++)
+    {
+      CraftLayer *l = craft__packet_layer (p, i);
+      l->end = l->def->trailer ? l->start + l->hdr_len : (guint) inner_end;
+    }
+
+  guint8 *buf = g_malloc0 (MAX (total, 1));
+  g_autoptr (GArray) deferred = g_array_new (FALSE, FALSE, sizeof (Deferred));
+  for (guint i = 0; i < p->layers->len; i++)
+    {
+      CraftLayer *l = craft__packet_layer (p, i);
+      CraftEval ev = { p, i, buf, total, NULL };
+      for (guint k = 0; k < l->def->fields->len; k++)
+        if (l->slots[k].present && !write_field (p, &ev, buf, k, recompute, deferred, error))
+          {
+            g_free (buf);
+            return NULL;
+          }
+    }
+  /* Checksums last, innermost first: an outer checksum covers inner ones. */
+  for (guint i = deferred->len; i-- > 0;)
+    {
+      Deferred *d = &g_array_index (deferred, Deferred, i);
+      CraftEval ev = { p, d->layer, buf, total, NULL };
+      write_computed (&ev, buf, d->field, NULL);
+    }
+  g_clear_pointer (&p->wire, g_bytes_unref);
+  p->wire = g_bytes_new_take (buf, total);
+  return g_bytes_ref (p->wire);
+}
+
+GBytes *
+craft_packet_build (CraftPacket *packet, GError **error)
+{
+  g_return_val_if_fail (packet != NULL, NULL);
+  return build (packet, packet->edited, error);
+}
+
+guint
+craft_packet_verify (CraftPacket *packet)
+{
+  g_autoptr (CraftPacket) copy = craft_packet_copy (packet);
+  g_autoptr (GBytes) rebuilt = build (copy, TRUE, NULL);
+  if (rebuilt == NULL)
+    return 0;
+  guint found = 0;
+  for (guint i = 0; i < packet->layers->len; i++)
+    {
+      CraftLayer *l = craft__packet_layer (packet, i);
+      for (guint k = 0; k < l->def->fields->len; k++)
+        {
+          const CraftFieldDef *f = craft__layer_field (l, k);
+          CraftSlot *s = &l->slots[k];
+          if (!s->present || s->state != CRAFT_SLOT_WIRE || f->default_mode != CRAFT_DEFAULT_COMPUTED
+              || !f->derived || !f->kind->is_integer || !craft__packet_layer (copy, i)->slots[k].present)
+            continue;
+          guint64 have, want;
+          const guint8 *data;
+          gsize len;
+          craft__slot_value (packet, NULL, i, k, &have, &data, &len);
+          craft__slot_value (copy, NULL, i, k, &want, &data, &len);
+          if (have == want)
+            continue;
+          GString *h = g_string_new (NULL), *w = g_string_new (NULL);
+          craft__field_format_int (f, have, CRAFT_FORMAT_REPR, h);
+          craft__field_format_int (f, want, CRAFT_FORMAT_REPR, w);
+          craft__packet_add_finding (packet, f->deferred ? CRAFT_FINDING_CHECKSUM : CRAFT_FINDING_LENGTH, i,
+                                     (gint) k, s->bit_off / 8, (s->bit_len + 7) / 8, "%s.%s is %s, should be %s",
+                                     l->def->name, f->name, h->str, w->str);
+          g_string_free (h, TRUE);
+          g_string_free (w, TRUE);
+          found++;
+        }
+    }
+  return found;
+}

@@ -1,0 +1,395 @@
+/* Evaluating definition expressions against a packet: field values, lengths, checksums, routes. */
+#include "packet-private.h"
+
+#include "checksum.h"
+#include "kinds.h"
+#include "route.h"
+
+#include <string.h>
+
+guint64
+craft__bits_read (const guint8 *data, gsize bit, guint bits)
+{
+  guint64 value = 0;
+  if (bit % 8 == 0 && bits % 8 == 0)
+    {
+      for (guint i = 0; i < bits / 8; i++)
+        value = value << 8 | data[bit / 8 + i];
+      return value;
+    }
+  for (guint i = 0; i < bits; i++)
+    {
+      gsize b = bit + i;
+      value = value << 1 | ((data[b / 8] >> (7 - b % 8)) & 1);
+    }
+  return value;
+}
+
+void
+craft__bits_write (guint8 *data, gsize bit, guint bits, guint64 value)
+{
+  if (bit % 8 == 0 && bits % 8 == 0)
+    {
+      for (guint i = bits / 8; i-- > 0;)
+        {
+          data[bit / 8 + i] = (guint8) value;
+          value >>= 8;
+        }
+      return;
+    }
+  for (guint i = bits; i-- > 0;)
+    {
+      gsize b = bit + i;
+      guint8 mask = (guint8) (1u << (7 - b % 8));
+      data[b / 8] = (guint8) ((value & 1) ? (data[b / 8] | mask) : (data[b / 8] & ~mask));
+      value >>= 1;
+    }
+}
+
+guint64
+craft__le_read (const guint8 *data, guint bytes)
+{
+  guint64 value = 0;
+  for (guint i = bytes; i-- > 0;)
+    value = value << 8 | data[i];
+  return value;
+}
+
+void
+craft__le_write (guint8 *data, guint bytes, guint64 value)
+{
+  for (guint i = 0; i < bytes; i++, value >>= 8)
+    data[i] = (guint8) value;
+}
+
+/* The constant default of a field that has not been written yet. */
+static void
+default_value (const CraftFieldDef *f, guint64 *num, const guint8 **data, gsize *len)
+{
+  *num = f->default_mode == CRAFT_DEFAULT_CONST ? f->default_num : 0;
+  if (f->default_mode == CRAFT_DEFAULT_CONST && f->default_bytes != NULL)
+    *data = g_bytes_get_data (f->default_bytes, len);
+}
+
+void
+craft__slot_value (CraftPacket *packet, const CraftEval *ev, guint layer, guint field, guint64 *num,
+                   const guint8 **data, gsize *len)
+{
+  CraftLayer *l = craft__packet_layer (packet, layer);
+  const CraftFieldDef *f = craft__layer_field (l, field);
+  CraftSlot *s = &l->slots[field];
+  *num = 0;
+  *data = NULL;
+  *len = 0;
+  switch ((CraftSlotState) s->state)
+    {
+    case CRAFT_SLOT_USER:
+      *num = s->num;
+      if (s->bytes != NULL)
+        *data = g_bytes_get_data (s->bytes, len);
+      return;
+    case CRAFT_SLOT_WIRE:
+      *num = s->num;
+      if (!f->kind->is_integer && packet->origin != NULL)
+        {
+          *data = (const guint8 *) g_bytes_get_data (packet->origin, NULL) + s->orig_off;
+          *len = s->orig_len;
+        }
+      return;
+    case CRAFT_SLOT_UNSET:
+      break;
+    }
+  /* Unset: the value written by the build in progress or the last one, else the default. */
+  const guint8 *buf = NULL;
+  gsize buflen = 0;
+  if (ev != NULL && s->generation == packet->generation && ev->data != NULL)
+    buf = ev->data, buflen = ev->length;
+  else if (packet->wire != NULL && s->generation == packet->generation)
+    buf = g_bytes_get_data (packet->wire, &buflen);
+  if (buf != NULL && s->present && ((gsize) s->bit_off + s->bit_len + 7) / 8 <= buflen)
+    {
+      if (f->kind->is_integer)
+        *num = f->little_endian ? craft__le_read (buf + s->bit_off / 8, s->bit_len / 8)
+                                : craft__bits_read (buf, s->bit_off, s->bit_len);
+      else
+        {
+          *data = buf + s->bit_off / 8;
+          *len = s->bit_len / 8;
+        }
+      return;
+    }
+  default_value (f, num, data, len);
+}
+
+/* An integer read of any field; addresses count as big-endian numbers. */
+static guint64
+field_number (const CraftEval *ev, guint field)
+{
+  guint64 num;
+  const guint8 *data;
+  gsize len;
+  craft__slot_value (ev->packet, ev, ev->layer, field, &num, &data, &len);
+  if (data != NULL)
+    for (gsize i = 0; i < len && i < 8; i++)
+      num = num << 8 | data[i];
+  return num;
+}
+
+/* The bytes a span covers in the buffer being built or dissected. */
+static gboolean
+span_bytes (const CraftEval *ev, const CraftCalc *span, const guint8 **data, gsize *len)
+{
+  CraftLayer *l = craft__packet_layer (ev->packet, ev->layer);
+  gsize start, end;
+  switch (span->span)
+    {
+    case CRAFT_SPAN_HEADER: start = l->start, end = l->start + l->hdr_len; break;
+    case CRAFT_SPAN_LAYER: start = l->start, end = l->end; break;
+    case CRAFT_SPAN_PAYLOAD: start = l->start + l->hdr_len, end = l->end; break;
+    case CRAFT_SPAN_FIELD:
+      {
+        CraftSlot *s = &l->slots[span->field];
+        if (!s->present)
+          return FALSE;
+        start = s->bit_off / 8, end = (s->bit_off + s->bit_len + 7) / 8;
+        break;
+      }
+    case CRAFT_SPAN_PSEUDO:
+    default:
+      return FALSE;
+    }
+  if (end < start || end > ev->length)
+    return FALSE;
+  *data = ev->data + start;
+  *len = end - start;
+  return TRUE;
+}
+
+static guint64
+span_length (const CraftEval *ev, const CraftCalc *span)
+{
+  CraftLayer *l = craft__packet_layer (ev->packet, ev->layer);
+  switch (span->span)
+    {
+    case CRAFT_SPAN_HEADER: return l->hdr_len;
+    case CRAFT_SPAN_LAYER: return l->end - l->start;
+    case CRAFT_SPAN_PAYLOAD: return l->end > l->start + l->hdr_len ? l->end - l->start - l->hdr_len : 0;
+    case CRAFT_SPAN_FIELD: return l->slots[span->field].present ? l->slots[span->field].bit_len / 8 : 0;
+    case CRAFT_SPAN_PSEUDO: break;
+    }
+  return 0;
+}
+
+/* Checksums over the listed coverage. A coverage that needs a pseudo-header
+ * where no lower layer offers one gives 0, as Scapy leaves such fields. */
+static guint64
+checksum (const CraftCalc *c, const CraftEval *ev)
+{
+  CraftInetSum sum = { 0, FALSE };
+  guint32 crc = 0;
+  for (guint i = 0; i < c->items->len; i++)
+    {
+      const CraftCalc *span = g_ptr_array_index (c->items, i);
+      const guint8 *data;
+      gsize len;
+      g_autoptr (GByteArray) pseudo = NULL;
+      if (span->span == CRAFT_SPAN_PSEUDO)
+        {
+          pseudo = g_byte_array_new ();
+          if (!craft__pseudo_header (ev, pseudo))
+            {
+              if (ev->missing != NULL)
+                *ev->missing = TRUE;
+              return 0;
+            }
+          data = pseudo->data, len = pseudo->len;
+        }
+      else if (!span_bytes (ev, span, &data, &len))
+        continue;
+      if (c->type == CRAFT_CALC_CHECKSUM)
+        craft__inet_sum_add (&sum, data, len);
+      else
+        crc = craft__crc32 (crc, data, len);
+    }
+  return c->type == CRAFT_CALC_CHECKSUM ? craft__inet_sum_finish (&sum) : crc;
+}
+
+/* The value the binding from this layer's `field` to the layer above gives. */
+static gboolean
+bound_value (const CraftEval *ev, guint field, guint64 *value)
+{
+  CraftPacket *p = ev->packet;
+  const CraftLayer *l = craft__packet_layer (p, ev->layer);
+  for (guint i = ev->layer + 1; i < p->layers->len; i++)
+    {
+      const CraftLayer *upper = craft__packet_layer (p, i);
+      if (upper->def->trailer)
+        continue;
+      const CraftBinding *b = craft__registry_find_build_binding (p->reg, l->def, field, upper->def);
+      if (b == NULL)
+        return FALSE;
+      *value = b->value;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static gint64
+eval_signed (const CraftCalc *c, const CraftEval *ev)
+{
+  return (gint64) craft__calc_eval (c, ev);
+}
+
+guint64
+craft__calc_eval (const CraftCalc *c, const CraftEval *ev)
+{
+  switch (c->type)
+    {
+    case CRAFT_CALC_CONST:
+      return c->num;
+    case CRAFT_CALC_FIELD:
+      return field_number (ev, c->field);
+    case CRAFT_CALC_LEN:
+      return span_length (ev, c);
+    case CRAFT_CALC_CHECKSUM:
+    case CRAFT_CALC_CRC32:
+      return checksum (c, ev);
+    case CRAFT_CALC_BOUND:
+      {
+        guint64 v;
+        return bound_value (ev, c->field, &v) ? v : field_number (ev, c->field);
+      }
+    case CRAFT_CALC_CLOCK_MS:
+      {
+        gint64 now = g_get_real_time () / 1000;
+        return (guint64) (now % (24 * 3600 * 1000));
+      }
+    case CRAFT_CALC_MAX:
+      return (guint64) MAX (eval_signed (c->a, ev), eval_signed (c->b, ev));
+    case CRAFT_CALC_MIN:
+      return (guint64) MIN (eval_signed (c->a, ev), eval_signed (c->b, ev));
+    case CRAFT_CALC_SOURCE_IP:
+    case CRAFT_CALC_SOURCE_MAC:
+    case CRAFT_CALC_SET:
+      return 0;
+    case CRAFT_CALC_NEG:
+      return (guint64) - (gint64) craft__calc_eval (c->a, ev);
+    case CRAFT_CALC_NOT:
+      return craft__calc_eval (c->a, ev) == 0;
+    case CRAFT_CALC_BINARY:
+      break;
+    }
+  gint64 a = eval_signed (c->a, ev);
+  switch (c->op)
+    {
+    case CRAFT_OP_LAND: return a != 0 && eval_signed (c->b, ev) != 0;
+    case CRAFT_OP_LOR: return a != 0 || eval_signed (c->b, ev) != 0;
+    case CRAFT_OP_ELSE: return a != 0 ? (guint64) a : craft__calc_eval (c->b, ev);
+    case CRAFT_OP_IN:
+      for (guint i = 0; i < c->b->items->len; i++)
+        if (eval_signed (g_ptr_array_index (c->b->items, i), ev) == a)
+          return 1;
+      return 0;
+    default:
+      break;
+    }
+  gint64 b = eval_signed (c->b, ev);
+  guint64 ua = (guint64) a, ub = (guint64) b;
+  switch (c->op)
+    {
+    case CRAFT_OP_ADD: return ua + ub;
+    case CRAFT_OP_SUB: return ua - ub;
+    case CRAFT_OP_MUL: return ua * ub;
+    case CRAFT_OP_DIV: return b == 0 ? 0 : (guint64) (a / b);
+    case CRAFT_OP_MOD: return b == 0 ? 0 : (guint64) (a % b);
+    case CRAFT_OP_AND: return ua & ub;
+    case CRAFT_OP_OR: return ua | ub;
+    case CRAFT_OP_XOR: return ua ^ ub;
+    case CRAFT_OP_SHL: return ub >= 64 ? 0 : ua << ub;
+    case CRAFT_OP_SHR: return ub >= 64 ? 0 : ua >> ub;
+    case CRAFT_OP_EQ: return a == b;
+    case CRAFT_OP_NE: return a != b;
+    case CRAFT_OP_LT: return a < b;
+    case CRAFT_OP_LE: return a <= b;
+    case CRAFT_OP_GT: return a > b;
+    case CRAFT_OP_GE: return a >= b;
+    default: return 0;
+    }
+}
+
+/* The destination address of the packet from `layer` up, for route lookups. */
+static gboolean
+routed_destination (const CraftEval *ev, guint first, const guint8 **data, gsize *len)
+{
+  CraftPacket *p = ev->packet;
+  for (guint i = first; i < p->layers->len; i++)
+    {
+      const CraftLayer *l = craft__packet_layer (p, i);
+      if (l->def->route_field < 0)
+        continue;
+      guint64 num;
+      craft__slot_value (p, ev, i, (guint) l->def->route_field, &num, data, len);
+      return *data != NULL && (*len == 4 || *len == 16);
+    }
+  return FALSE;
+}
+
+void
+craft__calc_eval_bytes (const CraftCalc *c, const CraftEval *ev, guint bits, GByteArray *out)
+{
+  guint8 buf[16] = { 0 };
+  gsize want = bits / 8;
+  const guint8 *dst = NULL;
+  gsize len = 0;
+  if (c->type == CRAFT_CALC_SOURCE_IP)
+    {
+      guint64 num;
+      craft__slot_value (ev->packet, ev, ev->layer, c->field, &num, &dst, &len);
+      if (dst == NULL || len != want || (len != 4 && len != 16) || !craft__route_source (dst, len, buf))
+        memset (buf, 0, sizeof buf);
+    }
+  else if (c->type == CRAFT_CALC_SOURCE_MAC)
+    {
+      guint8 src[16];
+      gboolean routed = routed_destination (ev, ev->layer, &dst, &len) && craft__route_source (dst, len, src)
+                        && craft__route_interface_mac (src, len, buf);
+      if (!routed)
+        memset (buf, 0, sizeof buf);
+    }
+  g_byte_array_append (out, buf, MIN (want, sizeof buf));
+  for (gsize i = sizeof buf; i < want; i++)
+    g_byte_array_append (out, (const guint8 *) "", 1);
+}
+
+gboolean
+craft__pseudo_header (const CraftEval *ev, GByteArray *out)
+{
+  CraftPacket *p = ev->packet;
+  for (guint i = ev->layer; i-- > 0;)
+    {
+      const CraftLayer *l = craft__packet_layer (p, i);
+      if (l->def->pseudo == NULL)
+        continue;
+      CraftEval lower = { p, i, ev->data, ev->length, ev->missing };
+      for (guint k = 0; k < l->def->pseudo->len; k++)
+        {
+          const CraftPseudoItem *item = &g_array_index (l->def->pseudo, CraftPseudoItem, k);
+          if (item->field >= 0)
+            {
+              const CraftSlot *s = &l->slots[item->field];
+              gsize start = s->bit_off / 8, len = s->bit_len / 8;
+              if (!s->present || start + len > ev->length)
+                return FALSE;
+              g_byte_array_append (out, ev->data + start, (guint) len);
+            }
+          else
+            {
+              guint8 bytes[8];
+              craft__bits_write (bytes, 0, item->bits, craft__calc_eval (item->calc, &lower));
+              g_byte_array_append (out, bytes, item->bits / 8);
+            }
+        }
+      return TRUE;
+    }
+  return FALSE;
+}

@@ -1,0 +1,135 @@
+/* Field kinds: integers, MAC, IPv4 and IPv6 addresses, byte strings. */
+#include "kinds.h"
+
+#include <arpa/inet.h>
+#include <craft/error.h>
+#include <string.h>
+
+static gboolean
+parse_mac (const char *text, GByteArray *out, GError **error)
+{
+  guint8 mac[6];
+  const char *p = text;
+  for (guint i = 0; i < 6; i++)
+    {
+      if (!g_ascii_isxdigit (p[0]) || !g_ascii_isxdigit (p[1]))
+        goto bad;
+      mac[i] = (guint8) (g_ascii_xdigit_value (p[0]) << 4 | g_ascii_xdigit_value (p[1]));
+      p += 2;
+      if (i < 5)
+        {
+          if (*p != ':' && *p != '-')
+            goto bad;
+          p++;
+        }
+    }
+  if (*p != '\0')
+    goto bad;
+  g_byte_array_append (out, mac, sizeof mac);
+  return TRUE;
+bad:
+  g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_VALUE,
+               "'%s' is not a MAC address (expected six hex pairs like 00:11:22:33:44:55)", text);
+  return FALSE;
+}
+
+static void
+format_mac (const guint8 *data, gsize length, GString *out)
+{
+  for (gsize i = 0; i < length; i++)
+    g_string_append_printf (out, i ? ":%02x" : "%02x", data[i]);
+}
+
+static gboolean
+parse_ipv4 (const char *text, GByteArray *out, GError **error)
+{
+  struct in_addr addr;
+  if (inet_pton (AF_INET, text, &addr) != 1)
+    {
+      g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_VALUE,
+                   "'%s' is not an IPv4 address (expected dotted quad like 192.0.2.1)", text);
+      return FALSE;
+    }
+  g_byte_array_append (out, (const guint8 *) &addr, 4);
+  return TRUE;
+}
+
+static void
+format_ipv4 (const guint8 *data, gsize length, GString *out)
+{
+  char buf[INET_ADDRSTRLEN];
+  if (length == 4 && inet_ntop (AF_INET, data, buf, sizeof buf) != NULL)
+    g_string_append (out, buf);
+}
+
+static gboolean
+parse_ipv6 (const char *text, GByteArray *out, GError **error)
+{
+  struct in6_addr addr;
+  if (inet_pton (AF_INET6, text, &addr) != 1)
+    {
+      g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_VALUE,
+                   "'%s' is not an IPv6 address (expected text like 2001:db8::1)", text);
+      return FALSE;
+    }
+  g_byte_array_append (out, (const guint8 *) &addr, 16);
+  return TRUE;
+}
+
+static void
+format_ipv6 (const guint8 *data, gsize length, GString *out)
+{
+  char buf[INET6_ADDRSTRLEN];
+  if (length == 16 && inet_ntop (AF_INET6, data, buf, sizeof buf) != NULL)
+    g_string_append (out, buf);
+}
+
+static gboolean
+parse_bytes (const char *text, GByteArray *out, GError **error)
+{
+  g_byte_array_append (out, (const guint8 *) text, strlen (text));
+  return TRUE;
+}
+
+void
+craft__format_bytes_literal (const guint8 *data, gsize length, GString *out)
+{
+  g_string_append (out, "b'");
+  for (gsize i = 0; i < length; i++)
+    {
+      guint8 c = data[i];
+      if (c == '\\' || c == '\'')
+        g_string_append_printf (out, "\\%c", c);
+      else if (c == '\n')
+        g_string_append (out, "\\n");
+      else if (c == '\r')
+        g_string_append (out, "\\r");
+      else if (c == '\t')
+        g_string_append (out, "\\t");
+      else if (c >= 0x20 && c < 0x7f)
+        g_string_append_c (out, (char) c);
+      else
+        g_string_append_printf (out, "\\x%02x", c);
+    }
+  g_string_append_c (out, '\'');
+}
+
+const CraftKind craft__kind_uint = { "uint", TRUE, FALSE, 0, NULL, NULL };
+const CraftKind craft__kind_int = { "int", TRUE, TRUE, 0, NULL, NULL };
+const CraftKind craft__kind_bytes = { "bytes", FALSE, FALSE, 0, parse_bytes, craft__format_bytes_literal };
+static const CraftKind kind_mac = { "mac", FALSE, FALSE, 48, parse_mac, format_mac };
+static const CraftKind kind_ipv4 = { "ipv4", FALSE, FALSE, 32, parse_ipv4, format_ipv4 };
+static const CraftKind kind_ipv6 = { "ipv6", FALSE, FALSE, 128, parse_ipv6, format_ipv6 };
+
+static const CraftKind *const all_kinds[] = {
+  &craft__kind_uint, &craft__kind_int, &kind_mac, &kind_ipv4, &kind_ipv6, &craft__kind_bytes,
+};
+
+const CraftKind *
+craft__kind_lookup (const char *name)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (all_kinds); i++)
+    if (strcmp (all_kinds[i]->name, name) == 0)
+      return all_kinds[i];
+  return NULL;
+}

@@ -1,0 +1,30 @@
+/* The table of field kinds: how each turns text into wire bytes and wire bytes into text. */
+#pragma once
+
+#include <glib.h>
+#include "model.h"
+
+G_BEGIN_DECLS
+
+struct _CraftKind {
+  const char *name;
+  gboolean is_integer;  /* value lives in a guint64, width from the field */
+  gboolean is_signed;
+  guint fixed_bits;     /* width of address kinds; 0 for integers and byte strings */
+  /* Byte kinds: parses a user's text ("192.0.2.1") into wire bytes. */
+  gboolean (*parse_text) (const char *text, GByteArray *out, GError **error);
+  /* Byte kinds: appends the readable form of wire bytes. */
+  void (*format) (const guint8 *data, gsize length, GString *out);
+};
+
+/* The kind named `name` ("uint", "int", "mac", "ipv4", "ipv6", "bytes"), or NULL. */
+const CraftKind *craft__kind_lookup (const char *name);
+
+extern const CraftKind craft__kind_uint;
+extern const CraftKind craft__kind_int;
+extern const CraftKind craft__kind_bytes;
+
+/* Appends `data` as a Python bytes literal, b'GET /\x00'. */
+void craft__format_bytes_literal (const guint8 *data, gsize length, GString *out);
+
+G_END_DECLS

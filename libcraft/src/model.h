@@ -1,0 +1,196 @@
+/* The compiled form of protocol definitions: layers, fields, small expressions, bindings. */
+#pragma once
+
+#include <glib.h>
+#include <craft/craft.h>
+
+G_BEGIN_DECLS
+
+typedef struct _CraftKind CraftKind;
+typedef struct _CraftCalc CraftCalc;
+
+/* Operators and leaves of the small expression language used for sizes,
+ * conditions, computed defaults and pseudo-headers. */
+typedef enum {
+  CRAFT_CALC_CONST,      /* .num */
+  CRAFT_CALC_FIELD,      /* .field: a field of this layer, or of the layer below when .lower */
+  CRAFT_CALC_LEN,        /* len(.target): byte length of header, layer, payload or a field */
+  CRAFT_CALC_CHECKSUM,   /* inet_checksum(.coverage): Internet checksum over the listed parts */
+  CRAFT_CALC_CRC32,      /* crc32(.coverage) */
+  CRAFT_CALC_SOURCE_IP,  /* source_ip(field): the address the host would send from to that address */
+  CRAFT_CALC_SOURCE_MAC, /* source_mac(): the MAC of the interface that routes the packet */
+  CRAFT_CALC_CLOCK_MS,   /* clock_ms(): milliseconds since midnight UTC (ICMP timestamps) */
+  CRAFT_CALC_BOUND,      /* bound(field): the value the binding to the layer above gives the field, else its value */
+  CRAFT_CALC_MAX,        /* max(a, b), signed */
+  CRAFT_CALC_MIN,        /* min(a, b), signed */
+  CRAFT_CALC_SET,        /* { a, b, c }: only as the right side of `in` */
+  CRAFT_CALC_NEG,
+  CRAFT_CALC_NOT,
+  CRAFT_CALC_BINARY,     /* .op with .a and .b */
+} CraftCalcType;
+
+typedef enum {
+  CRAFT_OP_ADD, CRAFT_OP_SUB, CRAFT_OP_MUL, CRAFT_OP_DIV, CRAFT_OP_MOD,
+  CRAFT_OP_AND, CRAFT_OP_OR, CRAFT_OP_XOR, CRAFT_OP_SHL, CRAFT_OP_SHR,
+  CRAFT_OP_EQ, CRAFT_OP_NE, CRAFT_OP_LT, CRAFT_OP_LE, CRAFT_OP_GT, CRAFT_OP_GE,
+  CRAFT_OP_LAND, CRAFT_OP_LOR,
+  CRAFT_OP_IN,           /* a in { ... } */
+  CRAFT_OP_ELSE,         /* a or b: a unless it is 0, then b (a UDP checksum of 0 is sent as 0xffff) */
+} CraftCalcOp;
+
+/* What len() and checksum coverage can name. */
+typedef enum {
+  CRAFT_SPAN_HEADER,   /* this layer's own fields */
+  CRAFT_SPAN_LAYER,    /* this layer and everything it carries, trailers excluded */
+  CRAFT_SPAN_PAYLOAD,  /* what this layer carries */
+  CRAFT_SPAN_PSEUDO,   /* the pseudo-header declared by the nearest lower layer that has one */
+  CRAFT_SPAN_FIELD,    /* one field of this layer (.field) */
+} CraftSpan;
+
+struct _CraftCalc {
+  CraftCalcType type;
+  CraftCalcOp op;
+  CraftSpan span;        /* LEN; CHECKSUM/CRC32 use .items of LEN nodes for their coverage */
+  gboolean lower;        /* FIELD: read from the layer below ("lower.src") */
+  guint field;           /* FIELD, LEN of a field, SOURCE_IP argument: index in the layer's fields */
+  guint64 num;
+  CraftCalc *a, *b;
+  GPtrArray *items;      /* SET members, CHECKSUM coverage (CraftCalc*, owned) */
+  char *name;            /* field name as written, resolved into .field when the layer is complete */
+  guint line, column;    /* where the name was written */
+};
+
+/* One named value of an enumeration. */
+typedef struct {
+  char *name;
+  guint64 value;
+} CraftEnumValue;
+
+typedef struct {
+  char *name;
+  GArray *values; /* CraftEnumValue in declaration order */
+} CraftEnum;
+
+/* How many bytes a variable-size field takes when dissecting. */
+typedef enum {
+  CRAFT_SIZE_FIXED,    /* .size_bits */
+  CRAFT_SIZE_EXPR,     /* .size_calc bytes */
+  CRAFT_SIZE_REST,     /* up to the end of the layer */
+} CraftSizeMode;
+
+typedef enum {
+  CRAFT_DEFAULT_NONE,      /* zero / empty */
+  CRAFT_DEFAULT_CONST,     /* .default_num or .default_bytes */
+  CRAFT_DEFAULT_COMPUTED,  /* .default_calc, filled by the builder */
+} CraftDefaultMode;
+
+/* One field of a layer, shaped like a Wireshark header-field row. */
+struct _CraftFieldDef {
+  char *name;
+  char *description;
+  const CraftKind *kind;
+  guint bits;                 /* width of fixed-size fields; 0 for variable byte strings */
+  gboolean little_endian;
+  gboolean hex;               /* display hint */
+  CraftSizeMode size_mode;
+  CraftCalc *size_calc;
+  guint align;                /* byte strings are zero-padded to a multiple of this (0 = none) */
+  CraftCalc *condition;       /* present only when it evaluates non-zero; NULL = always */
+  const CraftEnum *enumeration;  /* value names (borrowed from the registry) */
+  GPtrArray *flag_names;      /* flag sets: name of bit 0, bit 1, ... (char*, owned) */
+  gboolean single_char_flags; /* every flag name is one character: "SA" style */
+  CraftDefaultMode default_mode;
+  guint64 default_num;
+  GBytes *default_bytes;
+  CraftCalc *default_calc;
+  gboolean deferred;          /* default_calc reads packet bytes (checksums): filled last */
+  gboolean derived;           /* default_calc depends only on the packet (lengths, checksums), not on
+                               * the host (routes, clock): recomputed after an edit */
+  gboolean bound;             /* some binding sets this field */
+  char *default_text;         /* the default as written, for `craft ls` */
+};
+
+/* A pseudo-header item: a field of the layer, or an integer of .bits from .calc. */
+typedef struct {
+  gint field;     /* >= 0: that field's encoded bytes */
+  guint bits;
+  CraftCalc *calc;
+} CraftPseudoItem;
+
+/* A one-line summary template, used when its condition holds and every
+ * reference resolves. */
+typedef struct {
+  CraftCalc *condition;
+  char *format;
+} CraftSummary;
+
+struct _CraftLayerDef {
+  char *name;                 /* "IP": expression and filter name */
+  char *title;                /* "IP", "Ethernet", "802.1Q": show2 heading */
+  char *description;
+  char *file;                 /* definition file it came from */
+  GPtrArray *fields;          /* CraftFieldDef* (owned) */
+  CraftCalc *length;          /* total bytes of header + payload, when the header says so */
+  GArray *pseudo;             /* CraftPseudoItem; NULL when the layer offers no pseudo-header */
+  gint route_field;           /* field holding the destination to route by, or -1 */
+  GArray *summaries;          /* CraftSummary */
+  gboolean fallback;          /* used for payload no binding claims (Raw) */
+  gboolean trailer;           /* bytes after the end of a layer (Padding) */
+};
+
+/* lower.field == value → upper, used both ways. Names are resolved to
+ * definitions each time a load completes, so a later file may replace a layer. */
+typedef struct {
+  char *lower_name;            /* NULL for a link-type binding */
+  char *field_name;
+  char *upper_name;
+  guint64 value;               /* the field's value, or the DLT number of a link-type binding */
+  gboolean dissect_only;
+  char *file;                  /* where it was declared, for errors */
+  guint line, column;
+  const CraftLayerDef *lower;  /* resolved */
+  gint field;
+  const CraftLayerDef *upper;
+} CraftBinding;
+
+struct _CraftRegistry {
+  gint ref_count;
+  GPtrArray *layers;           /* CraftLayerDef* (owned), in load order */
+  GHashTable *layer_by_name;   /* name → CraftLayerDef* */
+  GPtrArray *enums;            /* CraftEnum* (owned) */
+  GHashTable *enum_by_name;
+  GArray *bindings;            /* CraftBinding */
+  GPtrArray *replaced;         /* layers replaced by a later definition, kept alive */
+  const CraftLayerDef *fallback;
+  const CraftLayerDef *trailer;
+};
+
+void craft__calc_free (CraftCalc *calc);
+void craft__layer_def_free (CraftLayerDef *layer);
+void craft__enum_free (CraftEnum *enumeration);
+
+const CraftEnumValue *craft__enum_lookup_value (const CraftEnum *e, guint64 value);
+const CraftEnumValue *craft__enum_lookup_name (const CraftEnum *e, const char *name);
+
+/* Index of the field named `name` in `layer`, or -1. */
+gint craft__layer_def_field_index (const CraftLayerDef *layer, const char *name);
+
+/* Adds a compiled layer; a layer of the same name is replaced. Takes ownership. */
+void craft__registry_add_layer (CraftRegistry *reg, CraftLayerDef *layer);
+void craft__registry_add_enum (CraftRegistry *reg, CraftEnum *e);
+const CraftEnum *craft__registry_lookup_enum (CraftRegistry *reg, const char *name);
+/* Takes ownership of the binding's strings. */
+void craft__registry_add_binding (CraftRegistry *reg, CraftBinding *binding);
+
+/* Resolves every binding's names; fails naming the first that does not resolve. */
+gboolean craft__registry_link (CraftRegistry *reg, GError **error);
+
+/* The binding to use when building `lower` with `upper` on top, for `field`, or NULL. */
+const CraftBinding *craft__registry_find_build_binding (CraftRegistry *reg, const CraftLayerDef *lower,
+                                                        guint field, const CraftLayerDef *upper);
+
+/* Parses definition text into `reg`. All or nothing. */
+gboolean craft__pdl_load (CraftRegistry *reg, const char *origin, const char *text, gsize length,
+                          GError **error);
+
+G_END_DECLS

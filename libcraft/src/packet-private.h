@@ -1,0 +1,101 @@
+/* The inside of a packet: layers, one slot per field holding its state, value and byte span. */
+#pragma once
+
+#include <glib.h>
+#include "model.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  CRAFT_SLOT_UNSET,  /* the builder fills the default or computes the value */
+  CRAFT_SLOT_USER,   /* set by the user: always wins */
+  CRAFT_SLOT_WIRE,   /* read from dissected bytes: kept until the packet is edited, if computed */
+} CraftSlotState;
+
+typedef struct {
+  guint8 state;        /* CraftSlotState */
+  gboolean present;    /* in the last layout or dissection (conditional fields) */
+  guint generation;    /* build generation that last wrote this slot's span */
+  guint32 bit_off;     /* span in packet->wire, from the packet's first bit */
+  guint32 bit_len;
+  guint64 num;         /* USER and WIRE integer values, masked to the field's width */
+  GBytes *bytes;       /* USER byte values (owned) */
+  guint32 orig_off;    /* WIRE byte values: span in packet->origin */
+  guint32 orig_len;
+} CraftSlot;
+
+typedef struct {
+  const CraftLayerDef *def;
+  CraftSlot *slots;    /* one per field of def (owned) */
+  guint start;         /* byte offsets in packet->wire */
+  guint hdr_len;       /* bytes of this layer's own fields */
+  guint end;           /* end of this layer and what it carries, trailers excluded */
+} CraftLayer;
+
+struct _CraftPacket {
+  gint ref_count;
+  CraftRegistry *reg;
+  GArray *layers;      /* CraftLayer */
+  GBytes *wire;        /* the last built or dissected bytes; spans point into it */
+  GBytes *origin;      /* the dissected bytes WIRE values point into, or NULL */
+  gboolean edited;     /* a field or layer changed since dissection */
+  guint generation;    /* bumped by every build */
+  GArray *findings;    /* CraftFinding */
+};
+
+/* What an expression is evaluated against: a layer of a packet and the
+ * bytes being built or dissected. */
+typedef struct {
+  CraftPacket *packet;
+  guint layer;
+  const guint8 *data;   /* the buffer being built or dissected */
+  gsize length;
+  gboolean *missing;    /* set when an input is absent (no pseudo-header): the field is then 0 */
+} CraftEval;
+
+static inline CraftLayer *
+craft__packet_layer (CraftPacket *packet, guint index)
+{
+  return &g_array_index (packet->layers, CraftLayer, index);
+}
+
+static inline const CraftFieldDef *
+craft__layer_field (const CraftLayer *layer, guint index)
+{
+  return g_ptr_array_index (layer->def->fields, index);
+}
+
+/* A field's current value. Integers go to *num; byte kinds set *data and *len
+ * (borrowed, valid until the packet changes). */
+void craft__slot_value (CraftPacket *packet, const CraftEval *ev, guint layer, guint field, guint64 *num,
+                        const guint8 **data, gsize *len);
+
+/* Evaluates an expression to an integer. */
+guint64 craft__calc_eval (const CraftCalc *calc, const CraftEval *ev);
+
+/* Evaluates an expression whose result is bytes (source_ip, source_mac) into `out`. */
+void craft__calc_eval_bytes (const CraftCalc *calc, const CraftEval *ev, guint bits, GByteArray *out);
+
+/* Appends the pseudo-header the nearest layer below `layer` offers; FALSE if none. */
+gboolean craft__pseudo_header (const CraftEval *ev, GByteArray *out);
+
+void craft__packet_add_finding (CraftPacket *packet, CraftFindingKind kind, guint layer, gint field,
+                                guint offset, guint length, const char *format, ...) G_GNUC_PRINTF (7, 8);
+
+/* Appends a layer of `def` with every field unset; returns its index. */
+guint craft__packet_append_layer (CraftPacket *packet, const CraftLayerDef *def);
+
+/* Reads `bits` bits at bit offset `bit` of `data` as a big-endian integer. The caller checked bounds. */
+guint64 craft__bits_read (const guint8 *data, gsize bit, guint bits);
+/* Writes the low `bits` bits of `value` at bit offset `bit`, big-endian. */
+void craft__bits_write (guint8 *data, gsize bit, guint bits, guint64 value);
+/* Integer field of whole bytes, little-endian. */
+guint64 craft__le_read (const guint8 *data, guint bytes);
+void craft__le_write (guint8 *data, guint bytes, guint64 value);
+
+G_END_DECLS
+
+G_BEGIN_DECLS
+/* Appends field `index` of `layer` formatted for a summary (repr) or a tree (show). */
+void craft__packet_format_slot (CraftPacket *packet, guint layer, guint index, gboolean show, GString *out);
+G_END_DECLS

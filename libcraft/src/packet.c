@@ -1,0 +1,417 @@
+/* Packets: creating them, their layers, and getting and setting field values by name. */
+#include "packet-private.h"
+
+#include "kinds.h"
+#include "craft-limits.h"
+#include "value.h"
+
+#include <string.h>
+
+static void
+finding_clear (CraftFinding *f)
+{
+  g_free (f->message);
+}
+
+CraftPacket *
+craft_packet_new (CraftRegistry *reg)
+{
+  g_return_val_if_fail (reg != NULL, NULL);
+  CraftPacket *p = g_new0 (CraftPacket, 1);
+  p->ref_count = 1;
+  p->reg = craft_registry_ref (reg);
+  p->layers = g_array_new (FALSE, TRUE, sizeof (CraftLayer));
+  p->findings = g_array_new (FALSE, TRUE, sizeof (CraftFinding));
+  g_array_set_clear_func (p->findings, (GDestroyNotify) finding_clear);
+  return p;
+}
+
+static void
+layer_clear (CraftLayer *l)
+{
+  for (guint i = 0; i < l->def->fields->len; i++)
+    g_clear_pointer (&l->slots[i].bytes, g_bytes_unref);
+  g_free (l->slots);
+}
+
+CraftPacket *
+craft_packet_ref (CraftPacket *packet)
+{
+  g_atomic_int_inc (&packet->ref_count);
+  return packet;
+}
+
+void
+craft_packet_unref (CraftPacket *packet)
+{
+  if (packet == NULL || !g_atomic_int_dec_and_test (&packet->ref_count))
+    return;
+  for (guint i = 0; i < packet->layers->len; i++)
+    layer_clear (craft__packet_layer (packet, i));
+  g_array_unref (packet->layers);
+  g_array_unref (packet->findings);
+  g_clear_pointer (&packet->wire, g_bytes_unref);
+  g_clear_pointer (&packet->origin, g_bytes_unref);
+  craft_registry_unref (packet->reg);
+  g_free (packet);
+}
+
+CraftRegistry *
+craft_packet_get_registry (CraftPacket *packet)
+{
+  return packet->reg;
+}
+
+guint
+craft__packet_append_layer (CraftPacket *packet, const CraftLayerDef *def)
+{
+  CraftLayer l = { 0 };
+  l.def = def;
+  l.slots = g_new0 (CraftSlot, def->fields->len);
+  g_array_append_val (packet->layers, l);
+  packet->edited = TRUE;
+  return packet->layers->len - 1;
+}
+
+gboolean
+craft_packet_push_layer (CraftPacket *packet, const char *layer, GError **error)
+{
+  const CraftLayerDef *def = craft_registry_lookup_layer (packet->reg, layer);
+  if (def == NULL)
+    {
+      g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_UNKNOWN_LAYER, "unknown layer '%s'", layer);
+      return FALSE;
+    }
+  craft__packet_append_layer (packet, def);
+  return TRUE;
+}
+
+/* Copies layer `l` of `from` into `to`; WIRE byte values become USER-like
+ * owned values when the two packets do not share the dissected bytes. */
+static void
+copy_layer (CraftPacket *to, CraftPacket *from, const CraftLayer *l)
+{
+  guint index = craft__packet_append_layer (to, l->def);
+  CraftLayer *copy = craft__packet_layer (to, index);
+  copy->start = l->start, copy->hdr_len = l->hdr_len, copy->end = l->end;
+  memcpy (copy->slots, l->slots, sizeof (CraftSlot) * l->def->fields->len);
+  for (guint i = 0; i < l->def->fields->len; i++)
+    {
+      CraftSlot *s = &copy->slots[i];
+      if (s->bytes != NULL)
+        g_bytes_ref (s->bytes);
+      s->generation = 0;
+      if (s->state == CRAFT_SLOT_WIRE && to->origin != from->origin && !craft__layer_field (l, i)->kind->is_integer)
+        {
+          const guint8 *data = (const guint8 *) g_bytes_get_data (from->origin, NULL) + s->orig_off;
+          s->bytes = g_bytes_new (data, s->orig_len);
+          s->state = CRAFT_SLOT_USER;
+        }
+    }
+}
+
+CraftPacket *
+craft_packet_copy (CraftPacket *packet)
+{
+  CraftPacket *copy = craft_packet_new (packet->reg);
+  if (packet->origin != NULL)
+    copy->origin = g_bytes_ref (packet->origin);
+  for (guint i = 0; i < packet->layers->len; i++)
+    copy_layer (copy, packet, craft__packet_layer (packet, i));
+  copy->edited = packet->edited;
+  if (packet->wire != NULL)
+    copy->wire = g_bytes_ref (packet->wire);
+  return copy;
+}
+
+void
+craft_packet_push_packet (CraftPacket *packet, CraftPacket *other)
+{
+  for (guint i = 0; i < other->layers->len; i++)
+    copy_layer (packet, other, craft__packet_layer (other, i));
+  packet->edited = TRUE;
+}
+
+guint
+craft_packet_get_n_layers (CraftPacket *packet)
+{
+  return packet->layers->len;
+}
+
+const CraftLayerDef *
+craft_packet_get_layer (CraftPacket *packet, guint index)
+{
+  g_return_val_if_fail (index < packet->layers->len, NULL);
+  return craft__packet_layer (packet, index)->def;
+}
+
+gint
+craft_packet_find_layer (CraftPacket *packet, const char *name, guint nth)
+{
+  for (guint i = 0; i < packet->layers->len; i++)
+    if (strcmp (craft__packet_layer (packet, i)->def->name, name) == 0 && nth-- == 0)
+      return (gint) i;
+  return -1;
+}
+
+/* Every field index of `layer` named `name` (conditional alternatives share a
+ * name). Fails with UNKNOWN_FIELD listing the layer's fields. */
+static gboolean
+lookup_fields (CraftPacket *packet, guint layer, const char *name, GArray **out, GError **error)
+{
+  if (layer >= packet->layers->len)
+    {
+      g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_UNKNOWN_LAYER, "the packet has no layer %u", layer);
+      return FALSE;
+    }
+  const CraftLayerDef *def = craft__packet_layer (packet, layer)->def;
+  *out = g_array_new (FALSE, FALSE, sizeof (guint));
+  for (guint i = 0; i < def->fields->len; i++)
+    if (strcmp (((CraftFieldDef *) g_ptr_array_index (def->fields, i))->name, name) == 0)
+      g_array_append_val (*out, i);
+  if ((*out)->len > 0)
+    return TRUE;
+  g_clear_pointer (out, g_array_unref);
+  GString *names = g_string_new (NULL);
+  for (guint i = 0; i < def->fields->len; i++)
+    {
+      const char *n = ((CraftFieldDef *) g_ptr_array_index (def->fields, i))->name;
+      if (strstr (names->str, n) == NULL || i == 0)
+        g_string_append_printf (names, "%s%s", names->len ? ", " : "", n);
+    }
+  g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_UNKNOWN_FIELD, "layer %s has no field '%s' (fields: %s)", def->name,
+               name, names->str);
+  g_string_free (names, TRUE);
+  return FALSE;
+}
+
+static void
+mark_user (CraftPacket *packet, CraftSlot *s)
+{
+  s->state = CRAFT_SLOT_USER;
+  g_clear_pointer (&s->bytes, g_bytes_unref);
+  packet->edited = TRUE;
+}
+
+gboolean
+craft_packet_set_uint (CraftPacket *packet, guint layer, const char *field, guint64 value, GError **error)
+{
+  g_autoptr (GArray) fields = NULL;
+  if (!lookup_fields (packet, layer, field, &fields, error))
+    return FALSE;
+  CraftLayer *l = craft__packet_layer (packet, layer);
+  /* Conditional alternatives of one name may differ in width: set each the
+   * value fits, and fail only if it fits none. */
+  g_autoptr (GError) first_error = NULL;
+  guint set = 0;
+  for (guint i = 0; i < fields->len; i++)
+    {
+      guint index = g_array_index (fields, guint, i);
+      const CraftFieldDef *f = craft__layer_field (l, index);
+      guint64 v;
+      if (!f->kind->is_integer)
+        {
+          g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_TYPE, "field '%s' of %s is %s, not an integer", field,
+                       l->def->name, f->kind->name);
+          return FALSE;
+        }
+      if (!craft__field_normalize_int (f, value, &v, first_error ? NULL : &first_error))
+        continue;
+      mark_user (packet, &l->slots[index]);
+      l->slots[index].num = v;
+      set++;
+    }
+  if (set == 0)
+    {
+      g_propagate_error (error, g_steal_pointer (&first_error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+craft_packet_set_bytes (CraftPacket *packet, guint layer, const char *field, const guint8 *data, gsize length,
+                        GError **error)
+{
+  g_autoptr (GArray) fields = NULL;
+  if (!lookup_fields (packet, layer, field, &fields, error))
+    return FALSE;
+  CraftLayer *l = craft__packet_layer (packet, layer);
+  for (guint i = 0; i < fields->len; i++)
+    {
+      guint index = g_array_index (fields, guint, i);
+      const CraftFieldDef *f = craft__layer_field (l, index);
+      if (f->kind->is_integer)
+        {
+          g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_TYPE, "field '%s' of %s is an integer, not bytes", field,
+                       l->def->name);
+          return FALSE;
+        }
+      if (f->kind->fixed_bits != 0 && length * 8 != f->kind->fixed_bits)
+        {
+          g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_VALUE, "field '%s' of %s is %s: it takes %u bytes, not %zu",
+                       field, l->def->name, f->kind->name, f->kind->fixed_bits / 8, length);
+          return FALSE;
+        }
+      if (length > CRAFT_MAX_PACKET_BYTES)
+        {
+          g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_VALUE, "field '%s' of %s: %zu bytes is too long", field,
+                       l->def->name, length);
+          return FALSE;
+        }
+      mark_user (packet, &l->slots[index]);
+      l->slots[index].bytes = g_bytes_new (data, length);
+    }
+  return TRUE;
+}
+
+gboolean
+craft_packet_set_text (CraftPacket *packet, guint layer, const char *field, const char *text, GError **error)
+{
+  g_autoptr (GArray) fields = NULL;
+  if (!lookup_fields (packet, layer, field, &fields, error))
+    return FALSE;
+  const CraftFieldDef *f = craft__layer_field (craft__packet_layer (packet, layer), g_array_index (fields, guint, 0));
+  if (f->kind->is_integer)
+    {
+      guint64 v;
+      return craft__field_parse_int_text (f, text, &v, error) && craft_packet_set_uint (packet, layer, field, v, error);
+    }
+  g_autoptr (GBytes) bytes = craft__field_parse_bytes_text (f, text, error);
+  if (bytes == NULL)
+    return FALSE;
+  gsize len;
+  const guint8 *data = g_bytes_get_data (bytes, &len);
+  return craft_packet_set_bytes (packet, layer, field, data, len, error);
+}
+
+gboolean
+craft_packet_unset (CraftPacket *packet, guint layer, const char *field, GError **error)
+{
+  g_autoptr (GArray) fields = NULL;
+  if (!lookup_fields (packet, layer, field, &fields, error))
+    return FALSE;
+  CraftLayer *l = craft__packet_layer (packet, layer);
+  for (guint i = 0; i < fields->len; i++)
+    {
+      CraftSlot *s = &l->slots[g_array_index (fields, guint, i)];
+      g_clear_pointer (&s->bytes, g_bytes_unref);
+      s->state = CRAFT_SLOT_UNSET;
+    }
+  packet->edited = TRUE;
+  return TRUE;
+}
+
+/* The present alternative among the fields of that name, else the first. */
+static gboolean
+lookup_current_field (CraftPacket *packet, guint layer, const char *name, guint *index, GError **error)
+{
+  g_autoptr (GArray) fields = NULL;
+  if (!lookup_fields (packet, layer, name, &fields, error))
+    return FALSE;
+  CraftLayer *l = craft__packet_layer (packet, layer);
+  *index = g_array_index (fields, guint, 0);
+  for (guint i = 0; i < fields->len; i++)
+    if (l->slots[g_array_index (fields, guint, i)].present)
+      {
+        *index = g_array_index (fields, guint, i);
+        break;
+      }
+  return TRUE;
+}
+
+gboolean
+craft_packet_get_uint (CraftPacket *packet, guint layer, const char *field, guint64 *value, GError **error)
+{
+  guint index;
+  if (!lookup_current_field (packet, layer, field, &index, error))
+    return FALSE;
+  const CraftFieldDef *f = craft__layer_field (craft__packet_layer (packet, layer), index);
+  if (!f->kind->is_integer)
+    {
+      g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_TYPE, "field '%s' is %s, not an integer", field, f->kind->name);
+      return FALSE;
+    }
+  const guint8 *data;
+  gsize len;
+  craft__slot_value (packet, NULL, layer, index, value, &data, &len);
+  return TRUE;
+}
+
+GBytes *
+craft_packet_get_bytes (CraftPacket *packet, guint layer, const char *field, GError **error)
+{
+  guint index;
+  if (!lookup_current_field (packet, layer, field, &index, error))
+    return NULL;
+  const CraftFieldDef *f = craft__layer_field (craft__packet_layer (packet, layer), index);
+  if (f->kind->is_integer)
+    {
+      g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_TYPE, "field '%s' is an integer, not bytes", field);
+      return NULL;
+    }
+  guint64 num;
+  const guint8 *data;
+  gsize len;
+  craft__slot_value (packet, NULL, layer, index, &num, &data, &len);
+  return g_bytes_new (data, len);
+}
+
+gboolean
+craft_packet_has_field (CraftPacket *packet, guint layer, const char *field)
+{
+  guint index;
+  return lookup_current_field (packet, layer, field, &index, NULL)
+         && craft__packet_layer (packet, layer)->slots[index].present;
+}
+
+/* Formats field `index` of `layer` as it is now. */
+void
+craft__packet_format_slot (CraftPacket *packet, guint layer, guint index, gboolean show, GString *out)
+{
+  const CraftFieldDef *f = craft__layer_field (craft__packet_layer (packet, layer), index);
+  guint64 num;
+  const guint8 *data;
+  gsize len;
+  craft__slot_value (packet, NULL, layer, index, &num, &data, &len);
+  if (f->kind->is_integer)
+    craft__field_format_int (f, num, show ? CRAFT_FORMAT_SHOW : CRAFT_FORMAT_REPR, out);
+  else
+    craft__field_format_bytes (f, data, len, out);
+}
+
+char *
+craft_packet_format_field (CraftPacket *packet, guint layer, const char *field, GError **error)
+{
+  guint index;
+  if (!lookup_current_field (packet, layer, field, &index, error))
+    return NULL;
+  GString *out = g_string_new (NULL);
+  craft__packet_format_slot (packet, layer, index, FALSE, out);
+  return g_string_free (out, FALSE);
+}
+
+void
+craft__packet_add_finding (CraftPacket *packet, CraftFindingKind kind, guint layer, gint field, guint offset,
+                           guint length, const char *format, ...)
+{
+  CraftFinding f = { kind, layer, field, offset, length, NULL };
+  va_list args;
+  va_start (args, format);
+  f.message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_array_append_val (packet->findings, f);
+}
+
+guint
+craft_packet_get_n_findings (CraftPacket *packet)
+{
+  return packet->findings->len;
+}
+
+const CraftFinding *
+craft_packet_get_finding (CraftPacket *packet, guint index)
+{
+  g_return_val_if_fail (index < packet->findings->len, NULL);
+  return &g_array_index (packet->findings, CraftFinding, index);
+}
