@@ -203,6 +203,7 @@ build (CraftPacket *p, gboolean recompute, GError **error)
 {
   if (p->layers->len == 0)
     return g_bytes_new (NULL, 0);
+  p->wire_current = FALSE;
   p->generation++;
   /* Trailers (Padding) go after everything else, in their order. */
   gsize pos = 0;
@@ -245,6 +246,7 @@ build (CraftPacket *p, gboolean recompute, GError **error)
     }
   g_clear_pointer (&p->wire, g_bytes_unref);
   p->wire = g_bytes_new_take (buf, total);
+  p->wire_current = TRUE;
   return g_bytes_ref (p->wire);
 }
 
@@ -281,8 +283,8 @@ craft_packet_verify (CraftPacket *packet)
           if (have == want)
             continue;
           GString *h = g_string_new (NULL), *w = g_string_new (NULL);
-          craft__field_format_int (f, have, CRAFT_FORMAT_REPR, h);
-          craft__field_format_int (f, want, CRAFT_FORMAT_REPR, w);
+          craft__field_format_int (f, NULL, have, CRAFT_FORMAT_REPR, h);
+          craft__field_format_int (f, NULL, want, CRAFT_FORMAT_REPR, w);
           craft__packet_add_finding (packet, f->deferred ? CRAFT_FINDING_CHECKSUM : CRAFT_FINDING_LENGTH, i,
                                      (gint) k, s->bit_off / 8, (s->bit_len + 7) / 8, "%s.%s is %s, should be %s",
                                      l->def->name, f->name, h->str, w->str);

@@ -81,6 +81,21 @@ craft__slot_value (CraftPacket *packet, const CraftEval *ev, guint layer, guint 
   *num = 0;
   *data = NULL;
   *len = 0;
+  if (ev == NULL && packet->wire_current && s->present && s->generation == packet->generation)
+    {
+      /* The packet as built (or dissected): what is on the wire, padding included. */
+      gsize buflen;
+      const guint8 *buf = g_bytes_get_data (packet->wire, &buflen);
+      if (((gsize) s->bit_off + s->bit_len + 7) / 8 <= buflen)
+        {
+          if (f->kind->is_integer)
+            *num = f->little_endian ? craft__le_read (buf + s->bit_off / 8, s->bit_len / 8)
+                                    : craft__bits_read (buf, s->bit_off, s->bit_len);
+          else
+            *data = buf + s->bit_off / 8, *len = s->bit_len / 8;
+          return;
+        }
+    }
   switch ((CraftSlotState) s->state)
     {
     case CRAFT_SLOT_USER:
@@ -268,6 +283,11 @@ craft__calc_eval (const CraftCalc *c, const CraftEval *ev)
       return (guint64) MAX (eval_signed (c->a, ev), eval_signed (c->b, ev));
     case CRAFT_CALC_MIN:
       return (guint64) MIN (eval_signed (c->a, ev), eval_signed (c->b, ev));
+    case CRAFT_CALC_IS_SET:
+      return craft__packet_layer (ev->packet, ev->layer)->slots[c->field].state != CRAFT_SLOT_UNSET;
+    case CRAFT_CALC_COND:
+      return craft__calc_eval (c->a, ev) != 0 ? craft__calc_eval (c->b, ev)
+                                              : craft__calc_eval (g_ptr_array_index (c->items, 0), ev);
     case CRAFT_CALC_SOURCE_IP:
     case CRAFT_CALC_SOURCE_MAC:
     case CRAFT_CALC_SET:

@@ -183,6 +183,14 @@ craft_packet_new_from_bytes (CraftRegistry *reg, const char *first_layer, const 
       Span *t = &g_array_index (trailers, Span, i);
       append_opaque (p, reg->trailer ? reg->trailer : reg->fallback, t->start, t->end);
     }
+  /* Every slot read its span in this generation of the wire. */
+  for (guint i = 0; i < p->layers->len; i++)
+    {
+      CraftLayer *l = craft__packet_layer (p, i);
+      for (guint k = 0; k < l->def->fields->len; k++)
+        l->slots[k].generation = p->generation;
+    }
   p->edited = FALSE;
+  p->wire_current = TRUE;
   return p;
 }

@@ -23,6 +23,8 @@ typedef enum {
   CRAFT_CALC_BOUND,      /* bound(field): the value the binding to the layer above gives the field, else its value */
   CRAFT_CALC_MAX,        /* max(a, b), signed */
   CRAFT_CALC_MIN,        /* min(a, b), signed */
+  CRAFT_CALC_IS_SET,     /* is_set(field): 1 if the user gave the field a value (or it was dissected) */
+  CRAFT_CALC_COND,       /* a ? b : c (.a condition, .b, .items[0] the else branch) */
   CRAFT_CALC_SET,        /* { a, b, c }: only as the right side of `in` */
   CRAFT_CALC_NEG,
   CRAFT_CALC_NOT,
@@ -71,6 +73,12 @@ typedef struct {
   GArray *values; /* CraftEnumValue in declaration order */
 } CraftEnum;
 
+/* For `enum by type { 3: unreach_codes, ... }`: names used when the selector has `value`. */
+typedef struct {
+  guint64 value;
+  const CraftEnum *enumeration;
+} CraftEnumChoice;
+
 /* How many bytes a variable-size field takes when dissecting. */
 typedef enum {
   CRAFT_SIZE_FIXED,    /* .size_bits */
@@ -97,6 +105,8 @@ struct _CraftFieldDef {
   guint align;                /* byte strings are zero-padded to a multiple of this (0 = none) */
   CraftCalc *condition;       /* present only when it evaluates non-zero; NULL = always */
   const CraftEnum *enumeration;  /* value names (borrowed from the registry) */
+  gint enum_selector;         /* >= 0: the value names depend on this earlier field ... */
+  GArray *enum_choices;       /* ... CraftEnumChoice: which enum for which selector value */
   GPtrArray *flag_names;      /* flag sets: name of bit 0, bit 1, ... (char*, owned) */
   gboolean single_char_flags; /* every flag name is one character: "SA" style */
   CraftDefaultMode default_mode;

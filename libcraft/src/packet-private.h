@@ -39,6 +39,7 @@ struct _CraftPacket {
   GBytes *wire;        /* the last built or dissected bytes; spans point into it */
   GBytes *origin;      /* the dissected bytes WIRE values point into, or NULL */
   gboolean edited;     /* a field or layer changed since dissection */
+  gboolean wire_current; /* `wire` holds every value as it is now: read values from it */
   guint generation;    /* bumped by every build */
   GArray *findings;    /* CraftFinding */
 };
@@ -96,6 +97,9 @@ void craft__le_write (guint8 *data, guint bytes, guint64 value);
 G_END_DECLS
 
 G_BEGIN_DECLS
+/* The value names that apply to field `index` of `layer` now, or NULL. */
+const CraftEnum *craft__packet_field_enum (CraftPacket *packet, guint layer, guint index);
+
 /* Appends field `index` of `layer` formatted for a summary (repr) or a tree (show). */
 void craft__packet_format_slot (CraftPacket *packet, guint layer, guint index, gboolean show, GString *out);
 G_END_DECLS

@@ -70,6 +70,7 @@ craft__packet_append_layer (CraftPacket *packet, const CraftLayerDef *def)
   l.slots = g_new0 (CraftSlot, def->fields->len);
   g_array_append_val (packet->layers, l);
   packet->edited = TRUE;
+  packet->wire_current = FALSE;
   return packet->layers->len - 1;
 }
 
@@ -121,6 +122,13 @@ craft_packet_copy (CraftPacket *packet)
   copy->edited = packet->edited;
   if (packet->wire != NULL)
     copy->wire = g_bytes_ref (packet->wire);
+  copy->wire_current = packet->wire_current;
+  for (guint i = 0; i < copy->layers->len; i++)
+    {
+      CraftLayer *l = craft__packet_layer (copy, i);
+      for (guint k = 0; k < l->def->fields->len; k++)
+        l->slots[k].generation = copy->generation;
+    }
   return copy;
 }
 
@@ -191,6 +199,7 @@ mark_user (CraftPacket *packet, CraftSlot *s)
   s->state = CRAFT_SLOT_USER;
   g_clear_pointer (&s->bytes, g_bytes_unref);
   packet->edited = TRUE;
+  packet->wire_current = FALSE;
 }
 
 gboolean
@@ -299,6 +308,7 @@ craft_packet_unset (CraftPacket *packet, guint layer, const char *field, GError 
       s->state = CRAFT_SLOT_UNSET;
     }
   packet->edited = TRUE;
+  packet->wire_current = FALSE;
   return TRUE;
 }
 
@@ -358,11 +368,53 @@ craft_packet_get_bytes (CraftPacket *packet, guint layer, const char *field, GEr
 }
 
 gboolean
+craft_packet_get_span (CraftPacket *packet, guint layer, const char *field, guint *bit_offset, guint *bit_length)
+{
+  guint index;
+  if (!lookup_current_field (packet, layer, field, &index, NULL) || !packet->wire_current)
+    return FALSE;
+  const CraftSlot *s = &craft__packet_layer (packet, layer)->slots[index];
+  if (!s->present)
+    return FALSE;
+  *bit_offset = s->bit_off;
+  *bit_length = s->bit_len;
+  return TRUE;
+}
+
+gboolean
+craft_packet_get_layer_span (CraftPacket *packet, guint layer, guint *offset, guint *header_length, guint *length)
+{
+  if (layer >= packet->layers->len || !packet->wire_current)
+    return FALSE;
+  const CraftLayer *l = craft__packet_layer (packet, layer);
+  *offset = l->start;
+  *header_length = l->hdr_len;
+  *length = l->end - l->start;
+  return TRUE;
+}
+
+gboolean
 craft_packet_has_field (CraftPacket *packet, guint layer, const char *field)
 {
   guint index;
   return lookup_current_field (packet, layer, field, &index, NULL)
          && craft__packet_layer (packet, layer)->slots[index].present;
+}
+
+const CraftEnum *
+craft__packet_field_enum (CraftPacket *packet, guint layer, guint index)
+{
+  const CraftFieldDef *f = craft__layer_field (craft__packet_layer (packet, layer), index);
+  if (f->enum_choices == NULL)
+    return f->enumeration;
+  guint64 selector;
+  const guint8 *data;
+  gsize len;
+  craft__slot_value (packet, NULL, layer, (guint) f->enum_selector, &selector, &data, &len);
+  for (guint i = 0; i < f->enum_choices->len; i++)
+    if (g_array_index (f->enum_choices, CraftEnumChoice, i).value == selector)
+      return g_array_index (f->enum_choices, CraftEnumChoice, i).enumeration;
+  return f->enumeration;
 }
 
 /* Formats field `index` of `layer` as it is now. */
@@ -375,7 +427,8 @@ craft__packet_format_slot (CraftPacket *packet, guint layer, guint index, gboole
   gsize len;
   craft__slot_value (packet, NULL, layer, index, &num, &data, &len);
   if (f->kind->is_integer)
-    craft__field_format_int (f, num, show ? CRAFT_FORMAT_SHOW : CRAFT_FORMAT_REPR, out);
+    craft__field_format_int (f, craft__packet_field_enum (packet, layer, index), num,
+                             show ? CRAFT_FORMAT_SHOW : CRAFT_FORMAT_REPR, out);
   else
     craft__field_format_bytes (f, data, len, out);
 }

@@ -373,6 +373,13 @@ parse_function (Pdl *p, const char *name, guint depth)
         return NULL;
       c = field_ref (p, CRAFT_CALC_BOUND, field);
     }
+  else if (strcmp (name, "is_set") == 0)
+    {
+      g_autofree char *field = expect_name (p, "a field name");
+      if (field == NULL)
+        return NULL;
+      c = field_ref (p, CRAFT_CALC_IS_SET, field);
+    }
   else if (strcmp (name, "max") == 0 || strcmp (name, "min") == 0)
     {
       c = calc_new (name[1] == 'a' ? CRAFT_CALC_MAX : CRAFT_CALC_MIN);
@@ -391,7 +398,7 @@ parse_function (Pdl *p, const char *name, guint depth)
   else
     {
       fail (p, "unknown function '%s' (known: len, inet_checksum, crc32, source_ip, source_mac, "
-            "clock_ms, bound, max, min)",
+            "clock_ms, bound, max, min, is_set)",
             name);
       return NULL;
     }
@@ -570,10 +577,30 @@ parse_level (Pdl *p, guint level, guint depth)
   return left;
 }
 
+/* calc := level0 [ '?' calc ':' calc ] — the C conditional; '?:' alone is "else". */
 static CraftCalc *
 parse_calc (Pdl *p, guint depth)
 {
-  return parse_level (p, 0, depth);
+  CraftCalc *c = parse_level (p, 0, depth);
+  if (c == NULL || !peek_char (p, '?'))
+    return c;
+  next (p);
+  CraftCalc *cond = calc_new (CRAFT_CALC_COND);
+  cond->a = c;
+  cond->items = g_ptr_array_new_with_free_func ((GDestroyNotify) craft__calc_free);
+  if ((cond->b = parse_calc (p, depth + 1)) == NULL || !expect_char (p, ':', "between the two branches"))
+    {
+      craft__calc_free (cond);
+      return NULL;
+    }
+  CraftCalc *otherwise = parse_calc (p, depth + 1);
+  if (otherwise == NULL)
+    {
+      craft__calc_free (cond);
+      return NULL;
+    }
+  g_ptr_array_add (cond->items, otherwise);
+  return cond;
 }
 
 /* ---- fields ---- */
@@ -587,6 +614,7 @@ field_free (CraftFieldDef *f)
   craft__calc_free (f->condition);
   craft__calc_free (f->default_calc);
   g_clear_pointer (&f->flag_names, g_ptr_array_unref);
+  g_clear_pointer (&f->enum_choices, g_array_unref);
   g_clear_pointer (&f->default_bytes, g_bytes_unref);
   g_free (f->default_text);
   g_free (f);
@@ -677,6 +705,41 @@ parse_flag_names (Pdl *p, CraftFieldDef *f)
   return TRUE;
 }
 
+/* `enum by FIELD { value: enum_name, ... }`: names that depend on an earlier field. */
+static gboolean
+parse_enum_choices (Pdl *p, CraftFieldDef *f)
+{
+  g_autofree char *selector = expect_name (p, "the field the names depend on");
+  if (selector == NULL)
+    return FALSE;
+  f->enum_selector = craft__layer_def_field_index (p->layer, selector);
+  if (f->enum_selector < 0)
+    return fail (p, "'%s' is not a field declared before '%s'", selector, f->name);
+  f->enum_choices = g_array_new (FALSE, FALSE, sizeof (CraftEnumChoice));
+  if (!expect_char (p, '{', "to open the list of value: enum pairs"))
+    return FALSE;
+  while (!accept_char (p, '}'))
+    {
+      CraftEnumChoice choice;
+      if (!expect_int (p, "a value of the selector", &choice.value) || !expect_char (p, ':', "after the value"))
+        return FALSE;
+      g_autofree char *name = expect_name (p, "an enum name");
+      if (name == NULL)
+        return FALSE;
+      if ((choice.enumeration = lookup_enum (p, name)) == NULL)
+        return fail (p, "no enum named '%s' is defined", name);
+      g_array_append_val (f->enum_choices, choice);
+      if (!accept_char (p, ',') && !peek_char (p, '}'))
+        {
+          next (p);
+          return expected (p, "',' or '}'");
+        }
+    }
+  if (!f->kind->is_integer)
+    return fail (p, "only integer fields can have an enum");
+  return TRUE;
+}
+
 static gboolean
 parse_modifiers (Pdl *p, CraftFieldDef *f)
 {
@@ -688,7 +751,12 @@ parse_modifiers (Pdl *p, CraftFieldDef *f)
         f->hex = TRUE;
       else if (accept_word (p, "enum"))
         {
-          if (peek_char (p, '{'))
+          if (accept_word (p, "by"))
+            {
+              if (!parse_enum_choices (p, f))
+                return FALSE;
+            }
+          else if (peek_char (p, '{'))
             {
               g_autofree char *name = g_strdup_printf ("%s.%s#%u", p->layer->name, f->name,
                                                        p->n_enums_inline++);
@@ -844,6 +912,7 @@ parse_field (Pdl *p, const char *name)
 {
   CraftFieldDef *f = g_new0 (CraftFieldDef, 1);
   f->name = g_strdup (name);
+  f->enum_selector = -1;
   g_ptr_array_add (p->layer->fields, f);
   if (p->layer->fields->len > CRAFT_MAX_FIELDS_PER_LAYER)
     return fail (p, "a layer has at most %d fields", CRAFT_MAX_FIELDS_PER_LAYER);

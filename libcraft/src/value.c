@@ -115,12 +115,26 @@ craft__field_parse_int_text (const CraftFieldDef *field, const char *text, guint
       if (ev != NULL)
         return craft__field_normalize_int (field, ev->value, out, error);
     }
+  /* Names that depend on another field are accepted whatever it holds, as
+   * Scapy does: ICMP(code="port-unreachable") is 3. */
+  for (guint i = 0; field->enum_choices != NULL && i < field->enum_choices->len; i++)
+    {
+      const CraftEnumValue *ev
+        = craft__enum_lookup_name (g_array_index (field->enum_choices, CraftEnumChoice, i).enumeration, text);
+      if (ev != NULL)
+        return craft__field_normalize_int (field, ev->value, out, error);
+    }
   if (field->flag_names != NULL && !parse_number (text, &value))
     return parse_flags (field, text, out, error);
   if (parse_number (text, &value))
     return craft__field_normalize_int (field, value, out, error);
-  if (field->enumeration != NULL)
+  if (field->enumeration != NULL || field->enum_choices != NULL)
     {
+      if (field->enumeration == NULL)
+        {
+          g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_VALUE, "'%s' is not a name for field '%s'", text, field->name);
+          return FALSE;
+        }
       GString *known = g_string_new (NULL);
       GArray *values = field->enumeration->values;
       for (guint i = 0; i < values->len && i < 12; i++)
@@ -180,7 +194,8 @@ format_flags (const CraftFieldDef *field, guint64 value, GString *out)
 }
 
 void
-craft__field_format_int (const CraftFieldDef *field, guint64 value, CraftFormatStyle style, GString *out)
+craft__field_format_int (const CraftFieldDef *field, const CraftEnum *names, guint64 value, CraftFormatStyle style,
+                         GString *out)
 {
   if (field->flag_names != NULL)
     {
@@ -191,7 +206,7 @@ craft__field_format_int (const CraftFieldDef *field, guint64 value, CraftFormatS
                                 out->len > before ? ")" : "");
       return;
     }
-  const CraftEnumValue *ev = field->enumeration ? craft__enum_lookup_value (field->enumeration, value) : NULL;
+  const CraftEnumValue *ev = names ? craft__enum_lookup_value (names, value) : NULL;
   if (ev == NULL)
     {
       format_number (field, value, out);

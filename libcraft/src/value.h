@@ -33,7 +33,9 @@ typedef enum {
   CRAFT_FORMAT_SHOW,   /* for trees: names beside numbers, "tcp (6)", "SA (0x12)" */
 } CraftFormatStyle;
 
-void craft__field_format_int (const CraftFieldDef *field, guint64 value, CraftFormatStyle style, GString *out);
+/* `names` is the enum that applies (see craft__packet_field_enum()), or NULL. */
+void craft__field_format_int (const CraftFieldDef *field, const CraftEnum *names, guint64 value,
+                              CraftFormatStyle style, GString *out);
 void craft__field_format_bytes (const CraftFieldDef *field, const guint8 *data, gsize length, GString *out);
 
 G_END_DECLS

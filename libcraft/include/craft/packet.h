@@ -94,6 +94,17 @@ CRAFT_API GBytes *craft_packet_get_bytes (CraftPacket *packet, guint layer, cons
 CRAFT_API char *craft_packet_format_field (CraftPacket *packet, guint layer, const char *field,
                                            GError **error);
 
+/* Where a field lies in the last built or dissected bytes, in bits from the
+ * packet's first bit. FALSE if the field is absent or the packet changed
+ * since (build it again). */
+CRAFT_API gboolean craft_packet_get_span (CraftPacket *packet, guint layer, const char *field, guint *bit_offset,
+                                          guint *bit_length);
+
+/* Where a layer lies in the last built or dissected bytes: its first byte,
+ * the length of its own fields, and its length with what it carries. */
+CRAFT_API gboolean craft_packet_get_layer_span (CraftPacket *packet, guint layer, guint *offset,
+                                                guint *header_length, guint *length);
+
 /* TRUE if the field is present in the packet (conditional fields may not be). */
 CRAFT_API gboolean craft_packet_has_field (CraftPacket *packet, guint layer, const char *field);
 
