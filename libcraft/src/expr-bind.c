@@ -67,7 +67,7 @@ set_keyword (CraftPacket *p, guint layer, const CraftExprKeyword *kw, GError **e
                 g_set_error (&local, CRAFT_ERROR, CRAFT_ERROR_VALUE, "field '%s': text with a NUL byte", f->name);
                 break;
               }
-            g_autofree char *text = g_strndup (data, len);
+            g_autofree char *text = g_strndup (data != NULL ? data : "", len);
             ok = craft_packet_set_text (p, layer, kw->name, text, &local);
           }
         else
