@@ -21,6 +21,7 @@ static const struct {
   const char *why;
 } reads_otherwise[] = {
   { "ihl=5, options=", "IHL says 5 words, so the option bytes are payload on the wire" },
+  { "dataofs=6)/", "the data offset says 6 words, so the first payload bytes are TCP options on the wire" },
 };
 
 static gboolean
