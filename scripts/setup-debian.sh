@@ -1,0 +1,13 @@
+#!/bin/sh
+# Installs what craft needs to build and test on Debian 12 (run as root; uses apt-get).
+set -eu
+export DEBIAN_FRONTEND=noninteractive
+packages="build-essential cmake pkg-config libglib2.0-dev libglib2.0-bin libpcap-dev libjson-glib-dev"
+missing=""
+for p in $packages; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends $missing
+fi
