@@ -40,9 +40,11 @@ value_selects (CraftRegistry *reg, const CraftLayerDef *lower, guint field, guin
   return FALSE;
 }
 
-/* Width in bits a field takes in this build. */
+/* Width in bits a field takes in this build. Dissected bytes keep their
+ * exact size (options cut short by the end of the data) until the packet is
+ * edited; then they are aligned like any other value. */
 static guint
-field_bits (CraftPacket *p, guint layer, guint index)
+field_bits (CraftPacket *p, guint layer, guint index, gboolean recompute)
 {
   const CraftLayer *l = craft__packet_layer (p, layer);
   const CraftFieldDef *f = craft__layer_field (l, index);
@@ -52,14 +54,14 @@ field_bits (CraftPacket *p, guint layer, guint index)
   const guint8 *data;
   gsize len;
   craft__slot_value (p, NULL, layer, index, &num, &data, &len);
-  if (f->align > 1)
+  if (f->align > 1 && (recompute || l->slots[index].state != CRAFT_SLOT_WIRE))
     len += (f->align - len % f->align) % f->align;
   return (guint) MIN (len, (gsize) CRAFT_MAX_PACKET_BYTES + 1) * 8;
 }
 
 /* Lays out one layer from bit `pos`; fails if a byte field or the header end falls mid-byte. */
 static gboolean
-layout_layer (CraftPacket *p, guint layer, gsize *pos, GError **error)
+layout_layer (CraftPacket *p, guint layer, gsize *pos, gboolean recompute, GError **error)
 {
   CraftLayer *l = craft__packet_layer (p, layer);
   CraftEval ev = { p, layer, NULL, 0, NULL };
@@ -70,7 +72,10 @@ layout_layer (CraftPacket *p, guint layer, gsize *pos, GError **error)
       CraftSlot *s = &l->slots[i];
       s->present = f->condition == NULL || craft__calc_eval (f->condition, &ev) != 0;
       if (!s->present)
-        continue;
+        {
+          s->computed = FALSE;
+          continue;
+        }
       if ((!f->kind->is_integer || f->little_endian) && *pos % 8 != 0)
         {
           g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_DEFINITION,
@@ -79,7 +84,7 @@ layout_layer (CraftPacket *p, guint layer, gsize *pos, GError **error)
           return FALSE;
         }
       s->bit_off = (guint32) *pos;
-      s->bit_len = field_bits (p, layer, i);
+      s->bit_len = field_bits (p, layer, i, recompute);
       *pos += s->bit_len;
       if (*pos / 8 > CRAFT_MAX_PACKET_BYTES)
         {
@@ -111,8 +116,10 @@ static void
 write_bytes (guint8 *buf, const CraftSlot *s, const guint8 *data, gsize len)
 {
   /* Fixed-size strings are cut or zero-padded to their size, as Scapy does;
-   * the buffer starts zeroed, which also makes alignment padding. */
-  memcpy (buf + s->bit_off / 8, data, MIN (len, s->bit_len / 8));
+   * the buffer starts zeroed, which also makes alignment padding. An empty
+   * value may have no data pointer at all. */
+  if (len > 0)
+    memcpy (buf + s->bit_off / 8, data, MIN (len, s->bit_len / 8));
 }
 
 /* Computes a value the user left unset; FALSE with `error` if it does not fit. */
@@ -130,6 +137,7 @@ write_computed (CraftEval *ev, guint8 *buf, guint index, GError **error)
       guint64 v = craft__calc_eval (f->default_calc, &with_missing);
       if (missing)
         v = 0;
+      s->unknown = missing;
       if (!f->deferred && !craft__field_normalize_int (f, v, &v, NULL))
         {
           g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_VALUE,
@@ -165,6 +173,8 @@ write_field (CraftPacket *p, CraftEval *ev, guint8 *buf, guint index, gboolean r
   gsize len;
   craft__slot_value (p, NULL, ev->layer, index, &num, &data, &len);
   gboolean keep = s->state == CRAFT_SLOT_USER || (s->state == CRAFT_SLOT_WIRE && !(recompute && recomputes (f)));
+  s->computed = FALSE;
+  s->unknown = FALSE;
   if (!keep && f->bound)
     {
       const CraftLayerDef *upper = upper_def (p, ev->layer);
@@ -175,10 +185,13 @@ write_field (CraftPacket *p, CraftEval *ev, guint8 *buf, guint index, gboolean r
         {
           keep = TRUE;
           num = b->value;
+          s->computed = s->state == CRAFT_SLOT_WIRE;
         }
     }
   if (!keep && s->state == CRAFT_SLOT_WIRE && f->default_mode != CRAFT_DEFAULT_COMPUTED)
     keep = TRUE;
+  if (!keep)
+    s->computed = s->state == CRAFT_SLOT_WIRE;
   if (keep || f->default_mode != CRAFT_DEFAULT_COMPUTED)
     {
       if (f->kind->is_integer)
@@ -197,19 +210,34 @@ write_field (CraftPacket *p, CraftEval *ev, guint8 *buf, guint index, gboolean r
   return TRUE;
 }
 
-/* Builds into a new buffer; `recompute` recomputes derived WIRE values. */
+/* Builds into a new buffer; `recompute` recomputes derived WIRE values.
+ * With `keep_ends`, layers keep the ends dissection found when the layout
+ * has not moved: a padding nested inside a layer (UDP's, within IP's
+ * length) then stays inside it, where the builder's own rule, as Scapy's,
+ * puts every trailer after all layers. */
 static GBytes *
-build (CraftPacket *p, gboolean recompute, GError **error)
+build (CraftPacket *p, gboolean recompute, gboolean keep_ends, GError **error)
 {
   if (p->layers->len == 0)
     return g_bytes_new (NULL, 0);
+  g_autofree guint *old = NULL;
+  gsize old_total = p->wire != NULL ? g_bytes_get_size (p->wire) : 0;
+  if (keep_ends)
+    {
+      old = g_new (guint, 2 * p->layers->len);
+      for (guint i = 0; i < p->layers->len; i++)
+        {
+          old[2 * i] = craft__packet_layer (p, i)->start;
+          old[2 * i + 1] = craft__packet_layer (p, i)->end;
+        }
+    }
   p->wire_current = FALSE;
   p->generation++;
   /* Trailers (Padding) go after everything else, in their order. */
   gsize pos = 0;
   for (int pass = 0; pass < 2; pass++)
     for (guint i = 0; i < p->layers->len; i++)
-      if (craft__packet_layer (p, i)->def->trailer == (pass == 1) && !layout_layer (p, i, &pos, error))
+      if (craft__packet_layer (p, i)->def->trailer == (pass == 1) && !layout_layer (p, i, &pos, recompute, error))
         return NULL;
   gsize total = pos / 8, inner_end = total;
   for (guint i = 0; i < p->layers->len; i++)
@@ -223,6 +251,11 @@ build (CraftPacket *p, gboolean recompute, GError **error)
       CraftLayer *l = craft__packet_layer (p, i);
       l->end = l->def->trailer ? l->start + l->hdr_len : (guint) inner_end;
     }
+  gboolean same_layout = keep_ends && old_total == total;
+  for (guint i = 0; same_layout && i < p->layers->len; i++)
+    same_layout = craft__packet_layer (p, i)->start == old[2 * i] && old[2 * i + 1] <= total;
+  for (guint i = 0; same_layout && i < p->layers->len; i++)
+    craft__packet_layer (p, i)->end = MAX (old[2 * i + 1], craft__packet_layer (p, i)->start);
 
   guint8 *buf = g_malloc0 (MAX (total, 1));
   g_autoptr (GArray) deferred = g_array_new (FALSE, FALSE, sizeof (Deferred));
@@ -254,14 +287,22 @@ GBytes *
 craft_packet_build (CraftPacket *packet, GError **error)
 {
   g_return_val_if_fail (packet != NULL, NULL);
-  return build (packet, packet->edited, error);
+  /* Unchanged since dissection, the bytes come out the same: so do the layer ends. */
+  return build (packet, packet->edited, !packet->edited, error);
 }
 
 guint
 craft_packet_verify (CraftPacket *packet)
 {
+  /* Where the data ends before a layer does (a capture's snap length), the
+   * layers miss bytes their lengths and checksums count, and recomputing the
+   * lengths changes every checksum over them: nothing can be judged. The
+   * dissection findings already say what is missing. */
+  for (guint i = 0; i < packet->layers->len; i++)
+    if (craft__packet_layer (packet, i)->cut)
+      return 0;
   g_autoptr (CraftPacket) copy = craft_packet_copy (packet);
-  g_autoptr (GBytes) rebuilt = build (copy, TRUE, NULL);
+  g_autoptr (GBytes) rebuilt = build (copy, TRUE, TRUE, NULL);
   if (rebuilt == NULL)
     return 0;
   guint found = 0;
@@ -272,8 +313,9 @@ craft_packet_verify (CraftPacket *packet)
         {
           const CraftFieldDef *f = craft__layer_field (l, k);
           CraftSlot *s = &l->slots[k];
+          const CraftSlot *rebuilt_slot = &craft__packet_layer (copy, i)->slots[k];
           if (!s->present || s->state != CRAFT_SLOT_WIRE || f->default_mode != CRAFT_DEFAULT_COMPUTED
-              || !f->derived || !f->kind->is_integer || !craft__packet_layer (copy, i)->slots[k].present)
+              || !f->derived || !f->kind->is_integer || !rebuilt_slot->present || rebuilt_slot->unknown)
             continue;
           guint64 have, want;
           const guint8 *data;

@@ -104,6 +104,8 @@ craft__slot_value (CraftPacket *packet, const CraftEval *ev, guint layer, guint 
         *data = g_bytes_get_data (s->bytes, len);
       return;
     case CRAFT_SLOT_WIRE:
+      if (s->computed && s->generation == packet->generation)
+        break;
       *num = s->num;
       if (!f->kind->is_integer && packet->origin != NULL)
         {
@@ -114,7 +116,7 @@ craft__slot_value (CraftPacket *packet, const CraftEval *ev, guint layer, guint 
     case CRAFT_SLOT_UNSET:
       break;
     }
-  /* Unset: the value written by the build in progress or the last one, else the default. */
+  /* Unset or recomputed: the value written by the build in progress or the last one, else the default. */
   const guint8 *buf = NULL;
   gsize buflen = 0;
   if (ev != NULL && s->generation == packet->generation && ev->data != NULL)
@@ -284,7 +286,11 @@ craft__calc_eval (const CraftCalc *c, const CraftEval *ev)
     case CRAFT_CALC_MIN:
       return (guint64) MIN (eval_signed (c->a, ev), eval_signed (c->b, ev));
     case CRAFT_CALC_IS_SET:
-      return craft__packet_layer (ev->packet, ev->layer)->slots[c->field].state != CRAFT_SLOT_UNSET;
+      {
+        /* A dissected value counts as set until an edit makes the builder compute it afresh. */
+        const CraftSlot *s = &craft__packet_layer (ev->packet, ev->layer)->slots[c->field];
+        return s->state == CRAFT_SLOT_USER || (s->state == CRAFT_SLOT_WIRE && !s->computed);
+      }
     case CRAFT_CALC_COND:
       return craft__calc_eval (c->a, ev) != 0 ? craft__calc_eval (c->b, ev)
                                               : craft__calc_eval (g_ptr_array_index (c->items, 0), ev);
@@ -293,7 +299,8 @@ craft__calc_eval (const CraftCalc *c, const CraftEval *ev)
     case CRAFT_CALC_SET:
       return 0;
     case CRAFT_CALC_NEG:
-      return (guint64) - (gint64) craft__calc_eval (c->a, ev);
+      /* In unsigned arithmetic: negating the most negative number is not defined for gint64. */
+      return (guint64) 0 - craft__calc_eval (c->a, ev);
     case CRAFT_CALC_NOT:
       return craft__calc_eval (c->a, ev) == 0;
     case CRAFT_CALC_BINARY:
@@ -320,8 +327,9 @@ craft__calc_eval (const CraftCalc *c, const CraftEval *ev)
     case CRAFT_OP_ADD: return ua + ub;
     case CRAFT_OP_SUB: return ua - ub;
     case CRAFT_OP_MUL: return ua * ub;
-    case CRAFT_OP_DIV: return b == 0 ? 0 : (guint64) (a / b);
-    case CRAFT_OP_MOD: return b == 0 ? 0 : (guint64) (a % b);
+    /* Dividing the most negative number by -1 overflows: it is -a (wrapping) and no remainder. */
+    case CRAFT_OP_DIV: return b == 0 ? 0 : b == -1 ? (guint64) 0 - ua : (guint64) (a / b);
+    case CRAFT_OP_MOD: return b == 0 || b == -1 ? 0 : (guint64) (a % b);
     case CRAFT_OP_AND: return ua & ub;
     case CRAFT_OP_OR: return ua | ub;
     case CRAFT_OP_XOR: return ua ^ ub;
@@ -370,9 +378,13 @@ craft__calc_eval_bytes (const CraftCalc *c, const CraftEval *ev, guint bits, GBy
     }
   else if (c->type == CRAFT_CALC_SOURCE_MAC)
     {
+      /* With nothing above to route by (a bare Ether()), Scapy uses the
+       * interface of the default route; routing 0.0.0.0 finds its address. */
+      static const guint8 any4[4];
       guint8 src[16];
-      gboolean routed = routed_destination (ev, ev->layer, &dst, &len) && craft__route_source (dst, len, src)
-                        && craft__route_interface_mac (src, len, buf);
+      if (!routed_destination (ev, ev->layer, &dst, &len))
+        dst = any4, len = sizeof any4;
+      gboolean routed = craft__route_source (dst, len, src) && craft__route_interface_mac (src, len, buf);
       if (!routed)
         memset (buf, 0, sizeof buf);
     }

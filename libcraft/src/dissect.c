@@ -17,10 +17,13 @@ dissect_fields (CraftPacket *p, guint index, gsize end)
     {
       const CraftFieldDef *f = craft__layer_field (l, i);
       CraftSlot *s = &l->slots[i];
-      s->state = CRAFT_SLOT_WIRE;
+      /* A field absent from the wire stays unset: should an edit make it
+       * present (ICMP type 8 changed to 13), the builder fills its default,
+       * as Scapy does with the None that dissection leaves in it. */
       s->present = f->condition == NULL || craft__calc_eval (f->condition, &ev) != 0;
       if (!s->present)
         continue;
+      s->state = CRAFT_SLOT_WIRE;
       gsize room = end * 8 - pos;
       gsize bits = f->bits;
       if (f->size_mode == CRAFT_SIZE_REST && !f->kind->is_integer)
@@ -28,13 +31,21 @@ dissect_fields (CraftPacket *p, guint index, gsize end)
       else if (f->size_mode == CRAFT_SIZE_EXPR)
         {
           gint64 bytes = (gint64) craft__calc_eval (f->size_calc, &ev);
-          if (bytes < 0 || (guint64) bytes * 8 > room)
+          if (bytes < 0)
             {
-              craft__packet_add_finding (p, bytes < 0 ? CRAFT_FINDING_INVALID : CRAFT_FINDING_TRUNCATED, index,
-                                         (gint) i, (guint) (pos / 8), (guint) (room / 8),
-                                         "%s.%s should be %" G_GINT64_FORMAT " bytes, %zu present", l->def->name,
-                                         f->name, bytes, room / 8);
-              bytes = bytes < 0 ? 0 : (gint64) (room / 8);
+              /* A header length smaller than the fixed header (IHL < 5). */
+              craft__packet_add_finding (p, CRAFT_FINDING_INVALID, index, (gint) i, (guint) (pos / 8), 0,
+                                         "%s.%s would be %" G_GINT64_FORMAT " bytes: the header length is too small",
+                                         l->def->name, f->name, bytes);
+              bytes = 0;
+            }
+          else if ((guint64) bytes > room / 8)
+            {
+              craft__packet_add_finding (p, CRAFT_FINDING_TRUNCATED, index, (gint) i, (guint) (pos / 8),
+                                         (guint) (room / 8), "%s.%s should be %" G_GINT64_FORMAT " bytes, %zu present",
+                                         l->def->name, f->name, bytes, room / 8);
+              bytes = (gint64) (room / 8);
+              l->cut = TRUE;
             }
           bits = (gsize) bytes * 8;
         }
@@ -47,8 +58,9 @@ dissect_fields (CraftPacket *p, guint index, gsize end)
       if (bits > room)
         {
           craft__packet_add_finding (p, CRAFT_FINDING_TRUNCATED, index, (gint) i, (guint) (pos / 8),
-                                     (guint) (room / 8), "%s.%s needs %zu bytes at offset %zu, %zu present",
-                                     l->def->name, f->name, (bits + 7) / 8, pos / 8, room / 8);
+                                     (guint) (room / 8), "%s.%s needs %zu byte%s at offset %zu, %zu present",
+                                     l->def->name, f->name, (bits + 7) / 8, (bits + 7) / 8 == 1 ? "" : "s",
+                                     pos / 8, room / 8);
           return FALSE;
         }
       s->bit_off = (guint32) pos;
@@ -87,12 +99,22 @@ choose_upper (CraftPacket *p, guint index)
   return p->reg->fallback;
 }
 
+/* Removes a layer whose header was cut short. Its findings then point at the
+ * Raw layer that takes its place and name no field index: the index would be
+ * one of the dropped layer's fields (the message still names the field). */
 static void
 drop_last_layer (CraftPacket *p)
 {
-  CraftLayer *l = craft__packet_layer (p, p->layers->len - 1);
+  guint index = p->layers->len - 1;
+  CraftLayer *l = craft__packet_layer (p, index);
   g_free (l->slots);
-  g_array_set_size (p->layers, p->layers->len - 1);
+  g_array_set_size (p->layers, index);
+  for (guint i = 0; i < p->findings->len; i++)
+    {
+      CraftFinding *f = &g_array_index (p->findings, CraftFinding, i);
+      if (f->layer == index)
+        f->field = -1;
+    }
 }
 
 /* Appends a whole-bytes layer (Raw or Padding) over [start, end). */
@@ -127,14 +149,30 @@ craft_packet_new_from_bytes (CraftRegistry *reg, const char *first_layer, const 
       return NULL;
     }
   CraftPacket *p = craft_packet_new (reg);
-  length = MIN (length, (gsize) CRAFT_MAX_PACKET_BYTES);
+  gboolean too_large = length > CRAFT_MAX_PACKET_BYTES;
+  if (too_large)
+    {
+      craft__packet_add_finding (p, CRAFT_FINDING_TRUNCATED, 0, -1, CRAFT_MAX_PACKET_BYTES, 0,
+                                 "the packet is %zu bytes; only the first %u are dissected", length,
+                                 CRAFT_MAX_PACKET_BYTES);
+      length = CRAFT_MAX_PACKET_BYTES;
+    }
   p->origin = g_bytes_new (data, length);
   p->wire = g_bytes_ref (p->origin);
   g_autoptr (GArray) trailers = g_array_new (FALSE, FALSE, sizeof (Span));
   gsize pos = 0, end = length;
-  while (def != NULL && pos < end)
+  /* The first layer is read even from no bytes at all, so that an empty
+   * packet is recorded as truncated. */
+  gboolean expected = TRUE;
+  /* Whether `end` is the end of the data rather than a length field's end:
+   * only then does a layer that runs past it mean the data was cut short
+   * (a capture's snap length). Inside a length, it means a wrong length. */
+  gboolean data_end = TRUE;
+  while (def != NULL && (pos < end || expected))
     {
-      if (p->layers->len + 1 >= CRAFT_MAX_LAYERS)
+      /* Each step adds a layer and perhaps a trailer; keep room for both and
+       * for the Raw layer that ends the packet when the limit is reached. */
+      if (p->layers->len + trailers->len + 3 > CRAFT_MAX_LAYERS)
         {
           craft__packet_add_finding (p, CRAFT_FINDING_INVALID, p->layers->len, -1, (guint) pos,
                                      (guint) (end - pos), "more than %d layers; the rest is left as raw bytes",
@@ -146,27 +184,42 @@ craft_packet_new_from_bytes (CraftRegistry *reg, const char *first_layer, const 
       guint index = craft__packet_append_layer (p, def);
       CraftLayer *l = craft__packet_layer (p, index);
       l->start = (guint) pos;
-      if (!dissect_fields (p, index, end))
+      gboolean read = dissect_fields (p, index, end);
+      if (!data_end)
+        l->cut = FALSE;
+      if (!read)
         {
           drop_last_layer (p);
           append_opaque (p, reg->fallback, pos, end);
+          /* The Raw that took its place, else the layer below, is cut short. */
+          if (p->layers->len > 0 && data_end)
+            craft__packet_layer (p, MIN (index, p->layers->len - 1))->cut = TRUE;
           break;
         }
       gsize layer_end = end;
+      /* Whether the data, not a length field, ends this layer. */
+      gboolean open_ended = TRUE;
       if (def->length != NULL)
         {
           CraftEval ev = { p, index, data, length, NULL };
           guint64 declared = craft__calc_eval (def->length, &ev);
+          open_ended = declared > end - pos;
           if (declared < l->hdr_len)
             craft__packet_add_finding (p, CRAFT_FINDING_LENGTH, index, -1, l->start, l->hdr_len,
                                        "%s length says %" G_GUINT64_FORMAT ", less than its %u-byte header",
                                        def->name, declared, l->hdr_len);
           else if (declared > end - pos)
-            craft__packet_add_finding (p, CRAFT_FINDING_LENGTH, index, -1, l->start, (guint) (end - pos),
-                                       "%s length says %" G_GUINT64_FORMAT ", %zu bytes present", def->name,
-                                       declared, end - pos);
+            {
+              craft__packet_add_finding (p, CRAFT_FINDING_LENGTH, index, -1, l->start, (guint) (end - pos),
+                                         "%s length says %" G_GUINT64_FORMAT ", %zu bytes present", def->name,
+                                         declared, end - pos);
+              l->cut = data_end;
+            }
           else
-            layer_end = pos + declared;
+            {
+              layer_end = pos + declared;
+              data_end = FALSE;
+            }
         }
       l->end = (guint) layer_end;
       if (layer_end < end)
@@ -176,13 +229,21 @@ craft_packet_new_from_bytes (CraftRegistry *reg, const char *first_layer, const 
         }
       pos += l->hdr_len;
       end = layer_end;
-      def = pos < end ? choose_upper (p, index) : NULL;
+      def = choose_upper (p, index);
+      /* No bytes left for a layer the bindings chose (Ether type IPv4 and
+       * nothing after it): read it anyway, so that its absence is recorded
+       * as truncation, unless a length field (this layer's or one around
+       * it) says the packet ends here. */
+      expected = pos >= end && open_ended && data_end && def != reg->fallback;
     }
   for (guint i = 0; i < trailers->len; i++)
     {
       Span *t = &g_array_index (trailers, Span, i);
       append_opaque (p, reg->trailer ? reg->trailer : reg->fallback, t->start, t->end);
     }
+  /* Bytes left out are bytes missing, as if the capture had cut them. */
+  if (too_large && p->layers->len > 0)
+    craft__packet_layer (p, 0)->cut = TRUE;
   /* Every slot read its span in this generation of the wire. */
   for (guint i = 0; i < p->layers->len; i++)
     {

@@ -53,8 +53,16 @@ set_keyword (CraftPacket *p, guint layer, const CraftExprKeyword *kw, GError **e
                        f->name, f->kind->name);
           break;
         }
-      ok = craft_packet_set_uint (p, layer, kw->name, (guint64) v->integer, &local);
-      break;
+      {
+        /* The expression's integer is signed: a negative one is checked as
+         * such first, so that -1 is refused by a 64-bit unsigned field too.
+         * The width is left to craft_packet_set_uint(), which tries every
+         * alternative of the name (ICMP's 16- and 32-bit "unused"). */
+        guint64 ignored;
+        ok = (v->integer >= 0 || craft__field_normalize_int64 (f, v->integer, &ignored, &local))
+             && craft_packet_set_uint (p, layer, kw->name, (guint64) v->integer, &local);
+        break;
+      }
     case CRAFT_EXPR_STR:
     case CRAFT_EXPR_BYTES:
       {
@@ -62,7 +70,8 @@ set_keyword (CraftPacket *p, guint layer, const CraftExprKeyword *kw, GError **e
         const char *data = g_bytes_get_data (v->bytes, &len);
         if (f->kind->is_integer || (f->kind->fixed_bits != 0 && v->type == CRAFT_EXPR_STR))
           {
-            if (memchr (data, '\0', len) != NULL)
+            /* An empty string may have no data pointer at all. */
+            if (len > 0 && memchr (data, '\0', len) != NULL)
               {
                 g_set_error (&local, CRAFT_ERROR, CRAFT_ERROR_VALUE, "field '%s': text with a NUL byte", f->name);
                 break;
@@ -144,6 +153,16 @@ push_layer_call (CraftPacket *p, const CraftExprNode *node, GError **error)
         return FALSE;
       if (dissected->layers->len == 0)
         craft__packet_append_layer (p, def);
+      else if (craft__packet_layer (dissected, 0)->def != def && node->keywords->len > 0)
+        {
+          /* Bytes too short or malformed for the layer dissect as Raw: the
+           * keywords would then name fields Raw does not have. */
+          const CraftFinding *why = dissected->findings->len > 0 ? craft_packet_get_finding (dissected, 0) : NULL;
+          craft_error_set_at (error, CRAFT_ERROR_VALUE, NULL, 0, arg->column,
+                              "these bytes do not dissect as %s%s%s%s, so its fields cannot be set", def->name,
+                              why ? " (" : "", why ? why->message : "", why ? ")" : "");
+          return FALSE;
+        }
       else
         craft_packet_push_packet (p, dissected);
     }

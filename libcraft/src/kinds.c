@@ -5,23 +5,30 @@
 #include <craft/error.h>
 #include <string.h>
 
+/* Six octets of one or two hex digits, all separated by ':' or all by '-':
+ * 00:11:22:33:44:55, 00-11-22-33-44-55, and 0:1:2:3:4:5 as ether_ntoa()
+ * writes it and Scapy reads it. */
 static gboolean
 parse_mac (const char *text, GByteArray *out, GError **error)
 {
   guint8 mac[6];
   const char *p = text;
+  char separator = 0;
   for (guint i = 0; i < 6; i++)
     {
-      if (!g_ascii_isxdigit (p[0]) || !g_ascii_isxdigit (p[1]))
+      if (!g_ascii_isxdigit (p[0]))
         goto bad;
-      mac[i] = (guint8) (g_ascii_xdigit_value (p[0]) << 4 | g_ascii_xdigit_value (p[1]));
-      p += 2;
-      if (i < 5)
-        {
-          if (*p != ':' && *p != '-')
-            goto bad;
-          p++;
-        }
+      guint octet = (guint) g_ascii_xdigit_value (*p++);
+      if (g_ascii_isxdigit (p[0]))
+        octet = octet << 4 | (guint) g_ascii_xdigit_value (*p++);
+      mac[i] = (guint8) octet;
+      if (i == 5)
+        break;
+      if (separator == 0 && (*p == ':' || *p == '-'))
+        separator = *p;
+      if (separator == 0 || *p != separator)
+        goto bad;
+      p++;
     }
   if (*p != '\0')
     goto bad;

@@ -15,6 +15,10 @@ typedef enum {
 typedef struct {
   guint8 state;        /* CraftSlotState */
   gboolean present;    /* in the last layout or dissection (conditional fields) */
+  gboolean computed;   /* WIRE only: the last build computed the value afresh (an edit made the wire
+                        * value stale), so it is read from the built bytes, like an unset one */
+  gboolean unknown;    /* the last build could not compute the value (a checksum with no
+                        * pseudo-header below it) and wrote 0: there is nothing to verify */
   guint generation;    /* build generation that last wrote this slot's span */
   guint32 bit_off;     /* span in packet->wire, from the packet's first bit */
   guint32 bit_len;
@@ -30,6 +34,8 @@ typedef struct {
   guint start;         /* byte offsets in packet->wire */
   guint hdr_len;       /* bytes of this layer's own fields */
   guint end;           /* end of this layer and what it carries, trailers excluded */
+  gboolean cut;        /* dissected: the data ends before the layer does (its length or header
+                        * says more), so its lengths and checksums cannot be verified */
 } CraftLayer;
 
 struct _CraftPacket {

@@ -94,7 +94,7 @@ copy_layer (CraftPacket *to, CraftPacket *from, const CraftLayer *l)
 {
   guint index = craft__packet_append_layer (to, l->def);
   CraftLayer *copy = craft__packet_layer (to, index);
-  copy->start = l->start, copy->hdr_len = l->hdr_len, copy->end = l->end;
+  copy->start = l->start, copy->hdr_len = l->hdr_len, copy->end = l->end, copy->cut = l->cut;
   memcpy (copy->slots, l->slots, sizeof (CraftSlot) * l->def->fields->len);
   for (guint i = 0; i < l->def->fields->len; i++)
     {
@@ -135,8 +135,21 @@ craft_packet_copy (CraftPacket *packet)
 void
 craft_packet_push_packet (CraftPacket *packet, CraftPacket *other)
 {
+  guint first = packet->layers->len;
   for (guint i = 0; i < other->layers->len; i++)
     copy_layer (packet, other, craft__packet_layer (other, i));
+  /* The copied spans describe `other`'s bytes, not this packet's: mark them
+   * as written by no build of this packet, so that nothing reads a value
+   * through them before the next build lays the layers out again. */
+  for (guint i = first; i < packet->layers->len; i++)
+    {
+      CraftLayer *l = craft__packet_layer (packet, i);
+      for (guint k = 0; k < l->def->fields->len; k++)
+        {
+          l->slots[k].generation = packet->generation - 1;
+          l->slots[k].computed = FALSE;
+        }
+    }
   packet->edited = TRUE;
 }
 

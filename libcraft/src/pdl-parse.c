@@ -6,6 +6,19 @@
 
 #include <string.h>
 
+/* Binary operators in one expression. Parentheses are bounded by
+ * CRAFT_MAX_DEFINITION_NESTING, but `1+1+1+…` builds a tree as deep as it is
+ * long, and the compiler and the evaluator walk trees recursively. Real
+ * definitions use a dozen. (Belongs with the other limits in craft-limits.h.) */
+#define MAX_OPERATORS_PER_EXPRESSION 1000
+
+/* Where something is in the definition text: 1-based line, 1-based column
+ * counted in characters. */
+typedef struct {
+  guint line;
+  guint column;
+} Loc;
+
 /* Parser state for one file. Everything new stays here until the whole file
  * has parsed and checked, so a bad file adds nothing to the registry. */
 typedef struct {
@@ -14,54 +27,72 @@ typedef struct {
   const char *text;
   gsize length;
   GArray *line_starts;    /* byte offset of each line's first character */
+  gsize col_offset;       /* the last place loc_at() measured, to go on from there: */
+  gsize col_line_start;   /* its line's first byte, and its column */
+  guint col_column;
+  gsize tok_start;        /* byte offsets of the token last read ... */
+  gsize tok_end;
+  gsize peek_start;       /* ... and of the peeked one, while one is pending */
   CraftRegistry *reg;
   GPtrArray *layers;      /* CraftLayerDef*, owned until committed */
+  GArray *layer_locs;     /* Loc of each new layer's name */
+  GHashTable *layer_index; /* name → index in layers + 1 */
   GPtrArray *enums;       /* CraftEnum*, owned until committed */
+  GHashTable *enum_by_name; /* name → CraftEnum* of this file */
   GArray *bindings;       /* CraftBinding, owned until committed */
-  CraftLayerDef *layer;   /* the layer being parsed */
+  CraftLayerDef *layer;   /* the layer being parsed, and what is checked once it is complete: */
+  GArray *field_locs;     /* Loc of each field's name */
+  GArray *summary_spans;  /* gsize start, end of each summary's string in the text */
+  char *route_name;
+  Loc route_loc;
   guint n_enums_inline;
+  guint n_operators;      /* binary operators in the expression being parsed */
   GError *error;
 } Pdl;
 
-/* The column where the token just read starts. GScanner reports where a
- * token ends, so walk back over its text. */
-static guint
-token_start_column (Pdl *p, guint *line_out)
+/* ---- positions and errors ---- */
+
+static Loc
+loc_at (Pdl *p, gsize offset)
 {
-  guint line = g_scanner_cur_line (p->sc);
-  guint end = g_scanner_cur_position (p->sc);
-  *line_out = line;
-  if (line == 0 || line > p->line_starts->len || end == 0)
-    return end ? end : 1;
-  gsize base = g_array_index (p->line_starts, gsize, line - 1);
-  gsize last = base + end - 1;
-  if (last >= p->length)
-    return end;
-  gsize i = last;
-  switch (p->sc->token)
+  offset = MIN (offset, p->length);
+  guint lo = 0, hi = p->line_starts->len;
+  while (hi - lo > 1)
     {
-    case G_TOKEN_IDENTIFIER:
-    case G_TOKEN_INT:
-      while (i > base && (g_ascii_isalnum (p->text[i - 1]) || p->text[i - 1] == '_'))
-        i--;
-      break;
-    case G_TOKEN_STRING:
-      while (i > base && !(p->text[i - 1] == '"' && (i - 1 == base || p->text[i - 2] != '\\')))
-        i--;
-      if (i > base)
-        i--;
-      break;
-    default:
-      break;
+      guint mid = lo + (hi - lo) / 2;
+      if (g_array_index (p->line_starts, gsize, mid) <= offset)
+        lo = mid;
+      else
+        hi = mid;
     }
-  return (guint) (i - base) + 1;
+  gsize start = g_array_index (p->line_starts, gsize, lo);
+  /* Columns count characters. Parsing moves forward, so count on from the
+   * last place measured on the same line: a long line costs its length
+   * once, not once per token. The text is valid UTF-8 and tokens start on
+   * character boundaries. */
+  gsize from = start;
+  guint column = 1;
+  if (p->col_line_start == start && p->col_offset <= offset && p->col_column > 0)
+    from = p->col_offset, column = p->col_column;
+  column += (guint) g_utf8_strlen (p->text + from, (gssize) (offset - from));
+  p->col_offset = offset;
+  p->col_line_start = start;
+  p->col_column = column;
+  Loc loc = { lo + 1, column };
+  return loc;
+}
+
+static Loc
+token_loc (Pdl *p)
+{
+  return loc_at (p, p->tok_start);
 }
 
 static gboolean
-fail (Pdl *p, const char *format, ...) G_GNUC_PRINTF (2, 3);
+fail_at (Pdl *p, CraftError code, Loc loc, const char *format, ...) G_GNUC_PRINTF (4, 5);
 
 static gboolean
-fail (Pdl *p, const char *format, ...)
+fail_at (Pdl *p, CraftError code, Loc loc, const char *format, ...)
 {
   if (p->error != NULL)
     return FALSE;
@@ -69,45 +100,46 @@ fail (Pdl *p, const char *format, ...)
   va_start (args, format);
   g_autofree char *message = g_strdup_vprintf (format, args);
   va_end (args);
-  guint line;
-  guint column = token_start_column (p, &line);
-  craft_error_set_at (&p->error, CRAFT_ERROR_SYNTAX, p->origin, line, column, "%s", message);
+  craft_error_set_at (&p->error, code, p->origin, loc.line, loc.column, "%s", message);
   return FALSE;
 }
 
-/* Like fail(), at a position saved earlier. */
-static gboolean
-fail_at (Pdl *p, CraftError code, guint line, guint column, const char *format, ...)
-  G_GNUC_PRINTF (5, 6);
-
-static gboolean
-fail_at (Pdl *p, CraftError code, guint line, guint column, const char *format, ...)
-{
-  if (p->error != NULL)
-    return FALSE;
-  va_list args;
-  va_start (args, format);
-  g_autofree char *message = g_strdup_vprintf (format, args);
-  va_end (args);
-  craft_error_set_at (&p->error, code, p->origin, line, column, "%s", message);
-  return FALSE;
-}
+/* The text does not follow the language: an error at the token just read. */
+#define fail(p, ...) fail_at ((p), CRAFT_ERROR_SYNTAX, token_loc (p), __VA_ARGS__)
+/* The text parses but is wrong (an unknown name, a width, a range): an error
+ * at the token just read. */
+#define invalid(p, ...) fail_at ((p), CRAFT_ERROR_DEFINITION, token_loc (p), __VA_ARGS__)
 
 /* What the token just read looks like in an error message. */
 static char *
 describe_token (Pdl *p)
 {
-  switch (p->sc->token)
+  GTokenType t = p->sc->token;
+  switch (t)
     {
     case G_TOKEN_EOF: return g_strdup ("end of file");
     case G_TOKEN_IDENTIFIER: return g_strdup_printf ("'%s'", p->sc->value.v_identifier);
     case G_TOKEN_INT: return g_strdup_printf ("%" G_GUINT64_FORMAT, p->sc->value.v_int64);
-    case G_TOKEN_STRING: return g_strdup_printf ("\"%s\"", p->sc->value.v_string);
-    case G_TOKEN_CHAR: return g_strdup_printf ("'%c'", p->sc->value.v_char);
+    case G_TOKEN_STRING:
+      {
+        const char *s = p->sc->value.v_string;
+        if (g_utf8_strlen (s, -1) <= 40)
+          return g_strdup_printf ("\"%s\"", s);
+        g_autofree char *head = g_utf8_substring (s, 0, 40);
+        return g_strdup_printf ("\"%s…\"", head);
+      }
     case G_TOKEN_ERROR: return g_strdup ("an invalid token");
     default:
-      if (p->sc->token < G_TOKEN_NONE)
-        return g_strdup_printf ("'%c'", (char) p->sc->token);
+      if (t < G_TOKEN_NONE)
+        {
+          /* Characters come one byte at a time: read the whole one from the text. */
+          gunichar c = p->tok_start < p->length ? g_utf8_get_char (p->text + p->tok_start) : (gunichar) t;
+          if (c < 0x20 || c == 0x7f)
+            return g_strdup_printf ("a control character (U+%04X)", c);
+          char utf8[8] = { 0 };
+          g_unichar_to_utf8 (c, utf8);
+          return g_strdup_printf ("'%s'", utf8);
+        }
       return g_strdup ("an unexpected token");
     }
 }
@@ -119,16 +151,139 @@ expected (Pdl *p, const char *what)
   return fail (p, "expected %s, found %s", what, got);
 }
 
+/* ---- tokens ---- */
+
+/* Where the next token starts at or after byte `i`: past the characters
+ * GScanner skips, '#' comments and C comments. An unterminated C comment
+ * starts there. */
+static gsize
+skip_blank (Pdl *p, gsize i)
+{
+  const char *t = p->text;
+  for (;;)
+    {
+      while (i < p->length && (t[i] == ' ' || t[i] == '\t' || t[i] == '\r' || t[i] == '\n'))
+        i++;
+      if (i < p->length && t[i] == '#')
+        {
+          while (i < p->length && t[i] != '\n')
+            i++;
+          continue;
+        }
+      if (i + 1 < p->length && t[i] == '/' && t[i + 1] == '*')
+        {
+          const char *close = g_strstr_len (t + i + 2, (gssize) (p->length - i - 2), "*/");
+          if (close == NULL)
+            return i;
+          i = (gsize) (close - t) + 2;
+          continue;
+        }
+      return i;
+    }
+}
+
+/* GScanner saturates integers that overflow: read the digits again. */
+static gboolean
+check_int_token (Pdl *p)
+{
+  g_autofree char *digits = g_strndup (p->text + p->tok_start, p->tok_end - p->tok_start);
+  const char *s = digits;
+  guint base = 10;
+  if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+    s += 2, base = 16;
+  if (!g_ascii_string_to_unsigned (s, base, 0, G_MAXUINT64, NULL, NULL))
+    return fail (p, "number %s is too large (at most %" G_GUINT64_FORMAT ")", digits, G_MAXUINT64);
+  return TRUE;
+}
+
+/* A string's escapes (\NNN) can make bytes the text itself cannot hold. */
+static gboolean
+check_string_token (Pdl *p)
+{
+  const char *s = p->text + p->tok_start + 1;
+  const char *end = p->text + p->tok_end - 1;
+  while (s < end)
+    {
+      if (*s++ != '\\' || s >= end)
+        continue;
+      if (*s < '0' || *s > '7')
+        {
+          s++;
+          continue;
+        }
+      /* GScanner reads up to three octal digits into one byte. */
+      guint value = 0;
+      for (guint n = 0; n < 3 && s < end && *s >= '0' && *s <= '7'; n++)
+        value = value * 8 + (guint) (*s++ - '0');
+      if ((value & 0xff) == 0)
+        return fail (p, "a string cannot contain a NUL byte");
+    }
+  if (!g_utf8_validate (p->sc->value.v_string, -1, NULL))
+    return fail (p, "a string's escapes make text that is not valid UTF-8");
+  return TRUE;
+}
+
+/* Turns a GScanner error token into an error with a message that says why. */
+static void
+scanner_error (Pdl *p)
+{
+  const char *start = p->text + p->tok_start;
+  switch (p->sc->value.v_error)
+    {
+    case G_ERR_UNEXP_EOF_IN_STRING:
+      fail (p, "unterminated string: no closing '\"' before the end of the file");
+      return;
+    case G_ERR_UNEXP_EOF_IN_COMMENT:
+      fail (p, "unterminated comment: no '*/' before the end of the file");
+      return;
+    default:
+      break;
+    }
+  if (p->tok_start < p->length && g_ascii_isdigit (*start))
+    {
+      gsize n = 0;
+      while (p->tok_start + n < p->length && (g_ascii_isalnum (start[n]) || start[n] == '_' || start[n] == '.'))
+        n++;
+      g_autofree char *word = g_strndup (start, n);
+      fail (p, "malformed number '%s' (numbers are decimal or 0x hexadecimal)", word);
+      return;
+    }
+  fail (p, "invalid token");
+}
+
+/* Reads the next token and records where it lies. A token GScanner or the
+ * checks above reject is returned as G_TOKEN_ERROR with the error set. */
 static GTokenType
 next (Pdl *p)
 {
-  return g_scanner_get_next_token (p->sc);
+  gsize start = p->sc->next_token != G_TOKEN_NONE ? p->peek_start
+                                                  : skip_blank (p, (gsize) (p->sc->text - p->text));
+  GTokenType t = g_scanner_get_next_token (p->sc);
+  p->tok_start = start;
+  p->tok_end = MAX (start, (gsize) (p->sc->text - p->text));
+  if (t == G_TOKEN_ERROR)
+    scanner_error (p);
+  else if (t == G_TOKEN_INT && !check_int_token (p))
+    return G_TOKEN_ERROR;
+  else if (t == G_TOKEN_STRING && !check_string_token (p))
+    return G_TOKEN_ERROR;
+  return t;
 }
 
 static GTokenType
 peek (Pdl *p)
 {
+  if (p->sc->next_token == G_TOKEN_NONE)
+    p->peek_start = skip_blank (p, (gsize) (p->sc->text - p->text));
   return g_scanner_peek_next_token (p->sc);
+}
+
+/* Where the next token starts. */
+static Loc
+peek_loc (Pdl *p)
+{
+  peek (p);
+  return loc_at (p, p->peek_start);
 }
 
 static gboolean
@@ -170,6 +325,21 @@ accept_word (Pdl *p, const char *word)
   return TRUE;
 }
 
+/* After a list item: ',' or the closing character (left unread). */
+static gboolean
+list_continues (Pdl *p, char close, gboolean *ok)
+{
+  *ok = TRUE;
+  if (accept_char (p, ','))
+    return TRUE;
+  if (peek_char (p, close))
+    return FALSE;
+  next (p);
+  g_autofree char *what = g_strdup_printf ("',' or '%c'", close);
+  *ok = expected (p, what);
+  return FALSE;
+}
+
 /* Reads an identifier into a new string, or fails saying what it should name. */
 static char *
 expect_name (Pdl *p, const char *what)
@@ -182,24 +352,19 @@ expect_name (Pdl *p, const char *what)
   return g_strdup (p->sc->value.v_identifier);
 }
 
+/* An integer, optionally negative (two's complement). The current token then
+ * spans the sign and the digits, so errors about the value point at both. */
 static gboolean
 expect_int (Pdl *p, const char *what, guint64 *out)
 {
   gboolean negative = accept_char (p, '-');
+  gsize sign = p->tok_start;
   if (next (p) != G_TOKEN_INT)
     return expected (p, what);
+  if (negative)
+    p->tok_start = sign;
   *out = negative ? (guint64) - (gint64) p->sc->value.v_int64 : p->sc->value.v_int64;
   return TRUE;
-}
-
-/* Byte offset in the text just after the token last read. */
-static gsize
-current_offset (Pdl *p)
-{
-  guint line = g_scanner_cur_line (p->sc);
-  if (line == 0 || line > p->line_starts->len)
-    return p->length;
-  return MIN (p->length, g_array_index (p->line_starts, gsize, line - 1) + g_scanner_cur_position (p->sc));
 }
 
 /* ---- enumerations ---- */
@@ -207,13 +372,20 @@ current_offset (Pdl *p)
 static CraftEnum *
 lookup_enum (Pdl *p, const char *name)
 {
-  for (guint i = p->enums->len; i-- > 0;)
-    {
-      CraftEnum *e = g_ptr_array_index (p->enums, i);
-      if (strcmp (e->name, name) == 0)
-        return e;
-    }
-  return (CraftEnum *) craft__registry_lookup_enum (p->reg, name);
+  CraftEnum *e = g_hash_table_lookup (p->enum_by_name, name);
+  return e != NULL ? e : (CraftEnum *) craft__registry_lookup_enum (p->reg, name);
+}
+
+/* A new enum of this file (inline ones get names no definition can write). */
+static CraftEnum *
+enum_new (Pdl *p, const char *name)
+{
+  CraftEnum *e = g_new0 (CraftEnum, 1);
+  e->name = g_strdup (name);
+  e->values = g_array_new (FALSE, FALSE, sizeof (CraftEnumValue));
+  g_ptr_array_add (p->enums, e);
+  g_hash_table_insert (p->enum_by_name, e->name, e);
+  return e;
 }
 
 /* Parses `{ name = value, ... }` into `e`. */
@@ -222,44 +394,33 @@ parse_enum_body (Pdl *p, CraftEnum *e)
 {
   if (!expect_char (p, '{', "to open the list of names"))
     return FALSE;
-  while (!accept_char (p, '}'))
+  gboolean ok = TRUE;
+  if (accept_char (p, '}'))
+    return TRUE;
+  /* Names seen so far, so that a long enum is checked in linear time. */
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  do
     {
       CraftEnumValue v;
       GTokenType t = next (p);
-      if (t == G_TOKEN_IDENTIFIER)
-        v.name = g_strdup (p->sc->value.v_identifier);
-      else if (t == G_TOKEN_STRING)
-        v.name = g_strdup (p->sc->value.v_string);
-      else
+      if (t != G_TOKEN_IDENTIFIER && t != G_TOKEN_STRING)
         return expected (p, "a name (identifier or string) or '}'");
-      if (craft__enum_lookup_name (e, v.name) != NULL)
-        {
-          fail (p, "name '%s' appears twice in enum '%s'", v.name, e->name);
-          g_free (v.name);
-          return FALSE;
-        }
+      const char *name = t == G_TOKEN_STRING ? p->sc->value.v_string : p->sc->value.v_identifier;
+      if (*name == '\0')
+        return invalid (p, "an enum name cannot be empty");
+      if (g_hash_table_contains (seen, name))
+        return invalid (p, "name '%s' appears twice in enum '%s'", name, e->name);
+      v.name = g_strdup (name);
+      g_hash_table_add (seen, v.name);
       if (!expect_char (p, '=', "after the name") || !expect_int (p, "an integer value", &v.value))
         {
           g_free (v.name);
           return FALSE;
         }
       g_array_append_val (e->values, v);
-      if (!accept_char (p, ',') && !peek_char (p, '}'))
-        {
-          next (p);
-          return expected (p, "',' or '}'");
-        }
     }
-  return TRUE;
-}
-
-static CraftEnum *
-enum_new (const char *name)
-{
-  CraftEnum *e = g_new0 (CraftEnum, 1);
-  e->name = g_strdup (name);
-  e->values = g_array_new (FALSE, FALSE, sizeof (CraftEnumValue));
-  return e;
+  while (list_continues (p, '}', &ok) && !peek_char (p, '}'));
+  return ok && expect_char (p, '}', "to close the list of names");
 }
 
 static gboolean
@@ -268,41 +429,46 @@ parse_enum (Pdl *p)
   g_autofree char *name = expect_name (p, "the enum's name");
   if (name == NULL)
     return FALSE;
-  CraftEnum *e = enum_new (name);
-  g_ptr_array_add (p->enums, e);
-  return parse_enum_body (p, e);
+  if (g_hash_table_contains (p->enum_by_name, name))
+    return invalid (p, "enum '%s' is defined twice in this file", name);
+  return parse_enum_body (p, enum_new (p, name));
 }
 
 /* ---- expressions ---- */
 
 static CraftCalc *parse_calc (Pdl *p, guint depth);
 
+/* A node of the expression, placed at the token just read. */
 static CraftCalc *
-calc_new (CraftCalcType type)
+calc_new (Pdl *p, CraftCalcType type)
 {
   CraftCalc *c = g_new0 (CraftCalc, 1);
   c->type = type;
+  Loc loc = token_loc (p);
+  c->line = loc.line;
+  c->column = loc.column;
   return c;
 }
 
 static CraftCalc *
-calc_binary (CraftCalcOp op, CraftCalc *a, CraftCalc *b)
+calc_binary (CraftCalcOp op, CraftCalc *a, CraftCalc *b, Loc loc)
 {
-  CraftCalc *c = calc_new (CRAFT_CALC_BINARY);
+  CraftCalc *c = g_new0 (CraftCalc, 1);
+  c->type = CRAFT_CALC_BINARY;
   c->op = op;
   c->a = a;
   c->b = b;
+  c->line = loc.line;
+  c->column = loc.column;
   return c;
 }
 
-/* A field reference to resolve once the whole layer is known. */
+/* A field reference, at the name just read, to resolve once the whole layer is known. */
 static CraftCalc *
 field_ref (Pdl *p, CraftCalcType type, const char *name)
 {
-  CraftCalc *c = calc_new (type);
+  CraftCalc *c = calc_new (p, type);
   c->name = g_strdup (name);
-  c->line = g_scanner_cur_line (p->sc);
-  c->column = token_start_column (p, &c->line);
   return c;
 }
 
@@ -326,10 +492,10 @@ parse_span (Pdl *p, gboolean allow_pseudo)
       {
         if (spans[i].span == CRAFT_SPAN_PSEUDO && !allow_pseudo)
           {
-            fail (p, "len() cannot measure the pseudo-header");
+            invalid (p, "len() cannot measure the pseudo-header; only checksums cover it");
             return NULL;
           }
-        CraftCalc *c = calc_new (CRAFT_CALC_LEN);
+        CraftCalc *c = calc_new (p, CRAFT_CALC_LEN);
         c->span = spans[i].span;
         return c;
       }
@@ -338,8 +504,10 @@ parse_span (Pdl *p, gboolean allow_pseudo)
   return c;
 }
 
+/* The arguments of function `name`, whose '(' was just read, and the ')'.
+ * `at` is where the name was written. */
 static CraftCalc *
-parse_function (Pdl *p, const char *name, guint depth)
+parse_function (Pdl *p, const char *name, Loc at, guint depth)
 {
   CraftCalc *c = NULL;
   if (strcmp (name, "len") == 0)
@@ -348,7 +516,7 @@ parse_function (Pdl *p, const char *name, guint depth)
     }
   else if (strcmp (name, "inet_checksum") == 0 || strcmp (name, "crc32") == 0)
     {
-      c = calc_new (name[0] == 'i' ? CRAFT_CALC_CHECKSUM : CRAFT_CALC_CRC32);
+      c = calc_new (p, name[0] == 'i' ? CRAFT_CALC_CHECKSUM : CRAFT_CALC_CRC32);
       c->items = g_ptr_array_new_with_free_func ((GDestroyNotify) craft__calc_free);
       do
         {
@@ -359,51 +527,43 @@ parse_function (Pdl *p, const char *name, guint depth)
         }
       while (accept_char (p, ','));
     }
-  else if (strcmp (name, "source_ip") == 0)
+  else if (strcmp (name, "source_ip") == 0 || strcmp (name, "bound") == 0 || strcmp (name, "is_set") == 0)
     {
-      g_autofree char *field = expect_name (p, "the field holding the destination");
+      g_autofree char *field = expect_name (p, name[0] == 's'   ? "the field holding the destination"
+                                               : name[0] == 'b' ? "the field a binding sets"
+                                                                : "a field name");
       if (field == NULL)
         return NULL;
-      c = field_ref (p, CRAFT_CALC_SOURCE_IP, field);
-    }
-  else if (strcmp (name, "bound") == 0)
-    {
-      g_autofree char *field = expect_name (p, "the field a binding sets");
-      if (field == NULL)
-        return NULL;
-      c = field_ref (p, CRAFT_CALC_BOUND, field);
-    }
-  else if (strcmp (name, "is_set") == 0)
-    {
-      g_autofree char *field = expect_name (p, "a field name");
-      if (field == NULL)
-        return NULL;
-      c = field_ref (p, CRAFT_CALC_IS_SET, field);
+      c = field_ref (p, name[0] == 's' ? CRAFT_CALC_SOURCE_IP : name[0] == 'b' ? CRAFT_CALC_BOUND : CRAFT_CALC_IS_SET,
+                     field);
     }
   else if (strcmp (name, "max") == 0 || strcmp (name, "min") == 0)
     {
-      c = calc_new (name[1] == 'a' ? CRAFT_CALC_MAX : CRAFT_CALC_MIN);
+      c = calc_new (p, name[1] == 'a' ? CRAFT_CALC_MAX : CRAFT_CALC_MIN);
       if ((c->a = parse_calc (p, depth + 1)) == NULL || !expect_char (p, ',', "between the two values")
           || (c->b = parse_calc (p, depth + 1)) == NULL)
         goto error;
     }
-  else if (strcmp (name, "source_mac") == 0)
+  else if (strcmp (name, "source_mac") == 0 || strcmp (name, "clock_ms") == 0)
     {
-      c = calc_new (CRAFT_CALC_SOURCE_MAC);
-    }
-  else if (strcmp (name, "clock_ms") == 0)
-    {
-      c = calc_new (CRAFT_CALC_CLOCK_MS);
+      c = calc_new (p, name[1] == 'o' ? CRAFT_CALC_SOURCE_MAC : CRAFT_CALC_CLOCK_MS);
     }
   else
     {
-      fail (p, "unknown function '%s' (known: len, inet_checksum, crc32, source_ip, source_mac, "
-            "clock_ms, bound, max, min, is_set)",
-            name);
+      fail_at (p, CRAFT_ERROR_DEFINITION, at,
+               "unknown function '%s' (known: len, inet_checksum, crc32, source_ip, source_mac, "
+               "clock_ms, bound, max, min, is_set)",
+               name);
       return NULL;
     }
   if (c == NULL || !expect_char (p, ')', "to close the function's arguments"))
     goto error;
+  /* A name inside keeps its own place, for errors about that name. */
+  if (c->name == NULL)
+    {
+      c->line = at.line;
+      c->column = at.column;
+    }
   return c;
 error:
   craft__calc_free (c);
@@ -415,14 +575,14 @@ parse_primary (Pdl *p, guint depth)
 {
   if (depth > CRAFT_MAX_DEFINITION_NESTING)
     {
-      next (p);
-      fail (p, "expression nested more than %d deep", CRAFT_MAX_DEFINITION_NESTING);
+      fail_at (p, CRAFT_ERROR_SYNTAX, peek_loc (p), "expression nested more than %d deep",
+               CRAFT_MAX_DEFINITION_NESTING);
       return NULL;
     }
   GTokenType t = next (p);
   if (t == G_TOKEN_INT)
     {
-      CraftCalc *c = calc_new (CRAFT_CALC_CONST);
+      CraftCalc *c = calc_new (p, CRAFT_CALC_CONST);
       c->num = p->sc->value.v_int64;
       return c;
     }
@@ -435,44 +595,54 @@ parse_primary (Pdl *p, guint depth)
     }
   if (t == (GTokenType) '-' || t == (GTokenType) '!')
     {
-      CraftCalc *operand = parse_primary (p, depth + 1);
-      if (operand == NULL)
-        return NULL;
-      CraftCalc *c = calc_new (t == (GTokenType) '-' ? CRAFT_CALC_NEG : CRAFT_CALC_NOT);
-      c->a = operand;
+      CraftCalc *c = calc_new (p, t == (GTokenType) '-' ? CRAFT_CALC_NEG : CRAFT_CALC_NOT);
+      if ((c->a = parse_primary (p, depth + 1)) == NULL)
+        g_clear_pointer (&c, craft__calc_free);
       return c;
     }
   if (t == (GTokenType) '{')
     {
-      CraftCalc *c = calc_new (CRAFT_CALC_SET);
-      c->items = g_ptr_array_new_with_free_func ((GDestroyNotify) craft__calc_free);
-      do
-        {
-          CraftCalc *item = parse_calc (p, depth + 1);
-          if (item == NULL)
-            {
-              craft__calc_free (c);
-              return NULL;
-            }
-          g_ptr_array_add (c->items, item);
-        }
-      while (accept_char (p, ','));
-      if (!expect_char (p, '}', "to close the set"))
-        {
-          craft__calc_free (c);
-          return NULL;
-        }
-      return c;
+      fail (p, "a set { … } can only follow 'in'");
+      return NULL;
     }
   if (t == G_TOKEN_IDENTIFIER)
     {
       g_autofree char *name = g_strdup (p->sc->value.v_identifier);
+      Loc at = token_loc (p);
       if (accept_char (p, '('))
-        return parse_function (p, name, depth);
+        return parse_function (p, name, at, depth);
       return field_ref (p, CRAFT_CALC_FIELD, name);
     }
   expected (p, "a number, a field name, a function or '('");
   return NULL;
+}
+
+/* `{ a, b, c }` after `in`. */
+static CraftCalc *
+parse_set (Pdl *p, guint depth)
+{
+  if (next (p) != (GTokenType) '{')
+    {
+      fail (p, "'in' needs a set on its right, like { 3, 4, 5 }");
+      return NULL;
+    }
+  CraftCalc *c = calc_new (p, CRAFT_CALC_SET);
+  c->items = g_ptr_array_new_with_free_func ((GDestroyNotify) craft__calc_free);
+  gboolean ok = TRUE;
+  do
+    {
+      CraftCalc *item = parse_calc (p, depth + 1);
+      if (item == NULL)
+        {
+          ok = FALSE;
+          break;
+        }
+      g_ptr_array_add (c->items, item);
+    }
+  while (list_continues (p, '}', &ok) && !peek_char (p, '}'));
+  if (!ok || !expect_char (p, '}', "to close the set"))
+    g_clear_pointer (&c, craft__calc_free);
+  return c;
 }
 
 /* Binary operators by precedence level, lowest first. Two-character
@@ -492,11 +662,13 @@ static const BinaryOp binary_ops[] = {
   { "&", CRAFT_OP_AND, 5 },
   { "==", CRAFT_OP_EQ, 6 }, { "!=", CRAFT_OP_NE, 6 },
   { "<=", CRAFT_OP_LE, 7 }, { ">=", CRAFT_OP_GE, 7 }, { "<<", CRAFT_OP_SHL, 8 }, { ">>", CRAFT_OP_SHR, 8 },
-  { "<", CRAFT_OP_LT, 7 }, { ">", CRAFT_OP_GT, 7 }, { "in", CRAFT_OP_IN, 7 },
+  { "<", CRAFT_OP_LT, 7 }, { ">", CRAFT_OP_GT, 7 },
   { "+", CRAFT_OP_ADD, 9 }, { "-", CRAFT_OP_SUB, 9 },
   { "*", CRAFT_OP_MUL, 10 }, { "/", CRAFT_OP_DIV, 10 }, { "%", CRAFT_OP_MOD, 10 },
 };
 #define MAX_LEVEL 10
+/* `a in { ... }` binds like the comparisons. */
+#define IN_LEVEL 7
 
 /* Reads the operator at the next tokens if it is of `level`. A lone '|' or
  * '&' must not swallow the first half of '||' or '&&', and vice versa, so
@@ -505,22 +677,13 @@ static const BinaryOp *
 accept_binary (Pdl *p, guint level)
 {
   GTokenType t = peek (p);
-  if (t == G_TOKEN_IDENTIFIER)
-    {
-      if (level == 7 && strcmp (p->sc->next_value.v_identifier, "in") == 0)
-        {
-          next (p);
-          return &binary_ops[14];
-        }
-      return NULL;
-    }
   if (t >= G_TOKEN_NONE)
     return NULL;
   char first = (char) t;
   for (gsize i = 0; i < G_N_ELEMENTS (binary_ops); i++)
     {
       const BinaryOp *op = &binary_ops[i];
-      if (op->level != level || op->text[0] != first || strcmp (op->text, "in") == 0)
+      if (op->level != level || op->text[0] != first)
         continue;
       if (op->text[1] == '\0')
         {
@@ -556,23 +719,35 @@ parse_level (Pdl *p, guint level, guint depth)
   CraftCalc *left = parse_level (p, level + 1, depth);
   while (left != NULL)
     {
-      const BinaryOp *op = accept_binary (p, level);
-      if (op == NULL)
-        break;
-      CraftCalc *right = parse_level (p, level + 1, depth);
+      Loc at = peek_loc (p);
+      CraftCalcOp op;
+      CraftCalc *right;
+      if (level == IN_LEVEL && accept_word (p, "in"))
+        {
+          op = CRAFT_OP_IN;
+          right = parse_set (p, depth);
+        }
+      else
+        {
+          const BinaryOp *binary = accept_binary (p, level);
+          if (binary == NULL)
+            break;
+          op = binary->op;
+          right = parse_level (p, level + 1, depth);
+        }
       if (right == NULL)
         {
           craft__calc_free (left);
           return NULL;
         }
-      if (op->op == CRAFT_OP_IN && right->type != CRAFT_CALC_SET)
+      left = calc_binary (op, left, right, at);
+      if (++p->n_operators > MAX_OPERATORS_PER_EXPRESSION)
         {
           craft__calc_free (left);
-          craft__calc_free (right);
-          fail (p, "'in' needs a set on its right, like { 3, 4, 5 }");
+          fail_at (p, CRAFT_ERROR_SYNTAX, at, "an expression has at most %d operators",
+                   MAX_OPERATORS_PER_EXPRESSION);
           return NULL;
         }
-      left = calc_binary (op->op, left, right);
     }
   return left;
 }
@@ -585,7 +760,7 @@ parse_calc (Pdl *p, guint depth)
   if (c == NULL || !peek_char (p, '?'))
     return c;
   next (p);
-  CraftCalc *cond = calc_new (CRAFT_CALC_COND);
+  CraftCalc *cond = calc_new (p, CRAFT_CALC_COND);
   cond->a = c;
   cond->items = g_ptr_array_new_with_free_func ((GDestroyNotify) craft__calc_free);
   if ((cond->b = parse_calc (p, depth + 1)) == NULL || !expect_char (p, ':', "between the two branches"))
@@ -601,6 +776,94 @@ parse_calc (Pdl *p, guint depth)
     }
   g_ptr_array_add (cond->items, otherwise);
   return cond;
+}
+
+/* A whole expression: a size, a condition, a default, a length, a pseudo-header value. */
+static CraftCalc *
+parse_expression (Pdl *p)
+{
+  p->n_operators = 0;
+  return parse_calc (p, 0);
+}
+
+/* The first node of `c` for which `pred` holds, or NULL. */
+static const CraftCalc *
+calc_find (const CraftCalc *c, gboolean (*pred) (const CraftCalc *c))
+{
+  if (c == NULL)
+    return NULL;
+  if (pred (c))
+    return c;
+  const CraftCalc *found = calc_find (c->a, pred);
+  if (found == NULL)
+    found = calc_find (c->b, pred);
+  for (guint i = 0; found == NULL && c->items != NULL && i < c->items->len; i++)
+    found = calc_find (g_ptr_array_index (c->items, i), pred);
+  return found;
+}
+
+static gboolean
+is_checksum (const CraftCalc *c)
+{
+  return c->type == CRAFT_CALC_CHECKSUM || c->type == CRAFT_CALC_CRC32;
+}
+
+static gboolean
+is_host_value (const CraftCalc *c)
+{
+  return c->type == CRAFT_CALC_SOURCE_IP || c->type == CRAFT_CALC_SOURCE_MAC || c->type == CRAFT_CALC_CLOCK_MS;
+}
+
+static gboolean
+is_address (const CraftCalc *c)
+{
+  return c->type == CRAFT_CALC_SOURCE_IP || c->type == CRAFT_CALC_SOURCE_MAC;
+}
+
+/* What only exists once the layer is laid out: its lengths and checksums. */
+static gboolean
+needs_layout (const CraftCalc *c)
+{
+  return is_checksum (c) || is_address (c) || (c->type == CRAFT_CALC_LEN && c->span != CRAFT_SPAN_FIELD);
+}
+
+static Loc
+calc_loc (const CraftCalc *c)
+{
+  Loc loc = { c->line, c->column };
+  return loc;
+}
+
+/* An expression whose value is an integer cannot use the address functions. */
+static gboolean
+check_integer_calc (Pdl *p, const CraftCalc *c, const char *role)
+{
+  const CraftCalc *bad = calc_find (c, is_address);
+  if (bad == NULL)
+    return TRUE;
+  return fail_at (p, CRAFT_ERROR_DEFINITION, calc_loc (bad),
+                  "%s is an integer: %s() gives an address", role,
+                  bad->type == CRAFT_CALC_SOURCE_IP ? "source_ip" : "source_mac");
+}
+
+/* Sizes and conditions are evaluated while the fields are read, before the
+ * layer's extent and bytes are known. */
+static gboolean
+check_dissect_calc (Pdl *p, const CraftCalc *c, const char *role)
+{
+  const CraftCalc *bad = calc_find (c, needs_layout);
+  if (bad == NULL)
+    return TRUE;
+  static const char *const span_names[] = { "header", "layer", "payload", "pseudo", "" };
+  g_autofree char *what = bad->type == CRAFT_CALC_LEN ? g_strdup_printf ("len(%s)", span_names[bad->span])
+                          : bad->type == CRAFT_CALC_CHECKSUM ? g_strdup ("inet_checksum()")
+                          : bad->type == CRAFT_CALC_CRC32    ? g_strdup ("crc32()")
+                          : bad->type == CRAFT_CALC_SOURCE_IP ? g_strdup ("source_ip()")
+                                                              : g_strdup ("source_mac()");
+  return fail_at (p, CRAFT_ERROR_DEFINITION, calc_loc (bad),
+                  "%s is evaluated while the fields are read, before the layer's extent is known: it cannot "
+                  "use %s",
+                  role, what);
 }
 
 /* ---- fields ---- */
@@ -646,14 +909,14 @@ parse_type (Pdl *p, CraftFieldDef *f)
   if (parse_int_type (word, &is_signed, &bits))
     {
       if (bits < 1 || bits > 64)
-        return fail (p, "integer width must be 1 to 64 bits, not %u", bits);
+        return invalid (p, "integer width must be 1 to 64 bits: '%s'", word);
       f->kind = is_signed ? &craft__kind_int : &craft__kind_uint;
       f->bits = bits;
       return TRUE;
     }
   const CraftKind *kind = craft__kind_lookup (word);
   if (kind == NULL || kind->is_integer)
-    return fail (p, "unknown type '%s' (expected u1…u64, s1…s64, mac, ipv4, ipv6 or bytes)", word);
+    return invalid (p, "unknown type '%s' (expected u1…u64, s1…s64, mac, ipv4, ipv6 or bytes)", word);
   f->kind = kind;
   f->bits = kind->fixed_bits;
   if (kind != &craft__kind_bytes)
@@ -661,15 +924,18 @@ parse_type (Pdl *p, CraftFieldDef *f)
   f->size_mode = CRAFT_SIZE_REST;
   if (accept_char (p, '('))
     {
-      f->size_calc = parse_calc (p, 0);
+      Loc at = peek_loc (p);
+      f->size_calc = parse_expression (p);
       if (f->size_calc == NULL || !expect_char (p, ')', "to close the size"))
         return FALSE;
-      if (f->size_calc->type == CRAFT_CALC_CONST)
+      const CraftCalc *c = f->size_calc;
+      if (c->type == CRAFT_CALC_CONST || (c->type == CRAFT_CALC_NEG && c->a->type == CRAFT_CALC_CONST))
         {
-          if (f->size_calc->num > CRAFT_MAX_FIXED_BYTES)
-            return fail (p, "a fixed size is at most %d bytes", CRAFT_MAX_FIXED_BYTES);
+          if (c->type == CRAFT_CALC_NEG || c->num < 1 || c->num > CRAFT_MAX_FIXED_BYTES)
+            return fail_at (p, CRAFT_ERROR_DEFINITION, at, "a fixed size is 1 to %d bytes",
+                            CRAFT_MAX_FIXED_BYTES);
           f->size_mode = CRAFT_SIZE_FIXED;
-          f->bits = (guint) f->size_calc->num * 8;
+          f->bits = (guint) c->num * 8;
           g_clear_pointer (&f->size_calc, craft__calc_free);
         }
       else
@@ -685,24 +951,28 @@ parse_flag_names (Pdl *p, CraftFieldDef *f)
     return FALSE;
   f->flag_names = g_ptr_array_new_with_free_func (g_free);
   f->single_char_flags = TRUE;
-  while (!accept_char (p, '}'))
+  gboolean ok = TRUE;
+  if (accept_char (p, '}'))
+    return TRUE;
+  do
     {
       GTokenType t = next (p);
       if (t != G_TOKEN_IDENTIFIER && t != G_TOKEN_STRING)
         return expected (p, "a flag name or '}'");
       const char *name = t == G_TOKEN_STRING ? p->sc->value.v_string : p->sc->value.v_identifier;
       if (f->flag_names->len >= f->bits)
-        return fail (p, "more flag names than the field's %u bits", f->bits);
-      if (strlen (name) != 1)
+        return invalid (p, "more flag names than the field's %u bits", f->bits);
+      if (*name == '\0' || strchr (name, '+') != NULL)
+        return invalid (p, "a flag name cannot be empty or contain '+'");
+      for (guint i = 0; i < f->flag_names->len; i++)
+        if (strcmp (g_ptr_array_index (f->flag_names, i), name) == 0)
+          return invalid (p, "flag '%s' appears twice", name);
+      if (g_utf8_strlen (name, -1) != 1)
         f->single_char_flags = FALSE;
       g_ptr_array_add (f->flag_names, g_strdup (name));
-      if (!accept_char (p, ',') && !peek_char (p, '}'))
-        {
-          next (p);
-          return expected (p, "',' or '}'");
-        }
     }
-  return TRUE;
+  while (list_continues (p, '}', &ok) && !peek_char (p, '}'));
+  return ok && expect_char (p, '}', "to close the flag names");
 }
 
 /* `enum by FIELD { value: enum_name, ... }`: names that depend on an earlier field. */
@@ -713,12 +983,19 @@ parse_enum_choices (Pdl *p, CraftFieldDef *f)
   if (selector == NULL)
     return FALSE;
   f->enum_selector = craft__layer_def_field_index (p->layer, selector);
-  if (f->enum_selector < 0)
-    return fail (p, "'%s' is not a field declared before '%s'", selector, f->name);
+  if (f->enum_selector < 0 || (guint) f->enum_selector + 1 >= p->layer->fields->len)
+    return invalid (p, "'%s' is not a field declared before '%s'", selector, f->name);
+  const CraftFieldDef *sel = g_ptr_array_index (p->layer->fields, f->enum_selector);
+  if (!sel->kind->is_integer)
+    return invalid (p, "the names of '%s' can only depend on an integer field; '%s' is %s", f->name, selector,
+                    sel->kind->name);
   f->enum_choices = g_array_new (FALSE, FALSE, sizeof (CraftEnumChoice));
   if (!expect_char (p, '{', "to open the list of value: enum pairs"))
     return FALSE;
-  while (!accept_char (p, '}'))
+  gboolean ok = TRUE;
+  if (accept_char (p, '}'))
+    return TRUE;
+  do
     {
       CraftEnumChoice choice;
       if (!expect_int (p, "a value of the selector", &choice.value) || !expect_char (p, ':', "after the value"))
@@ -727,17 +1004,11 @@ parse_enum_choices (Pdl *p, CraftFieldDef *f)
       if (name == NULL)
         return FALSE;
       if ((choice.enumeration = lookup_enum (p, name)) == NULL)
-        return fail (p, "no enum named '%s' is defined", name);
+        return invalid (p, "no enum named '%s' is defined", name);
       g_array_append_val (f->enum_choices, choice);
-      if (!accept_char (p, ',') && !peek_char (p, '}'))
-        {
-          next (p);
-          return expected (p, "',' or '}'");
-        }
     }
-  if (!f->kind->is_integer)
-    return fail (p, "only integer fields can have an enum");
-  return TRUE;
+  while (list_continues (p, '}', &ok) && !peek_char (p, '}'));
+  return ok && expect_char (p, '}', "to close the list of value: enum pairs");
 }
 
 static gboolean
@@ -746,11 +1017,19 @@ parse_modifiers (Pdl *p, CraftFieldDef *f)
   for (;;)
     {
       if (accept_word (p, "le"))
-        f->little_endian = TRUE;
+        {
+          if (!f->kind->is_integer || f->bits % 8 != 0)
+            return invalid (p, "'le' applies to integers of whole bytes (8, 16, 24… bits)");
+          f->little_endian = TRUE;
+        }
       else if (accept_word (p, "hex"))
         f->hex = TRUE;
       else if (accept_word (p, "enum"))
         {
+          if (!f->kind->is_integer)
+            return invalid (p, "only integer fields can have an enum");
+          if (f->enumeration != NULL || f->enum_choices != NULL)
+            return invalid (p, "a field has at most one enum");
           if (accept_word (p, "by"))
             {
               if (!parse_enum_choices (p, f))
@@ -760,8 +1039,7 @@ parse_modifiers (Pdl *p, CraftFieldDef *f)
             {
               g_autofree char *name = g_strdup_printf ("%s.%s#%u", p->layer->name, f->name,
                                                        p->n_enums_inline++);
-              CraftEnum *e = enum_new (name);
-              g_ptr_array_add (p->enums, e);
+              CraftEnum *e = enum_new (p, name);
               if (!parse_enum_body (p, e))
                 return FALSE;
               f->enumeration = e;
@@ -773,38 +1051,41 @@ parse_modifiers (Pdl *p, CraftFieldDef *f)
                 return FALSE;
               f->enumeration = lookup_enum (p, name);
               if (f->enumeration == NULL)
-                return fail (p, "no enum named '%s' is defined", name);
+                return invalid (p, "no enum named '%s' is defined", name);
             }
-          if (!f->kind->is_integer)
-            return fail (p, "only integer fields can have an enum");
         }
       else if (accept_word (p, "flags"))
         {
           if (f->kind != &craft__kind_uint)
-            return fail (p, "only unsigned integer fields can be flag sets");
+            return invalid (p, "only unsigned integer fields can be flag sets");
+          if (f->flag_names != NULL)
+            return invalid (p, "a field has at most one set of flags");
           if (!parse_flag_names (p, f))
             return FALSE;
         }
       else if (accept_word (p, "if"))
         {
           if (f->condition != NULL)
-            return fail (p, "a field has at most one condition");
-          f->condition = parse_calc (p, 0);
+            return invalid (p, "a field has at most one condition");
+          f->condition = parse_expression (p);
           if (f->condition == NULL)
             return FALSE;
         }
       else if (accept_word (p, "align"))
         {
+          if (f->kind != &craft__kind_bytes || f->size_mode == CRAFT_SIZE_FIXED)
+            return invalid (p, "align applies to byte strings of variable size");
           guint64 n;
           if (!expect_int (p, "the alignment in bytes", &n))
             return FALSE;
-          if (f->kind != &craft__kind_bytes || n < 1 || n > 64)
-            return fail (p, "align applies to byte strings, from 1 to 64 bytes");
+          if (n < 1 || n > 64)
+            return invalid (p, "an alignment is 1 to 64 bytes");
           f->align = (guint) n;
         }
       else if (peek (p) == G_TOKEN_STRING)
         {
-          next (p);
+          if (next (p) != G_TOKEN_STRING)
+            return FALSE;
           g_free (f->description);
           f->description = g_strdup (p->sc->value.v_string);
         }
@@ -814,63 +1095,35 @@ parse_modifiers (Pdl *p, CraftFieldDef *f)
 }
 
 static gboolean
-calc_is_deferred (const CraftCalc *c)
-{
-  if (c == NULL)
-    return FALSE;
-  if (c->type == CRAFT_CALC_CHECKSUM || c->type == CRAFT_CALC_CRC32)
-    return TRUE;
-  if (calc_is_deferred (c->a) || calc_is_deferred (c->b))
-    return TRUE;
-  if (c->items != NULL)
-    for (guint i = 0; i < c->items->len; i++)
-      if (calc_is_deferred (g_ptr_array_index (c->items, i)))
-        return TRUE;
-  return FALSE;
-}
-
-static gboolean
-calc_uses_host (const CraftCalc *c)
-{
-  if (c == NULL)
-    return FALSE;
-  if (c->type == CRAFT_CALC_SOURCE_IP || c->type == CRAFT_CALC_SOURCE_MAC || c->type == CRAFT_CALC_CLOCK_MS)
-    return TRUE;
-  if (calc_uses_host (c->a) || calc_uses_host (c->b))
-    return TRUE;
-  if (c->items != NULL)
-    for (guint i = 0; i < c->items->len; i++)
-      if (calc_uses_host (g_ptr_array_index (c->items, i)))
-        return TRUE;
-  return FALSE;
-}
-
-static gboolean
 parse_default (Pdl *p, CraftFieldDef *f)
 {
-  gsize start = current_offset (p);
-  guint line;
-  guint column = token_start_column (p, &line);
+  Loc at = peek_loc (p);
+  gsize start = p->peek_start;
   if (peek (p) == G_TOKEN_STRING)
     {
-      next (p);
+      if (next (p) != G_TOKEN_STRING)
+        return FALSE;
       g_autoptr (GError) error = NULL;
       f->default_mode = CRAFT_DEFAULT_CONST;
       if (f->kind->is_integer)
         {
           if (!craft__field_parse_int_text (f, p->sc->value.v_string, &f->default_num, &error))
-            return fail_at (p, CRAFT_ERROR_DEFINITION, line, column, "%s", error->message);
+            return fail_at (p, CRAFT_ERROR_DEFINITION, at, "%s", error->message);
         }
       else
         {
           f->default_bytes = craft__field_parse_bytes_text (f, p->sc->value.v_string, &error);
           if (f->default_bytes == NULL)
-            return fail_at (p, CRAFT_ERROR_DEFINITION, line, column, "%s", error->message);
+            return fail_at (p, CRAFT_ERROR_DEFINITION, at, "%s", error->message);
+          gsize size = g_bytes_get_size (f->default_bytes);
+          if (f->size_mode == CRAFT_SIZE_FIXED && f->kind == &craft__kind_bytes && size * 8 > f->bits)
+            return fail_at (p, CRAFT_ERROR_DEFINITION, at, "the default is %zu bytes; field '%s' holds %u",
+                            size, f->name, f->bits / 8);
         }
     }
   else
     {
-      CraftCalc *c = parse_calc (p, 0);
+      CraftCalc *c = parse_expression (p);
       if (c == NULL)
         return FALSE;
       if (c->type == CRAFT_CALC_CONST || (c->type == CRAFT_CALC_NEG && c->a->type == CRAFT_CALC_CONST))
@@ -879,11 +1132,11 @@ parse_default (Pdl *p, CraftFieldDef *f)
           craft__calc_free (c);
           g_autoptr (GError) error = NULL;
           if (!f->kind->is_integer)
-            return fail_at (p, CRAFT_ERROR_DEFINITION, line, column,
+            return fail_at (p, CRAFT_ERROR_DEFINITION, at,
                             "field '%s' is of kind %s: its default is written as a string", f->name,
                             f->kind->name);
           if (!craft__field_check_int (f, v, &error))
-            return fail_at (p, CRAFT_ERROR_DEFINITION, line, column, "%s", error->message);
+            return fail_at (p, CRAFT_ERROR_DEFINITION, at, "%s", error->message);
           f->default_mode = CRAFT_DEFAULT_CONST;
           f->default_num = v;
         }
@@ -891,35 +1144,48 @@ parse_default (Pdl *p, CraftFieldDef *f)
         {
           f->default_mode = CRAFT_DEFAULT_COMPUTED;
           f->default_calc = c;
-          f->deferred = calc_is_deferred (c);
-          f->derived = !calc_uses_host (c);
-          gboolean bytes_result = c->type == CRAFT_CALC_SOURCE_IP || c->type == CRAFT_CALC_SOURCE_MAC;
-          if (bytes_result != !f->kind->is_integer)
-            return fail_at (p, CRAFT_ERROR_DEFINITION, line, column,
-                            bytes_result ? "field '%s' is an integer: source_ip() and source_mac() give addresses"
-                                         : "field '%s' is not an integer: its computed default must be an address "
-                                           "function (source_ip, source_mac)",
-                            f->name);
+          f->deferred = calc_find (c, is_checksum) != NULL;
+          f->derived = calc_find (c, is_host_value) == NULL;
+          if (f->kind->is_integer)
+            {
+              g_autofree char *role = g_strdup_printf ("field '%s'", f->name);
+              if (!check_integer_calc (p, c, role))
+                return FALSE;
+            }
+          else if (f->kind == &craft__kind_bytes)
+            return fail_at (p, CRAFT_ERROR_DEFINITION, at,
+                            "field '%s' holds bytes: its default is written as a string", f->name);
+          else if (c->type != (f->bits == 48 ? CRAFT_CALC_SOURCE_MAC : CRAFT_CALC_SOURCE_IP))
+            return fail_at (p, CRAFT_ERROR_DEFINITION, at,
+                            "field '%s' is of kind %s: its computed default must be %s", f->name, f->kind->name,
+                            f->bits == 48 ? "source_mac()" : "source_ip(FIELD)");
         }
     }
-  gsize end = current_offset (p);
-  f->default_text = g_strstrip (g_strndup (p->text + start, end > start ? end - start : 0));
+  f->default_text = g_strndup (p->text + start, p->tok_end > start ? p->tok_end - start : 0);
   return TRUE;
 }
 
+/* A field `name: type modifiers [= default];` whose name was written at `at`. */
 static gboolean
-parse_field (Pdl *p, const char *name)
+parse_field (Pdl *p, const char *name, Loc at)
 {
   CraftFieldDef *f = g_new0 (CraftFieldDef, 1);
   f->name = g_strdup (name);
   f->enum_selector = -1;
   g_ptr_array_add (p->layer->fields, f);
+  g_array_append_val (p->field_locs, at);
   if (p->layer->fields->len > CRAFT_MAX_FIELDS_PER_LAYER)
-    return fail (p, "a layer has at most %d fields", CRAFT_MAX_FIELDS_PER_LAYER);
+    return fail_at (p, CRAFT_ERROR_DEFINITION, at, "a layer has at most %d fields", CRAFT_MAX_FIELDS_PER_LAYER);
   if (!parse_type (p, f) || !parse_modifiers (p, f))
     return FALSE;
-  if (f->little_endian && (!f->kind->is_integer || f->bits % 8 != 0))
-    return fail (p, "'le' applies to integers of whole bytes (8, 16, 24… bits)");
+  for (guint i = 0; i + 1 < p->layer->fields->len; i++)
+    {
+      const CraftFieldDef *g = g_ptr_array_index (p->layer->fields, i);
+      if (strcmp (g->name, f->name) == 0 && (f->condition == NULL || g->condition == NULL))
+        return fail_at (p, CRAFT_ERROR_DEFINITION, at,
+                        "layer '%s' has two fields named '%s' (only conditional fields may share a name)",
+                        p->layer->name, f->name);
+    }
   if (accept_char (p, '=') && !parse_default (p, f))
     return FALSE;
   if (f->default_text == NULL)
@@ -934,7 +1200,7 @@ parse_pseudo (Pdl *p)
 {
   CraftLayerDef *l = p->layer;
   if (l->pseudo != NULL)
-    return fail (p, "layer '%s' already has a pseudo-header", l->name);
+    return invalid (p, "layer '%s' already has a pseudo-header", l->name);
   l->pseudo = g_array_new (FALSE, TRUE, sizeof (CraftPseudoItem));
   do
     {
@@ -946,14 +1212,15 @@ parse_pseudo (Pdl *p)
       if (parse_int_type (word, &is_signed, &item.bits))
         {
           if (is_signed || item.bits % 8 != 0 || item.bits == 0 || item.bits > 64)
-            return fail (p, "pseudo-header integers are u8, u16, u24 … u64");
+            return invalid (p, "pseudo-header integers are u8, u16, u24 … u64, not %s", word);
           if (!expect_char (p, '(', "after the width"))
             return FALSE;
-          item.calc = parse_calc (p, 0);
+          item.calc = parse_expression (p);
           if (item.calc == NULL)
             return FALSE;
           g_array_append_val (l->pseudo, item);
-          if (!expect_char (p, ')', "to close the value"))
+          if (!check_integer_calc (p, item.calc, "a pseudo-header value")
+              || !expect_char (p, ')', "to close the value"))
             return FALSE;
         }
       else
@@ -964,25 +1231,6 @@ parse_pseudo (Pdl *p)
     }
   while (accept_char (p, ','));
   return expect_char (p, ';', "after the pseudo-header");
-}
-
-/* Checks a summary template's {field} references against the layer. */
-static gboolean
-check_summary (Pdl *p, CraftLayerDef *l, const char *format, guint line, guint column)
-{
-  for (const char *s = strchr (format, '{'); s != NULL; s = strchr (s + 1, '{'))
-    {
-      const char *close = strchr (s, '}');
-      if (close == NULL)
-        return fail_at (p, CRAFT_ERROR_DEFINITION, line, column, "summary has '{' without '}'");
-      g_autofree char *ref = g_strndup (s + 1, close - s - 1);
-      if (g_str_has_prefix (ref, "lower."))
-        continue;
-      if (craft__layer_def_field_index (l, ref) < 0)
-        return fail_at (p, CRAFT_ERROR_DEFINITION, line, column,
-                        "summary names '%s', which is not a field of layer '%s'", ref, l->name);
-    }
-  return TRUE;
 }
 
 static gboolean
@@ -1001,26 +1249,29 @@ parse_layer_statement (Pdl *p, const char *word)
       if (!expect_char (p, '=', "after 'length'"))
         return FALSE;
       craft__calc_free (l->length);
-      l->length = parse_calc (p, 0);
-      if (l->length == NULL)
+      l->length = parse_expression (p);
+      if (l->length == NULL || !check_integer_calc (p, l->length, "the length"))
         return FALSE;
     }
   else if (strcmp (word, "pseudo") == 0)
     return parse_pseudo (p);
   else if (strcmp (word, "route") == 0)
     {
-      g_autofree char *name = expect_name (p, "the field holding the destination address");
-      if (name == NULL)
+      g_free (p->route_name);
+      p->route_name = expect_name (p, "the field holding the destination address");
+      if (p->route_name == NULL)
         return FALSE;
-      l->route_field = craft__layer_def_field_index (l, name);
-      if (l->route_field < 0)
-        return fail (p, "'%s' is not a field of layer '%s' declared before this line", name, l->name);
+      p->route_loc = token_loc (p);
     }
   else if (strcmp (word, "summary") == 0)
     {
       CraftSummary s = { NULL, NULL };
-      if (accept_word (p, "if") && (s.condition = parse_calc (p, 0)) == NULL)
-        return FALSE;
+      if (accept_word (p, "if")
+          && ((s.condition = parse_expression (p)) == NULL || !check_integer_calc (p, s.condition, "a condition")))
+        {
+          craft__calc_free (s.condition);
+          return FALSE;
+        }
       if (next (p) != G_TOKEN_STRING)
         {
           craft__calc_free (s.condition);
@@ -1028,10 +1279,8 @@ parse_layer_statement (Pdl *p, const char *word)
         }
       s.format = g_strdup (p->sc->value.v_string);
       g_array_append_val (l->summaries, s);
-      guint line;
-      guint column = token_start_column (p, &line);
-      if (!check_summary (p, l, s.format, line, column))
-        return FALSE;
+      g_array_append_val (p->summary_spans, p->tok_start);
+      g_array_append_val (p->summary_spans, p->tok_end);
     }
   else if (strcmp (word, "fallback") == 0)
     l->fallback = TRUE;
@@ -1054,10 +1303,10 @@ resolve_calc (Pdl *p, CraftCalc *c, guint before, const char *role)
     {
       gint index = craft__layer_def_field_index (p->layer, c->name);
       if (index < 0)
-        return fail_at (p, CRAFT_ERROR_DEFINITION, c->line, c->column,
-                        "'%s' is not a field of layer '%s'", c->name, p->layer->name);
+        return fail_at (p, CRAFT_ERROR_DEFINITION, calc_loc (c), "'%s' is not a field of layer '%s'", c->name,
+                        p->layer->name);
       if ((guint) index >= before)
-        return fail_at (p, CRAFT_ERROR_DEFINITION, c->line, c->column,
+        return fail_at (p, CRAFT_ERROR_DEFINITION, calc_loc (c),
                         "%s can only use fields declared before it, and '%s' is not", role, c->name);
       c->field = (guint) index;
     }
@@ -1070,9 +1319,48 @@ resolve_calc (Pdl *p, CraftCalc *c, guint before, const char *role)
   return TRUE;
 }
 
-/* Once the layer is complete: resolve names, check widths line up on bytes. */
+/* Checks a summary template's {field} references against the complete
+ * layer; the string was written at text[start, end). */
 static gboolean
-finish_layer (Pdl *p, guint line, guint column)
+check_summary (Pdl *p, const char *format, gsize start, gsize end)
+{
+  for (const char *s = strchr (format, '{'); s != NULL; s = strchr (s + 1, '{'))
+    {
+      const char *close = strchr (s, '}');
+      g_autofree char *ref = g_strndup (s + 1, close ? (gsize) (close - s - 1) : strlen (s + 1));
+      /* Point at the reference itself when the source shows it as written. */
+      g_autofree char *written = g_strdup_printf ("{%s%s", ref, close ? "}" : "");
+      const char *found = g_strstr_len (p->text + start, (gssize) (end - start), written);
+      Loc at = loc_at (p, found ? (gsize) (found - p->text) : start);
+      if (close == NULL)
+        return fail_at (p, CRAFT_ERROR_DEFINITION, at, "summary has '{' without '}'");
+      if (g_str_has_prefix (ref, "lower."))
+        continue;
+      if (craft__layer_def_field_index (p->layer, ref) < 0)
+        return fail_at (p, CRAFT_ERROR_DEFINITION, at, "summary names '%s', which is not a field of layer '%s'",
+                        ref, p->layer->name);
+    }
+  return TRUE;
+}
+
+/* source_ip(FIELD) reads the destination from a field of the same kind. */
+static gboolean
+check_source_ip (Pdl *p, const CraftFieldDef *f)
+{
+  const CraftCalc *c = f->default_calc;
+  if (c == NULL || c->type != CRAFT_CALC_SOURCE_IP)
+    return TRUE;
+  const CraftFieldDef *dst = g_ptr_array_index (p->layer->fields, c->field);
+  if (dst->kind != f->kind)
+    return fail_at (p, CRAFT_ERROR_DEFINITION, calc_loc (c),
+                    "source_ip(%s) fills a field of kind %s from one of kind %s; they must match", dst->name,
+                    f->kind->name, dst->kind->name);
+  return TRUE;
+}
+
+/* Once the layer is complete (`at` is its name): resolve names, check widths line up on bytes. */
+static gboolean
+finish_layer (Pdl *p, Loc at)
 {
   CraftLayerDef *l = p->layer;
   guint n = l->fields->len;
@@ -1081,20 +1369,14 @@ finish_layer (Pdl *p, guint line, guint column)
   for (guint i = 0; i < n; i++)
     {
       CraftFieldDef *f = g_ptr_array_index (l->fields, i);
-      if (!resolve_calc (p, f->size_calc, i, "a size") || !resolve_calc (p, f->condition, i, "a condition")
-          || !resolve_calc (p, f->default_calc, n, "a default"))
+      if (!resolve_calc (p, f->size_calc, i, "a size") || !check_dissect_calc (p, f->size_calc, "a size")
+          || !resolve_calc (p, f->condition, i, "a condition")
+          || !check_dissect_calc (p, f->condition, "a condition")
+          || !resolve_calc (p, f->default_calc, n, "a default") || !check_source_ip (p, f))
         return FALSE;
-      for (guint j = 0; j < i; j++)
-        {
-          CraftFieldDef *g = g_ptr_array_index (l->fields, j);
-          if (strcmp (g->name, f->name) == 0 && (f->condition == NULL || g->condition == NULL))
-            return fail_at (p, CRAFT_ERROR_DEFINITION, line, column,
-                            "layer '%s' has two fields named '%s' (only conditional fields may share a name)",
-                            l->name, f->name);
-        }
       gboolean whole_bytes = !f->kind->is_integer || f->little_endian;
       if (whole_bytes && bit_known && bit != 0)
-        return fail_at (p, CRAFT_ERROR_DEFINITION, line, column,
+        return fail_at (p, CRAFT_ERROR_DEFINITION, g_array_index (p->field_locs, Loc, i),
                         "field '%s' of layer '%s' starts %u bits into a byte; addresses, byte strings "
                         "and little-endian integers must start on a byte boundary",
                         f->name, l->name, bit);
@@ -1106,14 +1388,19 @@ finish_layer (Pdl *p, guint line, guint column)
         }
     }
   if (bit_known && bit != 0)
-    return fail_at (p, CRAFT_ERROR_DEFINITION, line, column,
+    return fail_at (p, CRAFT_ERROR_DEFINITION, at,
                     "the fields of layer '%s' end %u bits into a byte; a header is a whole number of bytes",
                     l->name, bit);
   if (!resolve_calc (p, l->length, n, "the length"))
     return FALSE;
   for (guint i = 0; i < l->summaries->len; i++)
-    if (!resolve_calc (p, g_array_index (l->summaries, CraftSummary, i).condition, n, "a summary"))
-      return FALSE;
+    {
+      CraftSummary *s = &g_array_index (l->summaries, CraftSummary, i);
+      if (!resolve_calc (p, s->condition, n, "a summary")
+          || !check_summary (p, s->format, g_array_index (p->summary_spans, gsize, 2 * i),
+                             g_array_index (p->summary_spans, gsize, 2 * i + 1)))
+        return FALSE;
+    }
   if (l->pseudo != NULL)
     for (guint i = 0; i < l->pseudo->len; i++)
       {
@@ -1125,11 +1412,22 @@ finish_layer (Pdl *p, guint line, guint column)
             /* A bare field name: its encoded bytes. */
             CraftFieldDef *f = g_ptr_array_index (l->fields, item->calc->field);
             if (f->bits == 0 || f->bits % 8 != 0)
-              return fail_at (p, CRAFT_ERROR_DEFINITION, item->calc->line, item->calc->column,
+              return fail_at (p, CRAFT_ERROR_DEFINITION, calc_loc (item->calc),
                               "pseudo-header field '%s' must be whole bytes of fixed size", f->name);
             item->field = (gint) item->calc->field;
           }
       }
+  if (p->route_name != NULL)
+    {
+      l->route_field = craft__layer_def_field_index (l, p->route_name);
+      if (l->route_field < 0)
+        return fail_at (p, CRAFT_ERROR_DEFINITION, p->route_loc, "'%s' is not a field of layer '%s'",
+                        p->route_name, l->name);
+      const CraftFieldDef *f = g_ptr_array_index (l->fields, l->route_field);
+      if (f->kind->is_integer || f->kind == &craft__kind_bytes || f->bits == 48)
+        return fail_at (p, CRAFT_ERROR_DEFINITION, p->route_loc,
+                        "route needs an IPv4 or IPv6 address field; '%s' is %s", f->name, f->kind->name);
+    }
   return TRUE;
 }
 
@@ -1139,11 +1437,9 @@ parse_layer (Pdl *p)
   g_autofree char *name = expect_name (p, "the layer's name");
   if (name == NULL)
     return FALSE;
-  guint line;
-  guint column = token_start_column (p, &line);
-  for (guint i = 0; i < p->layers->len; i++)
-    if (strcmp (((CraftLayerDef *) g_ptr_array_index (p->layers, i))->name, name) == 0)
-      return fail (p, "layer '%s' is defined twice in this file", name);
+  Loc at = token_loc (p);
+  if (g_hash_table_contains (p->layer_index, name))
+    return invalid (p, "layer '%s' is defined twice in this file", name);
   CraftLayerDef *l = g_new0 (CraftLayerDef, 1);
   l->name = g_strdup (name);
   l->file = g_strdup (p->origin);
@@ -1151,10 +1447,16 @@ parse_layer (Pdl *p)
   l->summaries = g_array_new (FALSE, FALSE, sizeof (CraftSummary));
   l->route_field = -1;
   g_ptr_array_add (p->layers, l);
+  g_array_append_val (p->layer_locs, at);
+  g_hash_table_insert (p->layer_index, l->name, GUINT_TO_POINTER (p->layers->len));
   p->layer = l;
+  g_array_set_size (p->field_locs, 0);
+  g_array_set_size (p->summary_spans, 0);
+  g_clear_pointer (&p->route_name, g_free);
   if (peek (p) == G_TOKEN_STRING)
     {
-      next (p);
+      if (next (p) != G_TOKEN_STRING)
+        return FALSE;
       l->title = g_strdup (p->sc->value.v_string);
     }
   else
@@ -1164,28 +1466,45 @@ parse_layer (Pdl *p)
     return FALSE;
   while (!accept_char (p, '}'))
     {
-      if (next (p) != G_TOKEN_IDENTIFIER)
+      GTokenType t = next (p);
+      if (t == G_TOKEN_EOF)
+        return fail (p, "end of file inside layer '%s' (opened on line %u): expected a field, a statement or '}'",
+                     name, at.line);
+      if (t != G_TOKEN_IDENTIFIER)
         return expected (p, "a field name, a statement or '}'");
       g_autofree char *word = g_strdup (p->sc->value.v_identifier);
-      gboolean ok = accept_char (p, ':') ? parse_field (p, word) : parse_layer_statement (p, word);
+      Loc word_at = token_loc (p);
+      gboolean ok = accept_char (p, ':') ? parse_field (p, word, word_at) : parse_layer_statement (p, word);
       if (!ok)
         return FALSE;
     }
-  return finish_layer (p, line, column);
+  return finish_layer (p, at);
 }
 
 /* ---- bindings ---- */
 
+/* The layer a name means now: this file's, else the registry's. */
 static const CraftLayerDef *
 lookup_layer (Pdl *p, const char *name)
 {
-  for (guint i = 0; i < p->layers->len; i++)
-    {
-      CraftLayerDef *l = g_ptr_array_index (p->layers, i);
-      if (strcmp (l->name, name) == 0)
-        return l;
-    }
-  return craft_registry_lookup_layer (p->reg, name);
+  guint index = GPOINTER_TO_UINT (g_hash_table_lookup (p->layer_index, name));
+  return index > 0 ? g_ptr_array_index (p->layers, index - 1) : craft_registry_lookup_layer (p->reg, name);
+}
+
+/* Checks that `value` suits field `index` of `lower`; if not, says why in *why. */
+static gboolean
+binding_fits (const CraftLayerDef *lower, guint index, guint64 value, char **why)
+{
+  const CraftFieldDef *f = g_ptr_array_index (lower->fields, index);
+  g_autoptr (GError) error = NULL;
+  if (!f->kind->is_integer)
+    *why = g_strdup_printf ("bindings can only test integer fields; '%s.%s' is %s", lower->name, f->name,
+                            f->kind->name);
+  else if (!craft__field_check_int (f, value, &error))
+    *why = g_strdup (error->message);
+  else
+    return TRUE;
+  return FALSE;
 }
 
 static gboolean
@@ -1198,19 +1517,26 @@ parse_bind (Pdl *p)
   g_autofree char *lower_name = expect_name (p, "'linktype' or the lower layer's name");
   if (lower_name == NULL)
     goto out;
-  b.column = token_start_column (p, &b.line);
+  Loc at = token_loc (p);
+  b.line = at.line;
+  b.column = at.column;
   if (strcmp (lower_name, "linktype") == 0)
     {
       if (!expect_int (p, "the link type number (DLT_*)", &b.value))
         goto out;
+      if (b.value > G_MAXINT)
+        {
+          invalid (p, "a link type is 0 to %d", G_MAXINT);
+          goto out;
+        }
     }
   else
     {
       lower = lookup_layer (p, lower_name);
       if (lower == NULL)
         {
-          fail (p, "no layer named '%s' is loaded (a binding can only name layers defined earlier)",
-                lower_name);
+          invalid (p, "no layer named '%s' is loaded (a binding can only name layers defined earlier)",
+                   lower_name);
           goto out;
         }
       b.lower_name = g_strdup (lower_name);
@@ -1222,18 +1548,17 @@ parse_bind (Pdl *p)
       b.field = craft__layer_def_field_index (lower, b.field_name);
       if (b.field < 0)
         {
-          fail (p, "layer '%s' has no field '%s'", lower_name, b.field_name);
+          invalid (p, "layer '%s' has no field '%s'", lower_name, b.field_name);
           goto out;
         }
       if (!expect_char (p, '=', "('==')") || !expect_char (p, '=', "('==')"))
         goto out;
       if (!expect_int (p, "the field's value", &b.value))
         goto out;
-      g_autoptr (GError) error = NULL;
-      const CraftFieldDef *f = g_ptr_array_index (lower->fields, b.field);
-      if (!f->kind->is_integer || !craft__field_check_int (f, b.value, &error))
+      g_autofree char *why = NULL;
+      if (!binding_fits (lower, (guint) b.field, b.value, &why))
         {
-          fail (p, "%s", error ? error->message : "bindings can only test integer fields");
+          invalid (p, "%s", why);
           goto out;
         }
     }
@@ -1244,7 +1569,7 @@ parse_bind (Pdl *p)
     goto out;
   if (lookup_layer (p, b.upper_name) == NULL)
     {
-      fail (p, "no layer named '%s' is loaded", b.upper_name);
+      invalid (p, "no layer named '%s' is loaded (a binding can only name layers defined earlier)", b.upper_name);
       goto out;
     }
   if (accept_word (p, "for"))
@@ -1263,6 +1588,26 @@ out:
   return ok;
 }
 
+/* Before committing: every binding, old or new, must still fit the layer
+ * its lower name will mean once this file's layers replace earlier ones. */
+static gboolean
+check_binding (Pdl *p, const CraftBinding *b)
+{
+  guint index = b->lower_name ? GPOINTER_TO_UINT (g_hash_table_lookup (p->layer_index, b->lower_name)) : 0;
+  if (index == 0)
+    return TRUE; /* not replaced: it was checked when its file loaded */
+  const CraftLayerDef *l = g_ptr_array_index (p->layers, index - 1);
+  gint field = craft__layer_def_field_index (l, b->field_name);
+  g_autofree char *why = NULL;
+  if (field < 0)
+    why = g_strdup_printf ("it has no field '%s'", b->field_name);
+  else if (binding_fits (l, (guint) field, b->value, &why))
+    return TRUE;
+  return fail_at (p, CRAFT_ERROR_DEFINITION, g_array_index (p->layer_locs, Loc, index - 1),
+                  "layer '%s' no longer fits the binding %s.%s == %" G_GUINT64_FORMAT " -> %s (%s:%u:%u): %s", l->name,
+                  b->lower_name, b->field_name, b->value, b->upper_name, b->file, b->line, b->column, why);
+}
+
 static gboolean
 parse_file (Pdl *p)
 {
@@ -1270,7 +1615,7 @@ parse_file (Pdl *p)
     {
       GTokenType t = next (p);
       if (t == G_TOKEN_EOF)
-        return TRUE;
+        break;
       if (t != G_TOKEN_IDENTIFIER)
         return expected (p, "'layer', 'enum' or 'bind'");
       const char *word = p->sc->value.v_identifier;
@@ -1286,6 +1631,13 @@ parse_file (Pdl *p)
       if (!ok)
         return FALSE;
     }
+  for (guint i = 0; i < p->reg->bindings->len; i++)
+    if (!check_binding (p, &g_array_index (p->reg->bindings, CraftBinding, i)))
+      return FALSE;
+  for (guint i = 0; i < p->bindings->len; i++)
+    if (!check_binding (p, &g_array_index (p->bindings, CraftBinding, i)))
+      return FALSE;
+  return p->error == NULL;
 }
 
 static void
@@ -1303,17 +1655,35 @@ binding_clear (CraftBinding *b)
   g_free (b->file);
 }
 
+/* Text that is not valid UTF-8 or holds a NUL byte: an error at that byte. */
+static gboolean
+check_text (const char *origin, const char *text, gsize length, GError **error)
+{
+  const char *bad;
+  if (g_utf8_validate (text, (gssize) length, &bad))
+    return TRUE;
+  guint line = 1;
+  const char *line_start = text;
+  for (const char *s = text; s < bad; s++)
+    if (*s == '\n')
+      line++, line_start = s + 1;
+  guint column = (guint) g_utf8_strlen (line_start, bad - line_start) + 1;
+  if (*bad == '\0')
+    craft_error_set_at (error, CRAFT_ERROR_SYNTAX, origin, line, column, "definition text contains a NUL byte");
+  else
+    craft_error_set_at (error, CRAFT_ERROR_SYNTAX, origin, line, column,
+                        "definition text is not valid UTF-8 (byte 0x%02x)", (guint8) *bad);
+  return FALSE;
+}
+
 gboolean
 craft__pdl_load (CraftRegistry *reg, const char *origin, const char *text, gsize length, GError **error)
 {
-  if (memchr (text, '\0', length) != NULL)
+  if (!check_text (origin, text, length, error))
+    return FALSE;
+  if (length > G_MAXUINT)
     {
-      craft_error_set_at (error, CRAFT_ERROR_SYNTAX, origin, 1, 1, "definition text contains a NUL byte");
-      return FALSE;
-    }
-  if (!g_utf8_validate (text, (gssize) length, NULL))
-    {
-      craft_error_set_at (error, CRAFT_ERROR_SYNTAX, origin, 1, 1, "definition text is not valid UTF-8");
+      craft_error_set_at (error, CRAFT_ERROR_SYNTAX, origin, 1, 1, "definition text is too large");
       return FALSE;
     }
   Pdl p = { 0 };
@@ -1322,9 +1692,14 @@ craft__pdl_load (CraftRegistry *reg, const char *origin, const char *text, gsize
   p.length = length;
   p.reg = reg;
   p.layers = g_ptr_array_new_with_free_func ((GDestroyNotify) craft__layer_def_free);
+  p.layer_locs = g_array_new (FALSE, FALSE, sizeof (Loc));
+  p.layer_index = g_hash_table_new (g_str_hash, g_str_equal);
   p.enums = g_ptr_array_new_with_free_func ((GDestroyNotify) craft__enum_free);
+  p.enum_by_name = g_hash_table_new (g_str_hash, g_str_equal);
   p.bindings = g_array_new (FALSE, TRUE, sizeof (CraftBinding));
   g_array_set_clear_func (p.bindings, (GDestroyNotify) binding_clear);
+  p.field_locs = g_array_new (FALSE, FALSE, sizeof (Loc));
+  p.summary_spans = g_array_new (FALSE, FALSE, sizeof (gsize));
   p.line_starts = g_array_new (FALSE, FALSE, sizeof (gsize));
   gsize zero = 0;
   g_array_append_val (p.line_starts, zero);
@@ -1337,6 +1712,7 @@ craft__pdl_load (CraftRegistry *reg, const char *origin, const char *text, gsize
 
   p.sc = g_scanner_new (NULL);
   GScannerConfig *cfg = p.sc->config;
+  cfg->cset_skip_characters = " \t\r\n";
   cfg->cset_identifier_first = G_CSET_a_2_z "_" G_CSET_A_2_Z;
   cfg->cset_identifier_nth = G_CSET_a_2_z "_" G_CSET_A_2_Z "0123456789";
   cfg->cpair_comment_single = "#\n";
@@ -1355,17 +1731,21 @@ craft__pdl_load (CraftRegistry *reg, const char *origin, const char *text, gsize
   gboolean ok = parse_file (&p);
   if (ok)
     {
-      /* Commit: the registry takes every new enum, layer and binding. */
+      /* Commit: the registry takes every new enum, layer and binding. The
+       * bindings go in as one block ahead of earlier files', in the file's
+       * order, as craft__registry_add_binding() would put them one by one. */
       for (guint i = 0; i < p.enums->len; i++)
-        craft__registry_add_enum (reg, g_ptr_array_steal_index (p.enums, i--));
+        craft__registry_add_enum (reg, g_ptr_array_index (p.enums, i));
+      g_ptr_array_set_free_func (p.enums, NULL);
       for (guint i = 0; i < p.layers->len; i++)
-        craft__registry_add_layer (reg, g_ptr_array_steal_index (p.layers, i--));
-      for (guint i = 0; i < p.bindings->len; i++)
+        craft__registry_add_layer (reg, g_ptr_array_index (p.layers, i));
+      g_ptr_array_set_free_func (p.layers, NULL);
+      if (p.bindings->len > 0)
         {
-          CraftBinding *b = &g_array_index (p.bindings, CraftBinding, i);
-          craft__registry_add_binding (reg, b);
-          memset (b, 0, sizeof *b);
+          g_array_prepend_vals (reg->bindings, p.bindings->data, p.bindings->len);
+          memset (p.bindings->data, 0, (gsize) p.bindings->len * sizeof (CraftBinding));
         }
+      /* Cannot fail: check_binding() saw every binding against the new layers. */
       ok = craft__registry_link (reg, &p.error);
     }
   if (!ok)
@@ -1376,9 +1756,16 @@ craft__pdl_load (CraftRegistry *reg, const char *origin, const char *text, gsize
       g_propagate_error (error, p.error);
     }
   g_scanner_destroy (p.sc);
+  /* The tables borrow names from the layers and enums: drop them first. */
+  g_hash_table_unref (p.layer_index);
+  g_hash_table_unref (p.enum_by_name);
   g_ptr_array_unref (p.layers);
+  g_array_unref (p.layer_locs);
   g_ptr_array_unref (p.enums);
   g_array_unref (p.bindings);
+  g_array_unref (p.field_locs);
+  g_array_unref (p.summary_spans);
   g_array_unref (p.line_starts);
+  g_free (p.route_name);
   return ok;
 }

@@ -182,10 +182,13 @@ craft__registry_lookup_enum (CraftRegistry *reg, const char *name)
   return g_hash_table_lookup (reg->enum_by_name, name);
 }
 
+/* Bindings are kept newest first: the first that matches wins, so a binding
+ * a later file declares for a value takes precedence when dissecting, as a
+ * later layer replaces an earlier one of the same name. */
 void
 craft__registry_add_binding (CraftRegistry *reg, CraftBinding *binding)
 {
-  g_array_append_val (reg->bindings, *binding);
+  g_array_prepend_val (reg->bindings, *binding);
 }
 
 gboolean
@@ -318,7 +321,13 @@ craft_registry_new_default (GError **error)
         if (*dirs[i] != '\0' && !craft_registry_load_dir (reg, dirs[i], error))
           return NULL;
     }
-  g_autofree char *user = g_build_filename (g_get_user_config_dir (), "craft", "proto", NULL);
+  /* Read the variable now rather than through g_get_user_config_dir(), which
+   * caches its first answer for the life of the process. A relative value is
+   * ignored, as the XDG Base Directory specification says. */
+  const char *config = g_getenv ("XDG_CONFIG_HOME");
+  if (config == NULL || !g_path_is_absolute (config))
+    config = g_get_user_config_dir ();
+  g_autofree char *user = g_build_filename (config, "craft", "proto", NULL);
   if (!craft_registry_load_dir (reg, user, error))
     return NULL;
   return g_steal_pointer (&reg);
@@ -346,7 +355,7 @@ craft_registry_lookup_layer (CraftRegistry *reg, const char *name)
 const CraftLayerDef *
 craft_registry_lookup_linktype (CraftRegistry *reg, int linktype)
 {
-  for (guint i = reg->bindings->len; i-- > 0;)
+  for (guint i = 0; i < reg->bindings->len; i++)
     {
       const CraftBinding *b = &g_array_index (reg->bindings, CraftBinding, i);
       if (b->lower_name == NULL && b->value == (guint64) linktype)

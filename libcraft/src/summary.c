@@ -64,7 +64,9 @@ layer_summary (CraftPacket *p, guint index)
 char *
 craft_packet_summary (CraftPacket *packet)
 {
-  if (packet->wire == NULL)
+  /* Computed values (a source address routed toward dst) are only right
+   * once built with the values as they are now. */
+  if (!packet->wire_current)
     {
       g_autoptr (GBytes) built = craft_packet_build (packet, NULL);
     }

@@ -13,6 +13,10 @@ guint64 craft__field_mask (const CraftFieldDef *field);
  * *out. Signed fields take a two's-complement gint64 cast to guint64. */
 gboolean craft__field_normalize_int (const CraftFieldDef *field, guint64 value, guint64 *out, GError **error);
 
+/* The same for a number the user typed as signed (an expression's integer):
+ * a negative number never fits an unsigned field, whatever its width. */
+gboolean craft__field_normalize_int64 (const CraftFieldDef *field, gint64 value, guint64 *out, GError **error);
+
 static inline gboolean
 craft__field_check_int (const CraftFieldDef *field, guint64 value, GError **error)
 {
@@ -21,7 +25,8 @@ craft__field_check_int (const CraftFieldDef *field, guint64 value, GError **erro
 }
 
 /* Parses a number (decimal, 0x, 0o, 0b), an enum name, or flag names ("SA",
- * "MF+DF") for an integer field. */
+ * "MF+DF") for an integer field. *out is what craft_packet_set_uint() takes:
+ * a signed field's value is a two's-complement gint64 cast to guint64. */
 gboolean craft__field_parse_int_text (const CraftFieldDef *field, const char *text, guint64 *out,
                                       GError **error);
 

@@ -17,14 +17,18 @@ typedef enum {
   CRAFT_FINDING_INVALID,    /* complete, but not valid for its definition */
 } CraftFindingKind;
 
-/* A problem found in a packet: which layer and field, which bytes, and why. */
+/* A problem found in a packet: which layer and field, which bytes, and why.
+ * When a layer's header is cut short, the layer is replaced by Raw: the
+ * finding then points at that Raw layer with field -1, and its message names
+ * the field. If no bytes at all were left for it, `layer` equals the number
+ * of layers. */
 typedef struct {
   CraftFindingKind kind;
   guint layer;      /* index of the layer */
   gint field;       /* index of the field in its layer, or -1 */
   guint offset;     /* byte span in the packet */
   guint length;
-  char *message;    /* e.g. "IP.len says 60, 40 bytes present" */
+  char *message;    /* e.g. "IP length says 60, 40 bytes present" */
 } CraftFinding;
 
 /* An empty packet using `reg`'s definitions (the packet keeps a reference). Caller owns. */
@@ -40,7 +44,8 @@ CRAFT_API CraftPacket *craft_packet_new_from_expression (CraftRegistry *reg, con
 /* Dissects `data` starting with the layer named `first_layer`. Dissection
  * never fails on bad packet bytes: what cannot be read becomes Raw and is
  * recorded as a finding. Fails only if `first_layer` is not loaded. The
- * bytes are copied. Caller owns the packet. */
+ * bytes are copied (at most the first 16 MiB; a finding says so when
+ * there were more). Caller owns the packet. */
 CRAFT_API CraftPacket *craft_packet_new_from_bytes (CraftRegistry *reg, const char *first_layer,
                                                     const guint8 *data, gsize length, GError **error);
 
@@ -116,7 +121,7 @@ CRAFT_API gboolean craft_packet_has_field (CraftPacket *packet, guint layer, con
 CRAFT_API GBytes *craft_packet_build (CraftPacket *packet, GError **error);
 
 /* Scapy-style one-line summary, e.g. "Ether / IP / TCP 192.0.2.1:1234 > 198.51.100.2:http SA".
- * Builds first when the packet has no bytes yet. Caller frees. */
+ * Builds first when the packet changed since it was last built or dissected. Caller frees. */
 CRAFT_API char *craft_packet_summary (CraftPacket *packet);
 
 /* The tree Scapy's show2() prints, every computed value filled in. Caller frees. */
@@ -128,7 +133,10 @@ CRAFT_API const CraftFinding *craft_packet_get_finding (CraftPacket *packet, gui
 
 /* Compares every computed field of a dissected packet (lengths, checksums)
  * with what the builder would compute, and records a finding for each that
- * differs. Returns the number of new findings. */
+ * differs ("IP.chksum is 0x1234, should be 0xf6dc"). Fields that cannot be
+ * judged are skipped: a UDP checksum of 0 ("none"), a checksum with no
+ * pseudo-header below it, and every field of a packet whose data ends before
+ * its layers do (cut by a snap length). Returns the number of new findings. */
 CRAFT_API guint craft_packet_verify (CraftPacket *packet);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CraftPacket, craft_packet_unref)

@@ -17,9 +17,12 @@ typedef struct _CraftFieldDef CraftFieldDef;
 CRAFT_API CraftRegistry *craft_registry_new (void);
 
 /* A new registry with the built-in definitions, then every folder of
- * $CRAFT_PROTO_PATH, then $XDG_CONFIG_HOME/craft/proto, a later definition of
- * a layer replacing an earlier one. Returns NULL and sets `error` (with file,
- * line and column) if any definition is bad. Caller owns. */
+ * $CRAFT_PROTO_PATH (colon-separated; a missing folder is skipped), then
+ * $XDG_CONFIG_HOME/craft/proto (~/.config/craft/proto when unset), both read
+ * at each call. A later definition of a layer replaces an earlier one, and a
+ * later binding for the same field value takes precedence when dissecting.
+ * Returns NULL and sets `error` as craft_registry_load_file() does if any
+ * definition is bad. Caller owns. */
 CRAFT_API CraftRegistry *craft_registry_new_default (GError **error);
 
 CRAFT_API CraftRegistry *craft_registry_ref (CraftRegistry *reg);
@@ -29,14 +32,22 @@ CRAFT_API void craft_registry_unref (CraftRegistry *reg);
 CRAFT_API gboolean craft_registry_load_builtin (CraftRegistry *reg, GError **error);
 
 /* Loads one definition file. On error nothing of the file is added, and
- * `error` carries the file, line and column. */
+ * `error` is CRAFT_ERROR_SYNTAX when the text does not follow the language,
+ * CRAFT_ERROR_DEFINITION when it does but is wrong (an unknown name, a width,
+ * a value out of range, a field used before it is declared), both with the
+ * file, line and column attached (craft_error_get_location(); the column
+ * counts characters), or CRAFT_ERROR_IO when the file cannot be read. A
+ * layer may replace one of the same name loaded earlier only if every
+ * binding that tests its fields still fits. */
 CRAFT_API gboolean craft_registry_load_file (CraftRegistry *reg, const char *path, GError **error);
 
-/* Loads definitions from text; `origin` names it in errors. */
+/* Loads definitions from text, as craft_registry_load_file() does; `origin`
+ * names it in errors ("<data>" if NULL). `length` -1 means NUL-terminated. */
 CRAFT_API gboolean craft_registry_load_data (CraftRegistry *reg, const char *origin, const char *text,
                                              gssize length, GError **error);
 
-/* Loads every *.pdl file of a folder in name order; a missing folder is not an error. */
+/* Loads every *.pdl file of a folder in name order; a missing folder is not
+ * an error. Stops at the first bad file, keeping the files before it. */
 CRAFT_API gboolean craft_registry_load_dir (CraftRegistry *reg, const char *dir, GError **error);
 
 /* Layers in load order. Returned pointers are borrowed and live as long as the registry. */
