@@ -2,7 +2,11 @@
 # Installs what craft needs to build and test on Debian 12 (run as root; uses apt-get).
 set -eu
 export DEBIAN_FRONTEND=noninteractive
-packages="build-essential cmake pkg-config libglib2.0-dev libglib2.0-bin libpcap-dev libjson-glib-dev"
+# tshark (its package asks a debconf question about capture rights, hence
+# noninteractive), libwireshark-dev and libwiretap-dev for the Wireshark
+# plugin, wireshark-common for text2pcap, editcap and mergecap in its tests.
+packages="build-essential cmake pkg-config libglib2.0-dev libglib2.0-bin libpcap-dev libjson-glib-dev
+tshark wireshark-common libwireshark-dev libwiretap-dev"
 missing=""
 for p in $packages; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

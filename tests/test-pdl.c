@@ -1042,8 +1042,8 @@ static const ErrorCase error_cases[] = {
     "layer L {\n  t: u8;\n  a: u8 if t == 1;\n  a: u16;\n}\n", -1, DEFINITION, 4, 3, "two fields named 'a'" },
   { "statement-without-colon", "A field name without ':' is read as an unknown statement.", FALSE,
     "layer L {\n  ttl u8 = 64;\n}\n", -1, SYNTAX, 2, 3,
-    "expected a field ('name: type') or one of description, length, pseudo, route, summary, fallback, trailer; "
-    "found 'ttl'" },
+    "expected a field ('name: type') or one of description, length, pseudo, route, summary, guard, fallback, "
+    "trailer; found 'ttl'" },
   { "misspelled-statement", "A misspelled statement keyword.", FALSE,
     "layer L {\n  a: u8;\n  lenght = a;\n}\n", -1, SYNTAX, 3, 3, "found 'lenght'" },
   { "statement-with-colon", "A statement keyword with ':' is a field, so its type is checked.", FALSE,
@@ -1635,6 +1635,10 @@ static const struct {
   { "TCP", { "sport", "dport", "seq", "ack", "dataofs", "reserved", "flags", "window", "chksum", "urgptr",
              "options" } },
   { "UDP", { "sport", "dport", "len", "chksum" } },
+  { "IPv6", { "version", "tc", "fl", "plen", "nh", "hlim", "src", "dst" } },
+  { "CookedLinux", { "pkttype", "lladdrtype", "lladdrlen", "src", "proto" } },
+  { "CookedLinuxV2", { "proto", "reserved", "ifindex", "lladdrtype", "pkttype", "lladdrlen", "src" } },
+  { "Loopback", { "type" } },
 };
 
 static void
@@ -1655,16 +1659,21 @@ assert_builtin_layers (CraftRegistry *reg)
   g_assert_true (reg->fallback == craft_registry_lookup_layer (reg, "Raw"));
   g_assert_true (reg->trailer == craft_registry_lookup_layer (reg, "Padding"));
   g_assert_true (craft_registry_lookup_linktype (reg, 1) == craft_registry_lookup_layer (reg, "Ether"));
-  g_assert_true (craft_registry_lookup_linktype (reg, 12) == craft_registry_lookup_layer (reg, "IP"));
+  /* Raw IP carries IPv4 and IPv6: without the bytes, the last declared. */
+  g_assert_true (craft_registry_lookup_linktype (reg, 12) == craft_registry_lookup_layer (reg, "IPv6"));
   g_assert_true (craft_registry_lookup_linktype (reg, 228) == craft_registry_lookup_layer (reg, "IP"));
+  g_assert_true (craft_registry_lookup_linktype (reg, 229) == craft_registry_lookup_layer (reg, "IPv6"));
+  g_assert_true (craft_registry_lookup_linktype (reg, 113) == craft_registry_lookup_layer (reg, "CookedLinux"));
+  g_assert_true (craft_registry_lookup_linktype (reg, 276) == craft_registry_lookup_layer (reg, "CookedLinuxV2"));
+  g_assert_true (craft_registry_lookup_linktype (reg, 0) == craft_registry_lookup_layer (reg, "Loopback"));
 }
 
 static void
 test_builtin (void)
 {
   g_test_summary ("The built-in set is embedded: it loads with no definition files anywhere, holds Ether, "
-                  "Dot1Q, ARP, IP, ICMP, TCP, UDP, Raw and Padding with Scapy's field names in order, and matches "
-                  "proto/*.pdl.");
+                  "Dot1Q, ARP, IP, ICMP, TCP, UDP, IPv6, the link layers, Raw and Padding with Scapy's field "
+                  "names in order, and matches proto/*.pdl.");
   g_autoptr (GError) error = NULL;
   g_autofree char *tmp = g_dir_make_tmp ("craft-pdl-XXXXXX", &error);
   g_assert_no_error (error);

@@ -1,19 +1,83 @@
-/* craft build: build the packets of an expression and print a summary line, or the bytes as hex, per packet. */
+/* craft build: build every packet of an expression's set, printing summaries or hex, or writing a capture. */
 #include "tool.h"
 
+#include <signal.h>
 #include <stdio.h>
+#include <string.h>
+
+/* Set by SIGINT/SIGTERM: the loop stops and the unfinished capture is removed. */
+static volatile sig_atomic_t interrupted;
+
+static void
+on_interrupt (int signum)
+{
+  interrupted = signum;
+}
+
+static void
+catch_interrupts (void)
+{
+  struct sigaction action = { 0 };
+  action.sa_handler = on_interrupt;
+  sigemptyset (&action.sa_mask);
+  sigaction (SIGINT, &action, NULL);
+  sigaction (SIGTERM, &action, NULL);
+}
+
+
+static void
+print_hex (GBytes *bytes)
+{
+  gsize len;
+  const guint8 *data = g_bytes_get_data (bytes, &len);
+  static const char digits[] = "0123456789abcdef";
+  g_autofree char *line = g_malloc (len * 2 + 2);
+  for (gsize i = 0; i < len; i++)
+    {
+      line[2 * i] = digits[data[i] >> 4];
+      line[2 * i + 1] = digits[data[i] & 15];
+    }
+  line[2 * len] = '\n';
+  fwrite (line, 1, 2 * len + 1, stdout);
+}
+
+/* The capture writer for -w: link type from the first layer's definition. */
+static CraftCaptureWriter *
+open_capture (CraftRegistry *reg, CraftPacket *packet, const char *path, GError **error)
+{
+  const CraftLayerDef *first = craft_packet_get_n_layers (packet) ? craft_packet_get_layer (packet, 0) : NULL;
+  int linktype = first ? craft_registry_get_linktype_for (reg, first) : -1;
+  if (linktype < 0)
+    {
+      g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_VALUE,
+                   "no capture link type carries packets that start with %s (a definition's "
+                   "'bind linktype N -> LAYER;' names one)",
+                   first ? craft_layer_def_get_name (first) : "nothing");
+      return NULL;
+    }
+  CraftCaptureFormat format = g_str_has_suffix (path, ".pcapng") ? CRAFT_CAPTURE_PCAPNG : CRAFT_CAPTURE_PCAP;
+  return craft_capture_writer_new (path, format, linktype, error);
+}
 
 int
 craft_cmd_build (int argc, char **argv)
 {
   gboolean hex = FALSE;
+  g_autofree char *write_path = NULL;
+  gint64 repeat = 1;
   const GOptionEntry entries[] = {
     { "hex", 0, 0, G_OPTION_ARG_NONE, &hex, "Print each packet's bytes as lowercase hex, one per line", NULL },
+    { "write", 'w', 0, G_OPTION_ARG_FILENAME, &write_path,
+      "Write the packets to a capture (pcapng if FILE ends in .pcapng, each packet commented with EXPR)", "FILE" },
+    { "count", 'c', 0, G_OPTION_ARG_INT64, &repeat, "Repeat the whole set N times", "N" },
     { NULL },
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("EXPR - build packets");
   g_option_context_add_main_entries (context, entries, NULL);
-  g_option_context_set_description (context, "Example: craft build --hex 'IP(dst=\"192.0.2.1\")/UDP(dport=53)'");
+  g_option_context_set_description (context,
+                                    "A field given a list [80,443], a range (1,1024) or a network \"192.0.2.0/30\"\n"
+                                    "makes EXPR a set: every combination is built, in Scapy's order.\n\n"
+                                    "Example: craft build -w out.pcapng 'IP(dst=\"192.0.2.0/30\")/TCP(dport=[80,443])'");
   if (!craft_tool_parse_options (context, &argc, &argv))
     return 2;
   if (argc != 2)
@@ -21,29 +85,62 @@ craft_cmd_build (int argc, char **argv)
       fprintf (stderr, "craft build: expected one expression (see craft build --help)\n");
       return 2;
     }
+  if (repeat < 1)
+    {
+      fprintf (stderr, "craft build: -c takes a count of 1 or more\n");
+      return 2;
+    }
+  const char *expression = argv[1];
   int status = 0;
   g_autoptr (CraftRegistry) reg = craft_tool_load_registry (&status);
   if (reg == NULL)
     return status;
   GError *error = NULL;
-  g_autoptr (CraftPacket) packet = craft_packet_new_from_expression (reg, argv[1], &error);
+  g_autoptr (CraftPacket) packet = craft_packet_new_from_expression (reg, expression, &error);
   if (packet == NULL)
-    return craft_tool_report (error, argv[1]);
-  g_autoptr (GBytes) bytes = craft_packet_build (packet, &error);
-  if (bytes == NULL)
-    return craft_tool_report (error, argv[1]);
-  if (hex)
-    {
-      gsize len;
-      const guint8 *data = g_bytes_get_data (bytes, &len);
-      for (gsize i = 0; i < len; i++)
-        printf ("%02x", data[i]);
-      putchar ('\n');
-    }
-  else
-    {
-      g_autofree char *summary = craft_packet_summary (packet);
-      printf ("%s\n", summary);
-    }
+    return craft_tool_report (error, expression);
+  g_autoptr (CraftCaptureWriter) writer = NULL;
+  if (write_path != NULL && (writer = open_capture (reg, packet, write_path, &error)) == NULL)
+    return craft_tool_report (error, NULL);
+
+  /* Members are built one at a time: a set of any size streams. */
+  catch_interrupts ();
+  guint64 members = craft_packet_get_n_members (packet);
+  for (gint64 round = 0; round < repeat; round++)
+    for (guint64 m = 0; m < members; m++)
+      {
+        if (interrupted)
+          {
+            fprintf (stderr, "craft build: interrupted after %" G_GUINT64_FORMAT " packets%s\n",
+                     (guint64) round * members + m, writer ? "; no capture written" : "");
+            return 128 + interrupted;
+          }
+        if (!craft_packet_select_member (packet, m, &error))
+          return craft_tool_report (error, expression);
+        g_autoptr (GBytes) bytes = craft_packet_build (packet, &error);
+        if (bytes == NULL)
+          return craft_tool_report (error, expression);
+        if (writer != NULL)
+          {
+            gsize len;
+            const guint8 *data = g_bytes_get_data (bytes, &len);
+            if (!craft_capture_writer_add (writer, data, len, g_get_real_time (), expression, &error))
+              return craft_tool_report (error, NULL);
+          }
+        else if (hex)
+          print_hex (bytes);
+        else
+          {
+            g_autofree char *summary = craft_packet_summary (packet);
+            printf ("%s\n", summary);
+          }
+        if (ferror (stdout))
+          {
+            fprintf (stderr, "craft build: cannot write to standard output\n");
+            return 1;
+          }
+      }
+  if (writer != NULL && !craft_capture_writer_commit (writer, &error))
+    return craft_tool_report (error, NULL);
   return fflush (stdout) == 0 ? 0 : 1;
 }

@@ -12,8 +12,12 @@ typedef struct {
 } Command;
 
 static const Command commands[] = {
+  { "ls", craft_cmd_ls, "list the loaded layers, or one layer's fields with kinds and defaults" },
   { "build", craft_cmd_build, "build packets from an expression: summaries, --hex" },
   { "show", craft_cmd_show, "build, then print the dissected tree with computed values" },
+  { "read", craft_cmd_read, "dissect a pcap or pcapng capture: summaries, -V trees, --json" },
+  { "fuzz", craft_cmd_fuzz, "build packets with random values in every field left unset (Scapy's fuzz)" },
+  { "check", craft_cmd_check, "validate definition files" },
 };
 
 static void

@@ -19,3 +19,7 @@ gboolean craft_tool_parse_options (GOptionContext *context, int *argc, char ***a
 
 int craft_cmd_build (int argc, char **argv);
 int craft_cmd_show (int argc, char **argv);
+int craft_cmd_read (int argc, char **argv);
+int craft_cmd_ls (int argc, char **argv);
+int craft_cmd_check (int argc, char **argv);
+int craft_cmd_fuzz (int argc, char **argv);

@@ -84,19 +84,132 @@ dissect_fields (CraftPacket *p, guint index, gsize end)
   return TRUE;
 }
 
-/* The layer the bindings choose for the payload of layer `index`, else the fallback. */
+/* Evaluates a guard on the bytes where its layer would start. The parser let
+ * through only constants, operators and integer fields at fixed places, so
+ * no packet is needed; the arithmetic is craft__calc_eval()'s. A field past
+ * `length` sets *short_data. */
+static guint64
+guard_eval (const CraftCalc *c, const CraftLayerDef *def, const guint8 *data, gsize length, gboolean *short_data)
+{
+#define EVAL(x) guard_eval ((x), def, data, length, short_data)
+  switch (c->type)
+    {
+    case CRAFT_CALC_CONST:
+      return c->num;
+    case CRAFT_CALC_FIELD:
+      {
+        const CraftFieldDef *f = g_ptr_array_index (def->fields, c->field);
+        if (c->bit > length * 8 || f->bits > length * 8 - c->bit)
+          {
+            *short_data = TRUE;
+            return 0;
+          }
+        return f->little_endian ? craft__le_read (data + c->bit / 8, f->bits / 8)
+                                : craft__bits_read (data, c->bit, f->bits);
+      }
+    case CRAFT_CALC_NEG:
+      return (guint64) 0 - EVAL (c->a);
+    case CRAFT_CALC_NOT:
+      return EVAL (c->a) == 0;
+    case CRAFT_CALC_COND:
+      return EVAL (c->a) != 0 ? EVAL (c->b) : EVAL (g_ptr_array_index (c->items, 0));
+    case CRAFT_CALC_MAX:
+      return (guint64) MAX ((gint64) EVAL (c->a), (gint64) EVAL (c->b));
+    case CRAFT_CALC_MIN:
+      return (guint64) MIN ((gint64) EVAL (c->a), (gint64) EVAL (c->b));
+    case CRAFT_CALC_BINARY:
+      break;
+    default:
+      return 0;
+    }
+  gint64 a = (gint64) EVAL (c->a);
+  switch (c->op)
+    {
+    case CRAFT_OP_LAND: return a != 0 && EVAL (c->b) != 0;
+    case CRAFT_OP_LOR: return a != 0 || EVAL (c->b) != 0;
+    case CRAFT_OP_ELSE: return a != 0 ? (guint64) a : EVAL (c->b);
+    case CRAFT_OP_IN:
+      for (guint i = 0; i < c->b->items->len; i++)
+        if ((gint64) EVAL (g_ptr_array_index (c->b->items, i)) == a)
+          return 1;
+      return 0;
+    default:
+      break;
+    }
+  gint64 b = (gint64) EVAL (c->b);
+#undef EVAL
+  guint64 ua = (guint64) a, ub = (guint64) b;
+  switch (c->op)
+    {
+    case CRAFT_OP_ADD: return ua + ub;
+    case CRAFT_OP_SUB: return ua - ub;
+    case CRAFT_OP_MUL: return ua * ub;
+    case CRAFT_OP_DIV: return b == 0 ? 0 : b == -1 ? (guint64) 0 - ua : (guint64) (a / b);
+    case CRAFT_OP_MOD: return b == 0 || b == -1 ? 0 : (guint64) (a % b);
+    case CRAFT_OP_AND: return ua & ub;
+    case CRAFT_OP_OR: return ua | ub;
+    case CRAFT_OP_XOR: return ua ^ ub;
+    case CRAFT_OP_SHL: return ub >= 64 ? 0 : ua << ub;
+    case CRAFT_OP_SHR: return ub >= 64 ? 0 : ua >> ub;
+    case CRAFT_OP_EQ: return a == b;
+    case CRAFT_OP_NE: return a != b;
+    case CRAFT_OP_LT: return a < b;
+    case CRAFT_OP_LE: return a <= b;
+    case CRAFT_OP_GT: return a > b;
+    case CRAFT_OP_GE: return a >= b;
+    default: return 0;
+    }
+}
+
+gboolean
+craft__layer_guard_holds (const CraftLayerDef *layer, const guint8 *data, gsize length)
+{
+  if (layer->guard == NULL)
+    return TRUE;
+  if (length < layer->guard_bytes)
+    return FALSE;
+  gboolean short_data = FALSE;
+  return guard_eval (layer->guard, layer, data, length, &short_data) != 0 && !short_data;
+}
+
+/* The layer the bindings choose for the payload of layer `index`, which lies
+ * at [pos, end) of the data: the layer bound to the field's value. When
+ * several are (raw IP's link type carries IP and IPv6; a later file binds a
+ * new layer to a port), the first whose guard holds on the payload's bytes,
+ * else the fallback. A lone candidate is taken whatever its guard says, so
+ * that a damaged header still dissects as what its lower layer announced. */
 static const CraftLayerDef *
-choose_upper (CraftPacket *p, guint index)
+choose_upper (CraftPacket *p, guint index, gsize pos, gsize end)
 {
   const CraftLayer *l = craft__packet_layer (p, index);
+  const guint8 *data = (const guint8 *) g_bytes_get_data (p->origin, NULL) + pos;
+  gsize length = end > pos ? end - pos : 0;
   GArray *bindings = p->reg->bindings;
+  const CraftLayerDef *first = NULL, *holding = NULL;
+  gboolean several = FALSE;
   for (guint i = 0; i < bindings->len; i++)
     {
       const CraftBinding *b = &g_array_index (bindings, CraftBinding, i);
-      if (b->lower == l->def && l->slots[b->field].present && l->slots[b->field].num == b->value)
-        return b->upper;
+      if (b->lower != l->def || !l->slots[b->field].present || l->slots[b->field].num != b->value)
+        continue;
+      if (first == NULL)
+        {
+          first = b->upper;
+          /* The first candidate wins when it holds, however many follow. */
+          if (craft__layer_guard_holds (first, data, length))
+            return first;
+          continue;
+        }
+      if (b->upper != first)
+        several = TRUE;
+      if (holding == NULL && craft__layer_guard_holds (b->upper, data, length))
+        holding = b->upper;
     }
-  return p->reg->fallback;
+  if (first == NULL)
+    return p->reg->fallback;
+  if (!several)
+    return first;
+  return holding != NULL ? holding : p->reg->fallback;
 }
 
 /* Removes a layer whose header was cut short. Its findings then point at the
@@ -229,7 +342,7 @@ craft_packet_new_from_bytes (CraftRegistry *reg, const char *first_layer, const 
         }
       pos += l->hdr_len;
       end = layer_end;
-      def = choose_upper (p, index);
+      def = choose_upper (p, index, pos, end);
       /* No bytes left for a layer the bindings chose (Ether type IPv4 and
        * nothing after it): read it anyway, so that its absence is recorded
        * as truncation, unless a length field (this layer's or one around

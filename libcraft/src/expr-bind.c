@@ -38,64 +38,22 @@ set_keyword (CraftPacket *p, guint layer, const CraftExprKeyword *kw, GError **e
   if (f == NULL)
     return FALSE;
   const CraftExprNode *v = kw->value;
+  gboolean is_set;
+  if (!craft__set_from_node (p, layer, f, kw->name, v, &is_set, error))
+    return FALSE;
+  if (is_set)
+    return TRUE;
   GError *local = NULL;
-  gboolean ok = FALSE;
-  switch (v->type)
-    {
-    case CRAFT_EXPR_NONE:
-      ok = craft_packet_unset (p, layer, kw->name, &local);
-      break;
-    case CRAFT_EXPR_INT:
-    case CRAFT_EXPR_BOOL:
-      if (!f->kind->is_integer)
-        {
-          g_set_error (&local, CRAFT_ERROR, CRAFT_ERROR_TYPE, "field '%s' is %s: give it as a string, not a number",
-                       f->name, f->kind->name);
-          break;
-        }
-      {
-        /* The expression's integer is signed: a negative one is checked as
-         * such first, so that -1 is refused by a 64-bit unsigned field too.
-         * The width is left to craft_packet_set_uint(), which tries every
-         * alternative of the name (ICMP's 16- and 32-bit "unused"). */
-        guint64 ignored;
-        ok = (v->integer >= 0 || craft__field_normalize_int64 (f, v->integer, &ignored, &local))
-             && craft_packet_set_uint (p, layer, kw->name, (guint64) v->integer, &local);
-        break;
-      }
-    case CRAFT_EXPR_STR:
-    case CRAFT_EXPR_BYTES:
-      {
-        gsize len;
-        const char *data = g_bytes_get_data (v->bytes, &len);
-        if (f->kind->is_integer || (f->kind->fixed_bits != 0 && v->type == CRAFT_EXPR_STR))
-          {
-            /* An empty string may have no data pointer at all. */
-            if (len > 0 && memchr (data, '\0', len) != NULL)
-              {
-                g_set_error (&local, CRAFT_ERROR, CRAFT_ERROR_VALUE, "field '%s': text with a NUL byte", f->name);
-                break;
-              }
-            g_autofree char *text = g_strndup (data != NULL ? data : "", len);
-            ok = craft_packet_set_text (p, layer, kw->name, text, &local);
-          }
-        else
-          ok = craft_packet_set_bytes (p, layer, kw->name, (const guint8 *) data, len, &local);
-        break;
-      }
-    case CRAFT_EXPR_LIST:
-    case CRAFT_EXPR_TUPLE:
-      g_set_error (&local, CRAFT_ERROR, CRAFT_ERROR_UNSUPPORTED,
-                   "field '%s': lists, ranges and tuples (packet sets, typed options) are not supported yet",
-                   f->name);
-      break;
-    case CRAFT_EXPR_LAYER:
-    case CRAFT_EXPR_STACK:
-      g_set_error (&local, CRAFT_ERROR, CRAFT_ERROR_UNSUPPORTED,
-                   "field '%s': packets as field values are not supported yet", f->name);
-      break;
-    }
-  return ok || fail_at (error, local, v->column);
+  CraftScalar scalar = { v->type, v->integer, v->bytes };
+  if (v->type == CRAFT_EXPR_LIST || v->type == CRAFT_EXPR_TUPLE)
+    g_set_error (&local, CRAFT_ERROR, CRAFT_ERROR_UNSUPPORTED, "field '%s': this kind of list is not supported",
+                 f->name);
+  else if (v->type == CRAFT_EXPR_LAYER || v->type == CRAFT_EXPR_STACK)
+    g_set_error (&local, CRAFT_ERROR, CRAFT_ERROR_UNSUPPORTED,
+                 "field '%s': packets as field values are not supported yet", f->name);
+  else if (craft__scalar_apply (p, layer, kw->name, &scalar, &local))
+    return TRUE;
+  return fail_at (error, local, v->column);
 }
 
 /* Appends a Raw layer carrying `bytes`. */
@@ -181,8 +139,17 @@ push_term (CraftPacket *p, const CraftExprNode *node, GError **error)
     {
     case CRAFT_EXPR_STACK:
       for (guint i = 0; i < node->items->len; i++)
-        if (!push_term (p, g_ptr_array_index (node->items, i), error))
-          return FALSE;
+        {
+          const CraftExprNode *term = g_ptr_array_index (node->items, i);
+          if (!push_term (p, term, error))
+            return FALSE;
+          if (p->layers->len > CRAFT_MAX_LAYERS)
+            {
+              craft_error_set_at (error, CRAFT_ERROR_VALUE, NULL, 0, term->column,
+                                  "a packet has at most %d layers", CRAFT_MAX_LAYERS);
+              return FALSE;
+            }
+        }
       return TRUE;
     case CRAFT_EXPR_LAYER:
       return push_layer_call (p, node, error);

@@ -1,6 +1,9 @@
 /* Field kinds: integers, MAC, IPv4 and IPv6 addresses, byte strings. */
 #include "kinds.h"
 
+#include "craft-limits.h"
+#include "value.h"
+
 #include <arpa/inet.h>
 #include <craft/error.h>
 #include <string.h>
@@ -121,12 +124,80 @@ craft__format_bytes_literal (const guint8 *data, gsize length, GString *out)
   g_string_append_c (out, '\'');
 }
 
-const CraftKind craft__kind_uint = { "uint", TRUE, FALSE, 0, NULL, NULL };
-const CraftKind craft__kind_int = { "int", TRUE, TRUE, 0, NULL, NULL };
-const CraftKind craft__kind_bytes = { "bytes", FALSE, FALSE, 0, parse_bytes, craft__format_bytes_literal };
-static const CraftKind kind_mac = { "mac", FALSE, FALSE, 48, parse_mac, format_mac };
-static const CraftKind kind_ipv4 = { "ipv4", FALSE, FALSE, 32, parse_ipv4, format_ipv4 };
-static const CraftKind kind_ipv6 = { "ipv6", FALSE, FALSE, 128, parse_ipv6, format_ipv6 };
+/* ---- random values, for fuzzing ---- */
+
+static guint64
+random_u64 (GRand *rng)
+{
+  return (guint64) g_rand_int (rng) << 32 | g_rand_int (rng);
+}
+
+/* Integers: in eight draws, six pick one of the value names when there are
+ * some (a parser is most likely to branch on those), one an edge of the
+ * range (0, 1, the largest value, the sign bit alone: where off-by-one and
+ * sign errors hide), the rest any value of the width; a flag set gets only
+ * named bits in half its draws. */
+static void
+random_int (const CraftFieldDef *field, const CraftEnum *names, GRand *rng, guint64 *num, GByteArray *out)
+{
+  guint64 mask = craft__field_mask (field);
+  guint64 value = random_u64 (rng);
+  guint choice = (guint) g_rand_int_range (rng, 0, 8);
+  if (names != NULL && names->values->len > 0 && choice < 6)
+    value = g_array_index (names->values, CraftEnumValue, g_rand_int_range (rng, 0, (gint32) names->values->len))
+              .value;
+  else if (choice == 7)
+    {
+      const guint64 edges[] = { 0, 1, mask, (mask >> 1) + 1 };
+      value = edges[g_rand_int_range (rng, 0, G_N_ELEMENTS (edges))];
+    }
+  else if (field->flag_names != NULL && choice < 4 && field->flag_names->len < 64)
+    value &= (G_GUINT64_CONSTANT (1) << field->flag_names->len) - 1;
+  *num = value & mask;
+}
+
+static void
+append_random (GRand *rng, gsize length, GByteArray *out)
+{
+  for (gsize i = 0; i < length; i += 4)
+    {
+      guint32 r = g_rand_int (rng);
+      guint8 bytes[4] = { (guint8) r, (guint8) (r >> 8), (guint8) (r >> 16), (guint8) (r >> 24) };
+      g_byte_array_append (out, bytes, (guint) MIN (4, length - i));
+    }
+}
+
+/* Addresses: any value of their width. */
+static void
+random_address (const CraftFieldDef *field, const CraftEnum *names, GRand *rng, guint64 *num, GByteArray *out)
+{
+  append_random (rng, field->kind->fixed_bits / 8, out);
+}
+
+/* Byte strings: a fixed one fills its size; a variable one gets a random
+ * length, in half the draws at most an eighth of CRAFT_FUZZ_MAX_BYTES, since
+ * the spaces for options in real headers are a few dozen bytes. */
+static void
+random_string (const CraftFieldDef *field, const CraftEnum *names, GRand *rng, guint64 *num, GByteArray *out)
+{
+  gsize length;
+  if (field->size_mode == CRAFT_SIZE_FIXED)
+    length = field->bits / 8;
+  else
+    {
+      gint32 bound = g_rand_boolean (rng) ? CRAFT_FUZZ_MAX_BYTES / 8 : CRAFT_FUZZ_MAX_BYTES;
+      length = (gsize) g_rand_int_range (rng, 0, bound + 1);
+    }
+  append_random (rng, length, out);
+}
+
+const CraftKind craft__kind_uint = { "uint", TRUE, FALSE, 0, NULL, NULL, random_int };
+const CraftKind craft__kind_int = { "int", TRUE, TRUE, 0, NULL, NULL, random_int };
+const CraftKind craft__kind_bytes
+  = { "bytes", FALSE, FALSE, 0, parse_bytes, craft__format_bytes_literal, random_string };
+static const CraftKind kind_mac = { "mac", FALSE, FALSE, 48, parse_mac, format_mac, random_address };
+static const CraftKind kind_ipv4 = { "ipv4", FALSE, FALSE, 32, parse_ipv4, format_ipv4, random_address };
+static const CraftKind kind_ipv6 = { "ipv6", FALSE, FALSE, 128, parse_ipv6, format_ipv6, random_address };
 
 static const CraftKind *const all_kinds[] = {
   &craft__kind_uint, &craft__kind_int, &kind_mac, &kind_ipv4, &kind_ipv6, &craft__kind_bytes,

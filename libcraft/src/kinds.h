@@ -1,4 +1,4 @@
-/* The table of field kinds: how each turns text into wire bytes and wire bytes into text. */
+/* The table of field kinds: how each turns text into wire bytes, wire bytes into text, and draws random values. */
 #pragma once
 
 #include <glib.h>
@@ -15,6 +15,12 @@ struct _CraftKind {
   gboolean (*parse_text) (const char *text, GByteArray *out, GError **error);
   /* Byte kinds: appends the readable form of wire bytes. */
   void (*format) (const guint8 *data, gsize length, GString *out);
+  /* Fuzzing: draws a random value for `field` from `rng`. Integer kinds set
+   * *num, within the field's width, drawing the names in `names` (the value
+   * names that apply now, or NULL) and the field's flags more often than
+   * other values; byte kinds append the value to `out`: an address's width,
+   * a fixed string's size, else a random length up to CRAFT_FUZZ_MAX_BYTES. */
+  void (*random) (const CraftFieldDef *field, const CraftEnum *names, GRand *rng, guint64 *num, GByteArray *out);
 };
 
 /* The kind named `name` ("uint", "int", "mac", "ipv4", "ipv6", "bytes"), or NULL. */

@@ -59,6 +59,7 @@ struct _CraftCalc {
   CraftCalc *a, *b;
   GPtrArray *items;      /* SET members, CHECKSUM coverage (CraftCalc*, owned) */
   char *name;            /* field name as written, resolved into .field when the layer is complete */
+  guint bit;             /* FIELD in a guard: the field's bit offset from the layer's start, fixed */
   guint line, column;    /* where the name was written */
 };
 
@@ -144,6 +145,9 @@ struct _CraftLayerDef {
   GArray *pseudo;             /* CraftPseudoItem; NULL when the layer offers no pseudo-header */
   gint route_field;           /* field holding the destination to route by, or -1 */
   GArray *summaries;          /* CraftSummary */
+  CraftCalc *guard;           /* when several bindings match, dissection takes this layer only if the
+                               * guard holds on its leading fixed-size fields (IP: version == 4) */
+  guint guard_bytes;          /* bytes the guard reads from the layer's start */
   gboolean fallback;          /* used for payload no binding claims (Raw) */
   gboolean trailer;           /* bytes after the end of a layer (Padding) */
 };
@@ -198,6 +202,11 @@ gboolean craft__registry_link (CraftRegistry *reg, GError **error);
 /* The binding to use when building `lower` with `upper` on top, for `field`, or NULL. */
 const CraftBinding *craft__registry_find_build_binding (CraftRegistry *reg, const CraftLayerDef *lower,
                                                         guint field, const CraftLayerDef *upper);
+
+/* Whether `layer`'s guard holds on the bytes of a layer starting at `data`:
+ * TRUE for a layer without a guard, FALSE when the bytes are too few to
+ * judge. Reads nothing past `length`, allocates nothing. */
+gboolean craft__layer_guard_holds (const CraftLayerDef *layer, const guint8 *data, gsize length);
 
 /* Parses definition text into `reg`. All or nothing. */
 gboolean craft__pdl_load (CraftRegistry *reg, const char *origin, const char *text, gsize length,

@@ -48,7 +48,54 @@ struct _CraftPacket {
   gboolean wire_current; /* `wire` holds every value as it is now: read values from it */
   guint generation;    /* bumped by every build */
   GArray *findings;    /* CraftFinding */
+  GPtrArray *sets;     /* CraftFieldSet*, slowest-varying first; NULL for a single packet */
 };
+
+/* One value of a field as an expression gave it, before conversion. */
+typedef struct {
+  guint type;          /* CraftExprType: INT, BOOL, STR, BYTES or NONE */
+  gint64 integer;
+  GBytes *bytes;       /* owned */
+} CraftScalar;
+
+typedef enum {
+  CRAFT_SET_LIST,      /* dport=[80, 443] */
+  CRAFT_SET_RANGE,     /* dport=(1, 1024): every integer from lo to hi */
+  CRAFT_SET_NETWORK,   /* dst="192.0.2.0/30": every IPv4 address of the network */
+} CraftSetKind;
+
+/* A field given several values: the packet stands for one packet per value. */
+typedef struct {
+  guint layer;
+  guint field;         /* index of the (first) field of that name: orders the expansion */
+  char *name;
+  guint column;        /* where the expression gave it, for errors */
+  CraftSetKind kind;
+  GArray *values;      /* LIST: CraftScalar */
+  gint64 first;        /* RANGE: the first integer; NETWORK: the first address, host order */
+  guint64 count;       /* how many values */
+} CraftFieldSet;
+
+/* Sets field `name` of `layer` from one expression value. On failure
+ * `error` has no location (callers add the column). */
+gboolean craft__scalar_apply (CraftPacket *packet, guint layer, const char *name, const CraftScalar *value,
+                              GError **error);
+
+void craft__scalar_clear (CraftScalar *value);
+
+/* Adds a set; the packet takes ownership. Keeps sets in Scapy's order. */
+void craft__packet_add_set (CraftPacket *packet, CraftFieldSet *set);
+
+void craft__field_set_free (CraftFieldSet *set);
+CraftFieldSet *craft__field_set_copy (const CraftFieldSet *set);
+
+typedef struct _CraftExprNode CraftExprNode;
+
+/* If `node` is a list, a (low, high) range or an IPv4 network, adds a set
+ * for field `name` and sets *is_set; otherwise leaves the value to the caller.
+ * Errors carry the expression column. */
+gboolean craft__set_from_node (CraftPacket *packet, guint layer, const CraftFieldDef *field, const char *name,
+                               const CraftExprNode *node, gboolean *is_set, GError **error);
 
 /* What an expression is evaluated against: a layer of a packet and the
  * bytes being built or dissected. */

@@ -50,6 +50,7 @@ craft_packet_unref (CraftPacket *packet)
     layer_clear (craft__packet_layer (packet, i));
   g_array_unref (packet->layers);
   g_array_unref (packet->findings);
+  g_clear_pointer (&packet->sets, g_ptr_array_unref);
   g_clear_pointer (&packet->wire, g_bytes_unref);
   g_clear_pointer (&packet->origin, g_bytes_unref);
   craft_registry_unref (packet->reg);
@@ -123,6 +124,8 @@ craft_packet_copy (CraftPacket *packet)
   if (packet->wire != NULL)
     copy->wire = g_bytes_ref (packet->wire);
   copy->wire_current = packet->wire_current;
+  for (guint i = 0; packet->sets != NULL && i < packet->sets->len; i++)
+    craft__packet_add_set (copy, craft__field_set_copy (g_ptr_array_index (packet->sets, i)));
   for (guint i = 0; i < copy->layers->len; i++)
     {
       CraftLayer *l = craft__packet_layer (copy, i);

@@ -6,12 +6,6 @@
 
 #include <string.h>
 
-/* Binary operators in one expression. Parentheses are bounded by
- * CRAFT_MAX_DEFINITION_NESTING, but `1+1+1+…` builds a tree as deep as it is
- * long, and the compiler and the evaluator walk trees recursively. Real
- * definitions use a dozen. (Belongs with the other limits in craft-limits.h.) */
-#define MAX_OPERATORS_PER_EXPRESSION 1000
-
 /* Where something is in the definition text: 1-based line, 1-based column
  * counted in characters. */
 typedef struct {
@@ -741,11 +735,11 @@ parse_level (Pdl *p, guint level, guint depth)
           return NULL;
         }
       left = calc_binary (op, left, right, at);
-      if (++p->n_operators > MAX_OPERATORS_PER_EXPRESSION)
+      if (++p->n_operators > CRAFT_MAX_DEFINITION_OPERATORS)
         {
           craft__calc_free (left);
           fail_at (p, CRAFT_ERROR_SYNTAX, at, "an expression has at most %d operators",
-                   MAX_OPERATORS_PER_EXPRESSION);
+                   CRAFT_MAX_DEFINITION_OPERATORS);
           return NULL;
         }
     }
@@ -1282,13 +1276,21 @@ parse_layer_statement (Pdl *p, const char *word)
       g_array_append_val (p->summary_spans, p->tok_start);
       g_array_append_val (p->summary_spans, p->tok_end);
     }
+  else if (strcmp (word, "guard") == 0)
+    {
+      if (l->guard != NULL)
+        return invalid (p, "layer '%s' already has a guard", l->name);
+      l->guard = parse_expression (p);
+      if (l->guard == NULL || !check_integer_calc (p, l->guard, "the guard"))
+        return FALSE;
+    }
   else if (strcmp (word, "fallback") == 0)
     l->fallback = TRUE;
   else if (strcmp (word, "trailer") == 0)
     l->trailer = TRUE;
   else
     return fail (p, "expected a field ('name: type') or one of description, length, pseudo, route, "
-                    "summary, fallback, trailer; found '%s'", word);
+                    "summary, guard, fallback, trailer; found '%s'", word);
   return expect_char (p, ';', "at the end of the statement");
 }
 
@@ -1358,6 +1360,71 @@ check_source_ip (Pdl *p, const CraftFieldDef *f)
   return TRUE;
 }
 
+/* A guard is evaluated on the bytes where the layer would start, before
+ * anything of it is read and without a packet: it may read only integer
+ * fields whose place is fixed (every field before them unconditional and of
+ * fixed size), and use no function. Records each field's bit offset in its
+ * node and the bytes the guard reads in *bytes. */
+static gboolean
+check_guard (Pdl *p, CraftCalc *c, guint *bytes)
+{
+  if (c == NULL)
+    return TRUE;
+  const CraftLayerDef *l = p->layer;
+  static const char *const functions[] = {
+    [CRAFT_CALC_LEN] = "len()", [CRAFT_CALC_CHECKSUM] = "inet_checksum()", [CRAFT_CALC_CRC32] = "crc32()",
+    [CRAFT_CALC_SOURCE_IP] = "source_ip()", [CRAFT_CALC_SOURCE_MAC] = "source_mac()",
+    [CRAFT_CALC_CLOCK_MS] = "clock_ms()", [CRAFT_CALC_BOUND] = "bound()", [CRAFT_CALC_IS_SET] = "is_set()",
+  };
+  switch (c->type)
+    {
+    case CRAFT_CALC_CONST:
+    case CRAFT_CALC_NEG:
+    case CRAFT_CALC_NOT:
+    case CRAFT_CALC_BINARY:
+    case CRAFT_CALC_SET:
+    case CRAFT_CALC_COND:
+    case CRAFT_CALC_MAX:
+    case CRAFT_CALC_MIN:
+      break;
+    case CRAFT_CALC_FIELD:
+      {
+        guint bit = 0;
+        for (guint i = 0; i < c->field; i++)
+          {
+            const CraftFieldDef *g = g_ptr_array_index (l->fields, i);
+            if (g->condition != NULL || g->size_mode != CRAFT_SIZE_FIXED || g->bits == 0)
+              return fail_at (p, CRAFT_ERROR_DEFINITION, calc_loc (c),
+                              "a guard reads only fields at a fixed place: '%s' follows '%s', which is %s",
+                              c->name, g->name, g->condition != NULL ? "conditional" : "of variable size");
+            bit += g->bits;
+          }
+        const CraftFieldDef *f = g_ptr_array_index (l->fields, c->field);
+        if (!f->kind->is_integer)
+          return fail_at (p, CRAFT_ERROR_DEFINITION, calc_loc (c), "a guard reads integer fields; '%s' is %s",
+                          c->name, f->kind->name);
+        if (f->condition != NULL)
+          return fail_at (p, CRAFT_ERROR_DEFINITION, calc_loc (c),
+                          "a guard reads only fields that are always present; '%s' is conditional", c->name);
+        c->bit = bit;
+        *bytes = MAX (*bytes, (bit + f->bits + 7) / 8);
+        break;
+      }
+    default:
+      return fail_at (p, CRAFT_ERROR_DEFINITION, calc_loc (c),
+                      "a guard is tested on the bytes before the layer is read: it cannot use %s",
+                      (gsize) c->type < G_N_ELEMENTS (functions) && functions[c->type] ? functions[c->type]
+                                                                                      : "that function");
+    }
+  if (!check_guard (p, c->a, bytes) || !check_guard (p, c->b, bytes))
+    return FALSE;
+  if (c->items != NULL)
+    for (guint i = 0; i < c->items->len; i++)
+      if (!check_guard (p, g_ptr_array_index (c->items, i), bytes))
+        return FALSE;
+  return TRUE;
+}
+
 /* Once the layer is complete (`at` is its name): resolve names, check widths line up on bytes. */
 static gboolean
 finish_layer (Pdl *p, Loc at)
@@ -1391,7 +1458,8 @@ finish_layer (Pdl *p, Loc at)
     return fail_at (p, CRAFT_ERROR_DEFINITION, at,
                     "the fields of layer '%s' end %u bits into a byte; a header is a whole number of bytes",
                     l->name, bit);
-  if (!resolve_calc (p, l->length, n, "the length"))
+  if (!resolve_calc (p, l->length, n, "the length") || !resolve_calc (p, l->guard, n, "the guard")
+      || !check_guard (p, l->guard, &l->guard_bytes))
     return FALSE;
   for (guint i = 0; i < l->summaries->len; i++)
     {

@@ -59,6 +59,7 @@ craft__layer_def_free (CraftLayerDef *layer)
   g_free (layer->file);
   g_ptr_array_unref (layer->fields);
   craft__calc_free (layer->length);
+  craft__calc_free (layer->guard);
   if (layer->pseudo != NULL)
     {
       for (guint i = 0; i < layer->pseudo->len; i++)
@@ -362,6 +363,50 @@ craft_registry_lookup_linktype (CraftRegistry *reg, int linktype)
         return b->upper;
     }
   return NULL;
+}
+
+const CraftLayerDef *
+craft_registry_lookup_linktype_for_data (CraftRegistry *reg, int linktype, const guint8 *data, gsize length)
+{
+  /* The rule dissection follows for the layer above a field (dissect.c):
+   * a lone candidate is taken as it is; among several, the first whose
+   * guard holds, else the fallback. */
+  const CraftLayerDef *first = NULL, *holding = NULL;
+  gboolean several = FALSE;
+  for (guint i = 0; i < reg->bindings->len; i++)
+    {
+      const CraftBinding *b = &g_array_index (reg->bindings, CraftBinding, i);
+      if (b->lower_name != NULL || b->value != (guint64) linktype)
+        continue;
+      if (first == NULL)
+        {
+          first = b->upper;
+          if (craft__layer_guard_holds (first, data, length))
+            return first;
+          continue;
+        }
+      if (b->upper != first)
+        several = TRUE;
+      if (holding == NULL && craft__layer_guard_holds (b->upper, data, length))
+        holding = b->upper;
+    }
+  if (!several)
+    return first;
+  return holding != NULL ? holding : reg->fallback;
+}
+
+int
+craft_registry_get_linktype_for (CraftRegistry *reg, const CraftLayerDef *layer)
+{
+  /* Bindings are newest file first, each file's in its order: a file lists
+   * the link type to write first (ip.pdl: DLT_RAW before DLT_IPV4). */
+  for (guint i = 0; i < reg->bindings->len; i++)
+    {
+      const CraftBinding *b = &g_array_index (reg->bindings, CraftBinding, i);
+      if (b->lower_name == NULL && b->upper == layer)
+        return (int) b->value;
+    }
+  return -1;
 }
 
 const char *

@@ -5,3 +5,5 @@
 #include <craft/error.h>
 #include <craft/registry.h>
 #include <craft/packet.h>
+#include <craft/capture.h>
+#include <craft/json.h>

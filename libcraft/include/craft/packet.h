@@ -87,6 +87,24 @@ CRAFT_API gboolean craft_packet_set_bytes (CraftPacket *packet, guint layer, con
 CRAFT_API gboolean craft_packet_unset (CraftPacket *packet, guint layer, const char *field,
                                        GError **error);
 
+/* Which computed fields craft_packet_fuzz() randomises too. */
+typedef enum {
+  CRAFT_FUZZ_KEEP_COMPUTED = 0,       /* lengths and checksums stay computed: packets stay well-formed */
+  CRAFT_FUZZ_BREAK_LENGTHS = 1 << 0,  /* lengths and other values computed from the packet */
+  CRAFT_FUZZ_BREAK_CHECKSUMS = 1 << 1,
+} CraftFuzzFlags;
+
+/* Scapy's fuzz(): a copy of `packet` (of the member it has selected) in
+ * which every field the user did not set gets a random value from `rng`,
+ * drawn from the field's kind: any value of its width, its value names and
+ * flags more often; random addresses; byte strings of random length. Fields
+ * set by the user or dissected keep their values. Fields the builder
+ * computes stay computed unless `flags` says otherwise: lengths, checksums,
+ * and values a binding gives (IP.proto under TCP); a field a binding tests
+ * never gets a value that would make the payload dissect as another layer.
+ * The same `rng` state gives the same packet. Caller owns. */
+CRAFT_API CraftPacket *craft_packet_fuzz (CraftPacket *packet, GRand *rng, CraftFuzzFlags flags);
+
 /* Reads an integer field's current value: as set, as dissected, or as last built. */
 CRAFT_API gboolean craft_packet_get_uint (CraftPacket *packet, guint layer, const char *field,
                                           guint64 *value, GError **error);
@@ -112,6 +130,17 @@ CRAFT_API gboolean craft_packet_get_layer_span (CraftPacket *packet, guint layer
 
 /* TRUE if the field is present in the packet (conditional fields may not be). */
 CRAFT_API gboolean craft_packet_has_field (CraftPacket *packet, guint layer, const char *field);
+
+/* A field given a list (dport=[80,443]), a range (dport=(1,1024)) or an IPv4
+ * network (dst="192.0.2.0/30") makes the packet a set: one member per value,
+ * the cartesian product of all such fields in Scapy's order. A plain packet
+ * has one member. Saturates at G_MAXUINT64. */
+CRAFT_API guint64 craft_packet_get_n_members (CraftPacket *packet);
+
+/* Gives every set-valued field its value for member `index` (0-based), so
+ * that craft_packet_build() builds that member. Members can be visited in
+ * any order; memory does not grow with the set's size. */
+CRAFT_API gboolean craft_packet_select_member (CraftPacket *packet, guint64 index, GError **error);
 
 /* Builds the packet into bytes: lengths, checksums and values bound by the
  * layer above are computed for every field left unset; a value the user set

@@ -55,8 +55,18 @@ CRAFT_API guint craft_registry_get_n_layers (CraftRegistry *reg);
 CRAFT_API const CraftLayerDef *craft_registry_get_layer (CraftRegistry *reg, guint index);
 CRAFT_API const CraftLayerDef *craft_registry_lookup_layer (CraftRegistry *reg, const char *name);
 
-/* The layer bound to a pcap link type (DLT_*), or NULL. */
+/* The layer bound to a pcap link type (DLT_*), or NULL. When several are
+ * bound to it (raw IP: IP and IPv6), the one declared last. */
 CRAFT_API const CraftLayerDef *craft_registry_lookup_linktype (CraftRegistry *reg, int linktype);
+
+/* The layer to dissect a packet of link type `linktype` from, given its
+ * bytes: when several layers are bound to the link type, the first whose
+ * `guard` holds on `data` (raw IP: IP if the version is 4, IPv6 if it is
+ * 6), Raw when none does; a single bound layer is taken whatever its guard
+ * says. NULL if no layer is bound to the link type. Reads at most `length`
+ * bytes of `data` and allocates nothing. */
+CRAFT_API const CraftLayerDef *craft_registry_lookup_linktype_for_data (CraftRegistry *reg, int linktype,
+                                                                        const guint8 *data, gsize length);
 
 CRAFT_API const char *craft_layer_def_get_name (const CraftLayerDef *layer);
 CRAFT_API const char *craft_layer_def_get_title (const CraftLayerDef *layer);

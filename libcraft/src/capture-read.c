@@ -1,0 +1,132 @@
+/* Reading captures: pcap and pcapng through libpcap, one packet at a time, in constant memory. */
+#include <craft/craft.h>
+
+#include <glib/gstdio.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+struct _CraftCaptureReader {
+  pcap_t *pcap;
+  char *path;
+  struct bpf_program filter;
+  gboolean filtered;
+  char *linktype_name;
+  guint64 number;       /* packets read so far, the filter's rejects included */
+  gboolean failed;      /* an error ended the file: nothing more is read */
+};
+
+/* The byte offset the next read starts at: the start of the next record
+ * (libpcap reads records through this stdio stream), or -1 on a pipe. */
+static gint64
+file_offset (CraftCaptureReader *reader)
+{
+  FILE *file = pcap_file (reader->pcap);
+  return file != NULL ? (gint64) ftell (file) : -1;
+}
+
+CraftCaptureReader *
+craft_capture_reader_open (const char *path, const char *bpf_filter, GError **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+  char errbuf[PCAP_ERRBUF_SIZE] = "";
+  /* Microseconds whatever the file holds: libpcap scales nanosecond files. */
+  pcap_t *pcap = pcap_open_offline_with_tstamp_precision (path, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
+  if (pcap == NULL)
+    {
+      /* libpcap calls a file too short for a header "truncated"; an empty
+       * file is more plainly said to be empty. */
+      GStatBuf st;
+      if (g_stat (path, &st) == 0 && S_ISREG (st.st_mode) && st.st_size == 0)
+        g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_IO, "%s: the file is empty, not a pcap or pcapng capture",
+                     path);
+      else if (strstr (errbuf, path) != NULL)
+        g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_IO, "%s", errbuf);
+      else
+        g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_IO, "%s: %s", path, errbuf);
+      return NULL;
+    }
+  CraftCaptureReader *reader = g_new0 (CraftCaptureReader, 1);
+  reader->pcap = pcap;
+  reader->path = g_strdup (path);
+  int linktype = pcap_datalink (pcap);
+  const char *name = pcap_datalink_val_to_name (linktype);
+  reader->linktype_name = name != NULL ? g_strdup (name) : g_strdup_printf ("DLT_%d", linktype);
+  if (bpf_filter != NULL)
+    {
+      /* The program is applied here, not by pcap_setfilter(): libpcap would
+       * skip the packets it rejects unseen, and their numbers with them. */
+      if (pcap_compile (pcap, &reader->filter, bpf_filter, 1, PCAP_NETMASK_UNKNOWN) != 0)
+        {
+          g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_SYNTAX, "bad filter '%s': %s", bpf_filter,
+                       pcap_geterr (pcap));
+          craft_capture_reader_free (reader);
+          return NULL;
+        }
+      reader->filtered = TRUE;
+    }
+  return reader;
+}
+
+int
+craft_capture_reader_get_linktype (CraftCaptureReader *reader)
+{
+  return pcap_datalink (reader->pcap);
+}
+
+const char *
+craft_capture_reader_get_linktype_name (CraftCaptureReader *reader)
+{
+  return reader->linktype_name;
+}
+
+gboolean
+craft_capture_reader_next (CraftCaptureReader *reader, CraftCaptureRecord *record, GError **error)
+{
+  g_return_val_if_fail (reader != NULL && record != NULL, FALSE);
+  if (reader->failed)
+    return FALSE;
+  for (;;)
+    {
+      gint64 offset = file_offset (reader);
+      struct pcap_pkthdr *header;
+      const u_char *data;
+      int status = pcap_next_ex (reader->pcap, &header, &data);
+      if (status == PCAP_ERROR_BREAK)
+        return FALSE;
+      if (status != 1)
+        {
+          /* libpcap read part of a record, or one that cannot be (a length
+           * past its limits): everything before it was returned. */
+          reader->failed = TRUE;
+          g_autofree char *where = offset >= 0 ? g_strdup_printf (" at byte offset %" G_GINT64_FORMAT, offset)
+                                                : g_strdup ("");
+          g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_IO, "%s: packet %" G_GUINT64_FORMAT "%s: %s", reader->path,
+                       reader->number + 1, where, pcap_geterr (reader->pcap));
+          return FALSE;
+        }
+      reader->number++;
+      if (reader->filtered && pcap_offline_filter (&reader->filter, header, data) == 0)
+        continue;
+      record->number = reader->number;
+      record->time_usec = (gint64) header->ts.tv_sec * G_USEC_PER_SEC + (gint64) header->ts.tv_usec;
+      record->captured = header->caplen;
+      record->length = header->len;
+      record->data = data;
+      return TRUE;
+    }
+}
+
+void
+craft_capture_reader_free (CraftCaptureReader *reader)
+{
+  if (reader == NULL)
+    return;
+  if (reader->filtered)
+    pcap_freecode (&reader->filter);
+  pcap_close (reader->pcap);
+  g_free (reader->path);
+  g_free (reader->linktype_name);
+  g_free (reader);
+}

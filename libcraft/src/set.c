@@ -1,0 +1,329 @@
+/* Packet sets: fields given a list, a range or a network, expanded one member at a time in Scapy's order. */
+#include "expr-ast.h"
+#include "packet-private.h"
+
+#include "craft-limits.h"
+#include "kinds.h"
+#include "value.h"
+
+#include <string.h>
+
+void
+craft__scalar_clear (CraftScalar *value)
+{
+  g_clear_pointer (&value->bytes, g_bytes_unref);
+}
+
+gboolean
+craft__scalar_apply (CraftPacket *p, guint layer, const char *name, const CraftScalar *v, GError **error)
+{
+  const CraftLayerDef *def = craft__packet_layer (p, layer)->def;
+  const CraftFieldDef *f = g_ptr_array_index (def->fields, craft__layer_def_field_index (def, name));
+  switch ((CraftExprType) v->type)
+    {
+    case CRAFT_EXPR_NONE:
+      return craft_packet_unset (p, layer, name, error);
+    case CRAFT_EXPR_INT:
+    case CRAFT_EXPR_BOOL:
+      {
+        if (!f->kind->is_integer)
+          {
+            g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_TYPE, "field '%s' is %s: give it as a string, not a number",
+                         f->name, f->kind->name);
+            return FALSE;
+          }
+        /* The expression's integer is signed: a negative one is checked as
+         * such first, so that -1 is refused by a 64-bit unsigned field too.
+         * The width is left to craft_packet_set_uint(), which tries every
+         * alternative of the name (ICMP's 16- and 32-bit "unused"). */
+        guint64 ignored;
+        return (v->integer >= 0 || craft__field_normalize_int64 (f, v->integer, &ignored, error))
+               && craft_packet_set_uint (p, layer, name, (guint64) v->integer, error);
+      }
+    case CRAFT_EXPR_STR:
+    case CRAFT_EXPR_BYTES:
+      {
+        gsize len;
+        const char *data = g_bytes_get_data (v->bytes, &len);
+        if (f->kind->is_integer || (f->kind->fixed_bits != 0 && v->type == CRAFT_EXPR_STR))
+          {
+            /* An empty string may have no data pointer at all. */
+            if (len > 0 && memchr (data, '\0', len) != NULL)
+              {
+                g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_VALUE, "field '%s': text with a NUL byte", f->name);
+                return FALSE;
+              }
+            g_autofree char *text = g_strndup (data != NULL ? data : "", len);
+            return craft_packet_set_text (p, layer, name, text, error);
+          }
+        return craft_packet_set_bytes (p, layer, name, (const guint8 *) data, len, error);
+      }
+    default:
+      g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_TYPE, "field '%s' cannot take %s", f->name,
+                   craft__expr_type_name ((CraftExprType) v->type));
+      return FALSE;
+    }
+}
+
+void
+craft__field_set_free (CraftFieldSet *set)
+{
+  if (set->values != NULL)
+    g_array_unref (set->values);
+  g_free (set->name);
+  g_free (set);
+}
+
+CraftFieldSet *
+craft__field_set_copy (const CraftFieldSet *set)
+{
+  CraftFieldSet *copy = g_memdup2 (set, sizeof *set);
+  copy->name = g_strdup (set->name);
+  if (set->values != NULL)
+    {
+      copy->values = g_array_new (FALSE, TRUE, sizeof (CraftScalar));
+      g_array_set_clear_func (copy->values, (GDestroyNotify) craft__scalar_clear);
+      for (guint i = 0; i < set->values->len; i++)
+        {
+          CraftScalar v = g_array_index (set->values, CraftScalar, i);
+          if (v.bytes != NULL)
+            g_bytes_ref (v.bytes);
+          g_array_append_val (copy->values, v);
+        }
+    }
+  return copy;
+}
+
+/* Scapy expands the outer layer slowest and, inside a layer, the field
+ * defined later slower: so sets sort by layer, then by field, reversed. */
+static gint
+compare_sets (gconstpointer a, gconstpointer b)
+{
+  const CraftFieldSet *x = *(CraftFieldSet *const *) a, *y = *(CraftFieldSet *const *) b;
+  if (x->layer != y->layer)
+    return x->layer < y->layer ? -1 : 1;
+  return x->field == y->field ? 0 : (x->field > y->field ? -1 : 1);
+}
+
+void
+craft__packet_add_set (CraftPacket *packet, CraftFieldSet *set)
+{
+  if (packet->sets == NULL)
+    packet->sets = g_ptr_array_new_with_free_func ((GDestroyNotify) craft__field_set_free);
+  for (guint i = 0; i < packet->sets->len; i++)
+    {
+      CraftFieldSet *old = g_ptr_array_index (packet->sets, i);
+      if (old->layer == set->layer && strcmp (old->name, set->name) == 0)
+        {
+          /* A field given twice keeps the last value, as a keyword would. */
+          g_ptr_array_remove_index (packet->sets, i);
+          break;
+        }
+    }
+  g_ptr_array_add (packet->sets, set);
+  g_ptr_array_sort (packet->sets, compare_sets);
+}
+
+guint64
+craft_packet_get_n_members (CraftPacket *packet)
+{
+  guint64 n = 1;
+  for (guint i = 0; packet->sets != NULL && i < packet->sets->len; i++)
+    {
+      guint64 count = ((CraftFieldSet *) g_ptr_array_index (packet->sets, i))->count;
+      if (count != 0 && n > G_MAXUINT64 / count)
+        return G_MAXUINT64;
+      n *= count;
+    }
+  return n;
+}
+
+static gboolean
+apply_member (CraftPacket *packet, const CraftFieldSet *set, guint64 index, GError **error)
+{
+  switch (set->kind)
+    {
+    case CRAFT_SET_LIST:
+      return craft__scalar_apply (packet, set->layer, set->name, &g_array_index (set->values, CraftScalar, index),
+                                  error);
+    case CRAFT_SET_RANGE:
+      return craft_packet_set_uint (packet, set->layer, set->name, (guint64) set->first + index, error);
+    case CRAFT_SET_NETWORK:
+      {
+        guint32 address = GUINT32_TO_BE ((guint32) ((guint64) set->first + index));
+        return craft_packet_set_bytes (packet, set->layer, set->name, (const guint8 *) &address, 4, error);
+      }
+    }
+  return FALSE;
+}
+
+gboolean
+craft_packet_select_member (CraftPacket *packet, guint64 index, GError **error)
+{
+  if (index >= craft_packet_get_n_members (packet))
+    {
+      g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_VALUE, "the packet set has no member %" G_GUINT64_FORMAT, index);
+      return FALSE;
+    }
+  /* A mixed-radix number: the last set is the fastest digit. */
+  for (guint i = packet->sets ? packet->sets->len : 0; i-- > 0;)
+    {
+      const CraftFieldSet *set = g_ptr_array_index (packet->sets, i);
+      if (!apply_member (packet, set, index % set->count, error))
+        return FALSE;
+      index /= set->count;
+    }
+  return TRUE;
+}
+
+/* ---- building sets from expression values ---- */
+
+static gboolean
+scalar_from_node (const CraftExprNode *node, CraftScalar *out, GError **error)
+{
+  switch (node->type)
+    {
+    case CRAFT_EXPR_INT:
+    case CRAFT_EXPR_BOOL:
+    case CRAFT_EXPR_NONE:
+      out->integer = node->integer;
+      break;
+    case CRAFT_EXPR_STR:
+    case CRAFT_EXPR_BYTES:
+      out->bytes = g_bytes_ref (node->bytes);
+      break;
+    default:
+      craft_error_set_at (error, CRAFT_ERROR_UNSUPPORTED, NULL, 0, node->column,
+                          "a member of a list must be a number, a string, bytes or None, not %s",
+                          craft__expr_type_name (node->type));
+      return FALSE;
+    }
+  out->type = node->type;
+  return TRUE;
+}
+
+/* "192.0.2.0/30" for an IPv4 field: every address of the network, as Scapy's Net. */
+static gboolean
+parse_network (const char *text, gint64 *first, guint64 *count)
+{
+  const char *slash = strchr (text, '/');
+  if (slash == NULL)
+    return FALSE;
+  g_autofree char *address = g_strndup (text, slash - text);
+  guint64 prefix;
+  guint8 bytes[4];
+  g_autoptr (GByteArray) out = g_byte_array_new ();
+  if (!g_ascii_string_to_unsigned (slash + 1, 10, 0, 32, &prefix, NULL)
+      || !craft__kind_lookup ("ipv4")->parse_text (address, out, NULL))
+    return FALSE;
+  memcpy (bytes, out->data, 4);
+  guint32 host = (guint32) bytes[0] << 24 | (guint32) bytes[1] << 16 | (guint32) bytes[2] << 8 | bytes[3];
+  guint32 mask = prefix == 0 ? 0 : G_MAXUINT32 << (32 - prefix);
+  *first = host & mask;
+  *count = G_GUINT64_CONSTANT (1) << (32 - prefix);
+  return TRUE;
+}
+
+gboolean
+craft__set_from_node (CraftPacket *p, guint layer, const CraftFieldDef *f, const char *name,
+                      const CraftExprNode *node, gboolean *is_set, GError **error)
+{
+  const CraftLayerDef *def = craft__packet_layer (p, layer)->def;
+  g_autoptr (GError) local = NULL;
+  CraftFieldSet *set = g_new0 (CraftFieldSet, 1);
+  set->layer = layer;
+  set->field = (guint) craft__layer_def_field_index (def, name);
+  set->name = g_strdup (name);
+  set->column = node->column;
+  *is_set = TRUE;
+  if (node->type == CRAFT_EXPR_LIST)
+    {
+      if (node->items->len == 0)
+        {
+          craft_error_set_at (error, CRAFT_ERROR_VALUE, NULL, 0, node->column,
+                              "field '%s': an empty list makes no packets", name);
+          goto fail;
+        }
+      if (node->items->len > CRAFT_MAX_LIST_ELEMENTS)
+        {
+          const CraftExprNode *extra = g_ptr_array_index (node->items, CRAFT_MAX_LIST_ELEMENTS);
+          craft_error_set_at (error, CRAFT_ERROR_VALUE, NULL, 0, extra->column,
+                              "field '%s': a list holds at most %d values (a range (low, high) holds more)", name,
+                              CRAFT_MAX_LIST_ELEMENTS);
+          goto fail;
+        }
+      set->kind = CRAFT_SET_LIST;
+      set->values = g_array_new (FALSE, TRUE, sizeof (CraftScalar));
+      g_array_set_clear_func (set->values, (GDestroyNotify) craft__scalar_clear);
+      for (guint i = 0; i < node->items->len; i++)
+        {
+          const CraftExprNode *item = g_ptr_array_index (node->items, i);
+          CraftScalar value = { 0 };
+          if (!scalar_from_node (item, &value, error))
+            goto fail;
+          g_array_append_val (set->values, value);
+          /* Every member must fit the field: try it now, not at member 10^6. */
+          if (!craft__scalar_apply (p, layer, name, &value, &local))
+            {
+              craft_error_set_at (error, (CraftError) local->code, NULL, 0, item->column, "%s", local->message);
+              goto fail;
+            }
+        }
+      set->count = node->items->len;
+    }
+  else if (node->type == CRAFT_EXPR_TUPLE)
+    {
+      const CraftExprNode *lo = node->items->len == 2 ? g_ptr_array_index (node->items, 0) : NULL;
+      const CraftExprNode *hi = node->items->len == 2 ? g_ptr_array_index (node->items, 1) : NULL;
+      if (!f->kind->is_integer || lo == NULL || lo->type != CRAFT_EXPR_INT || hi->type != CRAFT_EXPR_INT)
+        {
+          craft_error_set_at (error, CRAFT_ERROR_UNSUPPORTED, NULL, 0, node->column,
+                              "field '%s': a tuple is a range (low, high) of integers for an integer field", name);
+          goto fail;
+        }
+      if (hi->integer < lo->integer)
+        {
+          craft_error_set_at (error, CRAFT_ERROR_VALUE, NULL, 0, node->column,
+                              "field '%s': the range (%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ") is empty", name,
+                              lo->integer, hi->integer);
+          goto fail;
+        }
+      const CraftExprNode *ends[2] = { lo, hi };
+      for (int i = 0; i < 2; i++)
+        {
+          CraftScalar end = { CRAFT_EXPR_INT, ends[i]->integer, NULL };
+          if (!craft__scalar_apply (p, layer, name, &end, &local))
+            {
+              craft_error_set_at (error, (CraftError) local->code, NULL, 0, ends[i]->column, "%s", local->message);
+              goto fail;
+            }
+        }
+      set->kind = CRAFT_SET_RANGE;
+      set->first = lo->integer;
+      set->count = (guint64) (hi->integer - lo->integer) + 1;
+    }
+  else if (node->type == CRAFT_EXPR_STR && f->kind->fixed_bits == 32 && !f->kind->is_integer
+           && g_bytes_get_size (node->bytes) > 0
+           && memchr (g_bytes_get_data (node->bytes, NULL), '/', g_bytes_get_size (node->bytes)) != NULL)
+    {
+      g_autofree char *text = g_strndup (g_bytes_get_data (node->bytes, NULL), g_bytes_get_size (node->bytes));
+      if (!parse_network (text, &set->first, &set->count))
+        {
+          craft_error_set_at (error, CRAFT_ERROR_VALUE, NULL, 0, node->column,
+                              "field '%s': '%s' is not an IPv4 network (expected a.b.c.d/nn)", name, text);
+          goto fail;
+        }
+      set->kind = CRAFT_SET_NETWORK;
+    }
+  else
+    {
+      craft__field_set_free (set);
+      *is_set = FALSE;
+      return TRUE;
+    }
+  craft__packet_add_set (p, set);
+  return craft_packet_select_member (p, 0, error);
+fail:
+  craft__field_set_free (set);
+  return FALSE;
+}

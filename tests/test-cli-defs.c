@@ -1,0 +1,369 @@
+/* Tests for the tool's definition commands: `craft ls` (layers, one layer's fields) and `craft check`. */
+#include <glib.h>
+#include <glib/gstdio.h>
+
+#include <string.h>
+#include <sys/wait.h>
+
+static char *tmpdir;
+static char *config_home;
+
+typedef struct {
+  char *out;
+  char *err;
+  int status;
+} Run;
+
+static void
+run_clear (Run *run)
+{
+  g_free (run->out);
+  g_free (run->err);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+static void
+run_craft_in (Run *run, const char *proto_path, const char *const *args)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_ptr_array_add (argv, (char *) CRAFT_TOOL);
+  for (gsize i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  g_auto (GStrv) envp = g_get_environ ();
+  envp = g_environ_setenv (envp, "XDG_CONFIG_HOME", config_home, TRUE);
+  envp = proto_path != NULL ? g_environ_setenv (envp, "CRAFT_PROTO_PATH", proto_path, TRUE)
+                            : g_environ_unsetenv (envp, "CRAFT_PROTO_PATH");
+  envp = g_environ_setenv (envp, "LC_ALL", "C.UTF-8", TRUE);
+  g_autoptr (GError) error = NULL;
+  int wait_status = 0;
+  g_assert_true (g_spawn_sync (tmpdir, (char **) argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL, &run->out,
+                               &run->err, &wait_status, &error));
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (wait_status));
+  run->status = WEXITSTATUS (wait_status);
+  g_test_message ("craft %s -> %d\nstdout: %s\nstderr: %s", args[0], run->status, run->out, run->err);
+}
+
+#define run_craft(run, ...) run_craft_in (run, NULL, (const char *const[]){ __VA_ARGS__, NULL })
+
+#define assert_contains(haystack, needle)                                                                    \
+  G_STMT_START                                                                                               \
+  {                                                                                                          \
+    const char *h_ = (haystack), *n_ = (needle);                                                             \
+    if (strstr (h_, n_) == NULL)                                                                             \
+      g_assertion_message_cmpstr (G_LOG_DOMAIN, __FILE__, __LINE__, G_STRFUNC, #haystack " contains " #needle, \
+                                  h_, "does not contain", n_);                                               \
+  }                                                                                                          \
+  G_STMT_END
+
+/* Writes a definition file in the temporary folder; returns its path. */
+static char *
+write_file (const char *name, const char *text)
+{
+  char *path = g_build_filename (tmpdir, name, NULL);
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  return path;
+}
+
+/* ---- ls ---- */
+
+static void
+test_ls_layers (void)
+{
+  g_test_summary ("craft ls lists every loaded layer, sorted by name, with its description.");
+  g_auto (Run) run = { 0 };
+  run_craft (&run, "ls");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (run.err, ==, "");
+  g_assert_cmpstr (run.out, ==,
+                   "ARP           : Address Resolution Protocol\n"
+                   "CookedLinux   : Linux cooked capture (SLL)\n"
+                   "CookedLinuxV2 : Linux cooked capture version 2 (SLL2)\n"
+                   "Dot1Q         : IEEE 802.1Q VLAN tag\n"
+                   "Ether         : Ethernet II frame\n"
+                   "ICMP          : Internet Control Message Protocol\n"
+                   "IP            : Internet Protocol version 4\n"
+                   "IPv6          : Internet Protocol version 6\n"
+                   "Loopback      : BSD loopback encapsulation (DLT_NULL)\n"
+                   "Padding       : Bytes past the end of a layer's length field\n"
+                   "Raw           : Bytes no definition claims\n"
+                   "TCP           : Transmission Control Protocol\n"
+                   "UDP           : User Datagram Protocol\n");
+
+  /* A definition on CRAFT_PROTO_PATH shows up, with its description or its title. */
+  g_autofree char *dir = g_build_filename (tmpdir, "proto", NULL);
+  g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
+  g_autofree char *path = g_build_filename (dir, "zeta.pdl", NULL);
+  g_assert_true (g_file_set_contents (path, "layer Zeta \"Zeta protocol\" { a: u8; }\n"
+                                            "layer Alpha { a: u8; description \"First of all\"; }\n", -1, NULL));
+  g_auto (Run) more = { 0 };
+  run_craft_in (&more, dir, (const char *const[]){ "ls", NULL });
+  g_assert_cmpint (more.status, ==, 0);
+  g_assert_true (g_str_has_prefix (more.out, "Alpha         : First of all\nARP "));
+  g_assert_true (g_str_has_suffix (more.out, "UDP           : User Datagram Protocol\n"
+                                             "Zeta          : Zeta protocol\n"));
+  g_remove (path);
+  g_rmdir (dir);
+}
+
+static void
+test_ls_layer (void)
+{
+  g_test_summary ("craft ls LAYER lists its fields in order: name, kind and width, default as written.");
+  g_auto (Run) ip = { 0 };
+  run_craft (&ip, "ls", "IP");
+  g_assert_cmpint (ip.status, ==, 0);
+  g_assert_cmpstr (ip.err, ==, "");
+  g_assert_cmpstr (ip.out, ==,
+                   "version : uint (4 bits)    = 4\n"
+                   "ihl     : uint (4 bits)    = len(header) / 4\n"
+                   "tos     : uint (8 bits)    = 0\n"
+                   "len     : uint (16 bits)   = len(layer)\n"
+                   "id      : uint (16 bits)   = 1\n"
+                   "flags   : uint (3 bits)    = 0\n"
+                   "frag    : uint (13 bits)   = 0\n"
+                   "ttl     : uint (8 bits)    = 64\n"
+                   "proto   : uint (8 bits)    = 0\n"
+                   "chksum  : uint (16 bits)   = inet_checksum(header)\n"
+                   "src     : ipv4 (32 bits)   = source_ip(dst)\n"
+                   "dst     : ipv4 (32 bits)   = \"127.0.0.1\"\n"
+                   "options : bytes (variable) = b''\n");
+
+  g_auto (Run) ether = { 0 };
+  run_craft (&ether, "ls", "Ether");
+  g_assert_cmpstr (ether.out, ==,
+                   "dst  : mac (48 bits)  = \"ff:ff:ff:ff:ff:ff\"\n"
+                   "src  : mac (48 bits)  = source_mac()\n"
+                   "type : uint (16 bits) = 0x9000\n");
+
+  g_auto (Run) sll = { 0 };
+  run_craft (&sll, "ls", "CookedLinuxV2");
+  g_assert_cmpstr (sll.out, ==,
+                   "proto      : uint (16 bits)  = 0x0800\n"
+                   "reserved   : uint (16 bits)  = 0\n"
+                   "ifindex    : uint (32 bits)  = 0\n"
+                   "lladdrtype : uint (16 bits)  = 512\n"
+                   "pkttype    : uint (8 bits)   = 0\n"
+                   "lladdrlen  : uint (8 bits)   = 0\n"
+                   "src        : bytes (8 bytes) = b''\n");
+
+  g_auto (Run) ipv6 = { 0 };
+  run_craft (&ipv6, "ls", "IPv6");
+  g_assert_cmpstr (ipv6.out, ==,
+                   "version : uint (4 bits)   = 6\n"
+                   "tc      : uint (8 bits)   = 0\n"
+                   "fl      : uint (20 bits)  = 0\n"
+                   "plen    : uint (16 bits)  = len(payload)\n"
+                   "nh      : uint (8 bits)   = 59\n"
+                   "hlim    : uint (8 bits)   = 64\n"
+                   "src     : ipv6 (128 bits) = source_ip(dst)\n"
+                   "dst     : ipv6 (128 bits) = \"::1\"\n");
+
+  /* Signed, little-endian, one-bit and unset fields of a user's layer. */
+  g_autofree char *dir = g_build_filename (tmpdir, "proto-ls", NULL);
+  g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
+  g_autofree char *path = g_build_filename (dir, "mine.pdl", NULL);
+  g_assert_true (g_file_set_contents (path, "layer Mine { a: s16 = -3; b: u1; c: u7; d: u32 le = 0x10; e: ipv6; "
+                                            "f: mac; g: ipv4; h: bytes(1); }\n", -1, NULL));
+  g_auto (Run) mine = { 0 };
+  run_craft_in (&mine, dir, (const char *const[]){ "ls", "Mine", NULL });
+  g_assert_cmpstr (mine.out, ==,
+                   "a : int (16 bits)   = -3\n"
+                   "b : uint (1 bit)    = 0\n"
+                   "c : uint (7 bits)   = 0\n"
+                   "d : uint (32 bits)  = 0x10\n"
+                   "e : ipv6 (128 bits) = ::\n"
+                   "f : mac (48 bits)   = 00:00:00:00:00:00\n"
+                   "g : ipv4 (32 bits)  = 0.0.0.0\n"
+                   "h : bytes (1 byte)  = b''\n");
+  g_remove (path);
+  g_rmdir (dir);
+}
+
+static void
+test_ls_errors (void)
+{
+  g_test_summary ("craft ls of an unknown layer, or of two, exits 2; --help describes it.");
+  g_auto (Run) nope = { 0 };
+  run_craft (&nope, "ls", "Nope");
+  g_assert_cmpint (nope.status, ==, 2);
+  g_assert_cmpstr (nope.out, ==, "");
+  g_assert_cmpstr (nope.err, ==, "craft: unknown layer 'Nope' (craft ls lists the loaded layers)\n");
+
+  g_auto (Run) two = { 0 };
+  run_craft (&two, "ls", "IP", "TCP");
+  g_assert_cmpint (two.status, ==, 2);
+  assert_contains (two.err, "expected at most one layer name");
+
+  g_auto (Run) help = { 0 };
+  run_craft (&help, "ls", "--help");
+  g_assert_cmpint (help.status, ==, 0);
+  assert_contains (help.out, "craft ls [OPTION");
+  assert_contains (help.out, "[LAYER]");
+}
+
+/* ---- check ---- */
+
+static void
+test_check_good (void)
+{
+  g_test_summary ("craft check on valid files prints one OK line and exits 0; the examples and the built-in "
+                  "files themselves are valid.");
+  g_autofree char *a = write_file ("good-a.pdl", "layer GoodA { x: u8; }\nbind UDP.dport == 4000 -> GoodA;\n");
+  g_autofree char *b = write_file ("good-b.pdl", "layer GoodB { y: u16 = 7; guard y != 0; }\n");
+  g_auto (Run) one = { 0 };
+  run_craft (&one, "check", a);
+  g_assert_cmpint (one.status, ==, 0);
+  g_assert_cmpstr (one.out, ==, "1 file OK\n");
+  g_assert_cmpstr (one.err, ==, "");
+  g_auto (Run) two = { 0 };
+  run_craft (&two, "check", a, b);
+  g_assert_cmpint (two.status, ==, 0);
+  g_assert_cmpstr (two.out, ==, "2 files OK\n");
+
+  g_autofree char *telemetry = g_build_filename (CRAFT_SOURCE_DIR, "proto", "examples", "telemetry.pdl", NULL);
+  g_autofree char *ipv6 = g_build_filename (CRAFT_SOURCE_DIR, "proto", "ipv6.pdl", NULL);
+  g_autofree char *sll = g_build_filename (CRAFT_SOURCE_DIR, "proto", "sll.pdl", NULL);
+  g_auto (Run) shipped = { 0 };
+  run_craft (&shipped, "check", telemetry, ipv6, sll);
+  g_assert_cmpint (shipped.status, ==, 0);
+  g_assert_cmpstr (shipped.out, ==, "3 files OK\n");
+}
+
+static void
+test_check_bad (void)
+{
+  g_test_summary ("craft check prints file:line:column: message for each bad file, nothing for good ones, and "
+                  "exits 2; a file it cannot read exits 1.");
+  g_autofree char *good = write_file ("fine.pdl", "layer Fine { x: u8; }\n");
+  g_autofree char *type = write_file ("type.pdl", "layer Foo {\n    a: u8;\n    b: u7x;\n}\n");
+  g_autofree char *value = write_file ("value.pdl", "layer Bar {\n    a: u8 = 300;\n}\n");
+  g_autofree char *bind = write_file ("bind.pdl", "bind Nope.x == 1 -> Raw;\n");
+  g_autofree char *guard = write_file ("guard.pdl", "layer G {\n  n: u8;\n  v: bytes(n);\n  k: u8;\n"
+                                                    "  guard k == 1;\n}\n");
+  g_auto (Run) run = { 0 };
+  run_craft (&run, "check", good, type, value, bind, guard);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_cmpstr (run.out, ==, "");
+  g_autofree char *expected = g_strdup_printf (
+    "%s:3:8: unknown type 'u7x' (expected u1…u64, s1…s64, mac, ipv4, ipv6 or bytes)\n"
+    "%s:2:13: 300 is out of range for 8-bit field 'a' (0..255)\n"
+    "%s:1:6: no layer named 'Nope' is loaded (a binding can only name layers defined earlier)\n"
+    "%s:5:9: a guard reads only fields at a fixed place: 'k' follows 'v', which is of variable size\n",
+    type, value, bind, guard);
+  g_assert_cmpstr (run.err, ==, expected);
+
+  /* A relative path is reported as given. */
+  g_auto (Run) relative = { 0 };
+  run_craft (&relative, "check", "type.pdl");
+  g_assert_cmpint (relative.status, ==, 2);
+  g_assert_cmpstr (relative.err, ==,
+                   "type.pdl:3:8: unknown type 'u7x' (expected u1…u64, s1…s64, mac, ipv4, ipv6 or bytes)\n");
+
+  /* Each file stands alone on the built-in set: a layer from another file is unknown. */
+  g_autofree char *uses = write_file ("uses.pdl", "bind Fine.x == 1 -> Raw;\n");
+  g_auto (Run) alone = { 0 };
+  run_craft (&alone, "check", good, uses);
+  g_assert_cmpint (alone.status, ==, 2);
+  assert_contains (alone.err, "uses.pdl:1:6: no layer named 'Fine' is loaded");
+
+  g_autofree char *missing = g_build_filename (tmpdir, "missing.pdl", NULL);
+  g_auto (Run) gone = { 0 };
+  run_craft (&gone, "check", missing);
+  g_assert_cmpint (gone.status, ==, 1);
+  g_assert_true (g_str_has_prefix (gone.err, missing));
+  assert_contains (gone.err, "cannot read definition file");
+  g_auto (Run) mixed = { 0 };
+  run_craft (&mixed, "check", missing, type);
+  g_assert_cmpint (mixed.status, ==, 2);
+
+  g_auto (Run) none = { 0 };
+  run_craft_in (&none, NULL, (const char *const[]){ "check", NULL });
+  g_assert_cmpint (none.status, ==, 2);
+  assert_contains (none.err, "expected one or more definition files");
+
+  g_auto (Run) help = { 0 };
+  run_craft (&help, "check", "--help");
+  g_assert_cmpint (help.status, ==, 0);
+  assert_contains (help.out, "craft check [OPTION");
+}
+
+static void
+test_top_help (void)
+{
+  g_test_summary ("craft --help lists ls, read and check with the other commands.");
+  g_auto (Run) run = { 0 };
+  run_craft (&run, "--help");
+  g_assert_cmpint (run.status, ==, 0);
+  assert_contains (run.out, "  ls ");
+  assert_contains (run.out, "  read ");
+  assert_contains (run.out, "  check ");
+}
+
+static void
+test_man_page (void)
+{
+  g_test_summary ("The man page documents every subcommand and option of the tool, and groff reads it without "
+                  "a warning.");
+  g_autofree char *path = g_build_filename (CRAFT_SOURCE_DIR, "tools", "craft.1", NULL);
+  g_autofree char *text = NULL;
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  static const char *const words[] = { ".B craft ls", ".B craft build", ".B craft show", ".B craft read",
+                                       ".B craft check", "\\-\\-json", "\\-\\-hex", "\\-\\-filter", "\\-\\-count",
+                                       "\\-\\-verbose", ".SH EXIT STATUS", "CRAFT_PROTO_PATH", "guard" };
+  for (gsize i = 0; i < G_N_ELEMENTS (words); i++)
+    assert_contains (text, words[i]);
+  g_autofree char *groff = g_find_program_in_path ("groff");
+  if (groff == NULL)
+    return;
+  const char *argv[] = { groff, "-man", "-ww", "-z", path, NULL };
+  g_autofree char *err = NULL;
+  int status;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &err,
+                               &status, NULL));
+  g_assert_cmpstr (err, ==, "");
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
+static void
+remove_tree (const char *dir)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        remove_tree (path);
+      else
+        g_remove (path);
+    }
+  g_rmdir (dir);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_autoptr (GError) error = NULL;
+  tmpdir = g_dir_make_tmp ("craft-test-cli-defs-XXXXXX", &error);
+  g_assert_no_error (error);
+  config_home = g_build_filename (tmpdir, "config", NULL);
+  g_assert_cmpint (g_mkdir (config_home, 0700), ==, 0);
+
+  g_test_add_func ("/cli-defs/ls/layers", test_ls_layers);
+  g_test_add_func ("/cli-defs/ls/layer", test_ls_layer);
+  g_test_add_func ("/cli-defs/ls/errors", test_ls_errors);
+  g_test_add_func ("/cli-defs/check/good", test_check_good);
+  g_test_add_func ("/cli-defs/check/bad", test_check_bad);
+  g_test_add_func ("/cli-defs/help", test_top_help);
+  g_test_add_func ("/cli-defs/man-page", test_man_page);
+
+  int status = g_test_run ();
+  remove_tree (tmpdir);
+  g_free (config_home);
+  g_free (tmpdir);
+  return status;
+}

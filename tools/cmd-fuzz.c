@@ -1,0 +1,198 @@
+/* craft fuzz: Scapy's fuzz() from the command line: random values in every field the expression leaves unset. */
+#include "tool.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Set by SIGINT/SIGTERM: the loop stops and the unfinished capture is removed. */
+static volatile sig_atomic_t interrupted;
+
+static void
+on_interrupt (int signum)
+{
+  interrupted = signum;
+}
+
+static void
+catch_interrupts (void)
+{
+  struct sigaction action = { 0 };
+  action.sa_handler = on_interrupt;
+  sigemptyset (&action.sa_mask);
+  sigaction (SIGINT, &action, NULL);
+  sigaction (SIGTERM, &action, NULL);
+}
+
+static void
+print_hex (GBytes *bytes)
+{
+  gsize len;
+  const guint8 *data = g_bytes_get_data (bytes, &len);
+  static const char digits[] = "0123456789abcdef";
+  g_autofree char *line = g_malloc (len * 2 + 2);
+  for (gsize i = 0; i < len; i++)
+    {
+      line[2 * i] = digits[data[i] >> 4];
+      line[2 * i + 1] = digits[data[i] & 15];
+    }
+  line[2 * len] = '\n';
+  fwrite (line, 1, 2 * len + 1, stdout);
+}
+
+/* The capture writer for -w: link type from the first layer's definition. */
+static CraftCaptureWriter *
+open_capture (CraftRegistry *reg, CraftPacket *packet, const char *path, GError **error)
+{
+  const CraftLayerDef *first = craft_packet_get_n_layers (packet) ? craft_packet_get_layer (packet, 0) : NULL;
+  int linktype = first ? craft_registry_get_linktype_for (reg, first) : -1;
+  if (linktype < 0)
+    {
+      g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_VALUE,
+                   "no capture link type carries packets that start with %s (a definition's "
+                   "'bind linktype N -> LAYER;' names one)",
+                   first ? craft_layer_def_get_name (first) : "nothing");
+      return NULL;
+    }
+  CraftCaptureFormat format = g_str_has_suffix (path, ".pcapng") ? CRAFT_CAPTURE_PCAPNG : CRAFT_CAPTURE_PCAP;
+  return craft_capture_writer_new (path, format, linktype, error);
+}
+
+/* "lengths,checksums" into flags; FALSE with a message for anything else. */
+static gboolean
+parse_break (const char *text, CraftFuzzFlags *flags)
+{
+  g_auto (GStrv) names = g_strsplit (text, ",", -1);
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      const char *name = g_strstrip (names[i]);
+      if (strcmp (name, "lengths") == 0)
+        *flags |= CRAFT_FUZZ_BREAK_LENGTHS;
+      else if (strcmp (name, "checksums") == 0)
+        *flags |= CRAFT_FUZZ_BREAK_CHECKSUMS;
+      else
+        {
+          fprintf (stderr, "craft fuzz: --break takes lengths, checksums or both (lengths,checksums), not '%s'\n",
+                   name);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+int
+craft_cmd_fuzz (int argc, char **argv)
+{
+  gboolean hex = FALSE;
+  g_autofree char *write_path = NULL, *seed_text = NULL, *break_text = NULL;
+  gint64 rounds = 1;
+  const GOptionEntry entries[] = {
+    { "count", 'c', 0, G_OPTION_ARG_INT64, &rounds, "Fuzz every packet of EXPR N times (default 1)", "N" },
+    { "seed", 0, 0, G_OPTION_ARG_STRING, &seed_text,
+      "Seed the random values (0 to 4294967295): the same seed gives the same bytes", "S" },
+    { "break", 0, 0, G_OPTION_ARG_STRING, &break_text,
+      "Randomise computed fields too: lengths, checksums, or lengths,checksums", "WHAT" },
+    { "hex", 0, 0, G_OPTION_ARG_NONE, &hex, "Print each packet's bytes as lowercase hex, one per line", NULL },
+    { "write", 'w', 0, G_OPTION_ARG_FILENAME, &write_path,
+      "Write the packets to a capture (pcapng if FILE ends in .pcapng, each packet commented with the seed and "
+      "EXPR)", "FILE" },
+    { NULL },
+  };
+  g_autoptr (GOptionContext) context = g_option_context_new ("EXPR - build packets with random values");
+  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_set_description (
+    context,
+    "Like Scapy's fuzz(): every field EXPR does not set gets a random value drawn from its kind (any value\n"
+    "of its width, its names and flags more often; random addresses; byte strings of random length).\n"
+    "Fields EXPR sets keep their values. Lengths, checksums and the values bindings give (IP.proto under\n"
+    "TCP) stay computed, so the packets stay well-formed, unless --break says otherwise.\n\n"
+    "The seed is printed on standard error (seed: S); give it back with --seed to get the same bytes.\n"
+    "A set in EXPR (a list, a range, a network) fuzzes each of its packets. Sending fuzzed packets\n"
+    "(-i IFACE) is not available yet.\n\n"
+    "Example: craft fuzz -c 1000 -w fuzz.pcap 'Ether()/IP(dst=\"192.0.2.1\")/TCP(dport=80)'");
+  if (!craft_tool_parse_options (context, &argc, &argv))
+    return 2;
+  if (argc != 2)
+    {
+      fprintf (stderr, "craft fuzz: expected one expression (see craft fuzz --help)\n");
+      return 2;
+    }
+  if (rounds < 1)
+    {
+      fprintf (stderr, "craft fuzz: -c takes a count of 1 or more\n");
+      return 2;
+    }
+  if (hex && write_path != NULL)
+    {
+      fprintf (stderr, "craft fuzz: --hex and -w cannot be used together\n");
+      return 2;
+    }
+  CraftFuzzFlags flags = CRAFT_FUZZ_KEEP_COMPUTED;
+  if (break_text != NULL && !parse_break (break_text, &flags))
+    return 2;
+  guint64 seed;
+  if (seed_text == NULL)
+    seed = g_random_int ();
+  else if (!g_ascii_string_to_unsigned (seed_text, 10, 0, G_MAXUINT32, &seed, NULL))
+    {
+      fprintf (stderr, "craft fuzz: --seed takes a number from 0 to 4294967295, not '%s'\n", seed_text);
+      return 2;
+    }
+
+  const char *expression = argv[1];
+  int status = 0;
+  g_autoptr (CraftRegistry) reg = craft_tool_load_registry (&status);
+  if (reg == NULL)
+    return status;
+  GError *error = NULL;
+  g_autoptr (CraftPacket) packet = craft_packet_new_from_expression (reg, expression, &error);
+  if (packet == NULL)
+    return craft_tool_report (error, expression);
+  g_autoptr (CraftCaptureWriter) writer = NULL;
+  if (write_path != NULL && (writer = open_capture (reg, packet, write_path, &error)) == NULL)
+    return craft_tool_report (error, NULL);
+
+  fprintf (stderr, "seed: %" G_GUINT64_FORMAT "\n", seed);
+  g_autoptr (GRand) rng = g_rand_new_with_seed ((guint32) seed);
+  g_autofree char *comment = g_strdup_printf ("craft fuzz --seed %" G_GUINT64_FORMAT ": %s", seed, expression);
+  catch_interrupts ();
+  guint64 members = craft_packet_get_n_members (packet);
+  for (gint64 round = 0; round < rounds; round++)
+    for (guint64 m = 0; m < members; m++)
+      {
+        if (interrupted)
+          {
+            fprintf (stderr, "craft fuzz: interrupted after %" G_GUINT64_FORMAT " packets%s\n",
+                     (guint64) round * members + m, writer ? "; no capture written" : "");
+            return 128 + interrupted;
+          }
+        if (!craft_packet_select_member (packet, m, &error))
+          return craft_tool_report (error, expression);
+        g_autoptr (CraftPacket) fuzzed = craft_packet_fuzz (packet, rng, flags);
+        g_autoptr (GBytes) bytes = craft_packet_build (fuzzed, &error);
+        if (bytes == NULL)
+          return craft_tool_report (error, expression);
+        if (writer != NULL)
+          {
+            gsize len;
+            const guint8 *data = g_bytes_get_data (bytes, &len);
+            if (!craft_capture_writer_add (writer, data, len, g_get_real_time (), comment, &error))
+              return craft_tool_report (error, NULL);
+          }
+        else if (hex)
+          print_hex (bytes);
+        else
+          {
+            g_autofree char *summary = craft_packet_summary (fuzzed);
+            printf ("%s\n", summary);
+          }
+        if (ferror (stdout))
+          {
+            fprintf (stderr, "craft fuzz: cannot write to standard output\n");
+            return 1;
+          }
+      }
+  if (writer != NULL && !craft_capture_writer_commit (writer, &error))
+    return craft_tool_report (error, NULL);
+  return fflush (stdout) == 0 ? 0 : 1;
+}
