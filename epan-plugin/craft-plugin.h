@@ -1,0 +1,91 @@
+/* The Wireshark plugin's shared pieces: one record per definition layer, and what each file offers the others. */
+#pragma once
+
+#include <wireshark.h>
+#include <epan/packet.h>
+#include <epan/expert.h>
+
+/* libcraft's compiled definitions and packet internals, read only: the
+ * plugin registers fields from the compiled rows and shows each slot at the
+ * bits it came from. */
+#include "packet-private.h"
+#include "kinds.h"
+
+G_BEGIN_DECLS
+
+/* How a layer meets Wireshark. */
+typedef enum {
+  CRAFT_PLUGIN_NEW,      /* Wireshark does not know it: its own name, hooked into Wireshark's tables */
+  CRAFT_PLUGIN_STANDARD, /* Wireshark dissects it already: craft.<name>, reached by Decode As or the preference */
+} CraftPluginRole;
+
+/* Expert infos of a layer, one per kind of libcraft finding. */
+#define CRAFT_PLUGIN_N_EXPERT 4
+
+/* One field of a layer as registered: its header field and how a value sits in it. */
+typedef struct {
+  int hf;
+  int hf_status;         /* checksum status field, -1 unless the field is a checksum */
+  int *hf_flags;         /* one boolean per flag name, NULL unless the field is a flag set */
+  int ett_flags;
+  guint unit_bits;       /* width of the registered FT_ type */
+  guint shift;           /* a masked field's value sits `shift` bits up in its unit */
+  gboolean masked;       /* registered with a bitmask: values are handed over in place in their unit */
+  gboolean flags_masked; /* the flag booleans carry bitmasks in the same unit */
+  gboolean checksum_item; /* shown with proto_tree_add_checksum(): a whole 1 to 4 byte unsigned field */
+} CraftPluginField;
+
+/* One definition layer as a Wireshark protocol. */
+typedef struct {
+  const CraftLayerDef *def;
+  CraftPluginRole role;
+  char *filter;            /* the protocol's filter name: "telemetry", "craft.ip" */
+  char *ws_name;           /* a standard layer's own Wireshark protocol ("ip"), NULL if unknown */
+  int proto;
+  int ett;
+  CraftPluginField *fields; /* one per field of def */
+  expert_field ei[CRAFT_PLUGIN_N_EXPERT]; /* by CraftFindingKind */
+  dissector_handle_t handle;
+  guint fixed_len;         /* bytes that always open the layer: enough to start reading its length */
+} CraftPluginLayer;
+
+/* plugin.c: the definitions, the "craft" protocol and its preference. */
+extern CraftRegistry *craft_plugin_registry;
+extern int craft_plugin_proto;
+extern int craft_plugin_hf_padding;
+extern gboolean craft_plugin_standard_layers;
+
+/* The registered layer of a definition, or NULL (Raw, Padding, or one that could not be registered). */
+CraftPluginLayer *craft_plugin_layer_lookup (const CraftLayerDef *def);
+
+/* register.c: a layer's protocol, fields, subtrees, expert infos and dissector.
+ * `used` holds every filter name the plugin has given out. NULL if the layer
+ * cannot be registered without clashing with a protocol Wireshark has. */
+CraftPluginLayer *craft_plugin_register_layer (const CraftLayerDef *def, GHashTable *used);
+
+/* wireshark-facts.c: what the definitions do not say yet. */
+CraftPluginRole craft_plugin_layer_role (const CraftLayerDef *def, char **ws_name);
+/* The Wireshark dissector table fed by a field of a layer ("udp.port"), or NULL. */
+const char *craft_plugin_field_table (const CraftLayerDef *layer, guint field);
+/* Where a binding lands in Wireshark's tables: a table name and a value. */
+gboolean craft_plugin_binding_slot (const CraftBinding *binding, const char **table, guint32 *value);
+/* The fields holding a layer's source and destination address, and whether
+ * they are network (else link-layer) addresses. */
+gboolean craft_plugin_layer_addresses (const CraftLayerDef *layer, gint *source, gint *destination,
+                                       gboolean *network);
+
+/* handoff.c: bindings become dissector-table entries. */
+void craft_plugin_handoff (void);
+/* Applies the "dissect standard layers with craft definitions" preference. */
+void craft_plugin_apply_standard_layers (void);
+
+/* dissector.c: the one generic dissector. `cb_data` is the CraftPluginLayer. */
+int craft_plugin_dissect (tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data, void *cb_data);
+/* Dissects one message of `layer` that starts at the tvb's first byte. */
+int craft_plugin_dissect_message (CraftPluginLayer *layer, tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree);
+
+/* reassembly.c: messages with a length carried over TCP. */
+int craft_plugin_dissect_tcp (CraftPluginLayer *layer, tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree);
+guint craft_plugin_fixed_length (const CraftLayerDef *def);
+
+G_END_DECLS

@@ -1,0 +1,402 @@
+#!/bin/sh
+# Wireshark plugin tests: real tshark with craft.so from the build tree, on captures the craft tool builds.
+#
+# Usage: run.sh TEST, with CRAFT_TOOL, CRAFT_PLUGIN, CRAFT_SOURCE_DIR,
+# WIRESHARK_MAJOR_MINOR (and optionally CRAFT_TSHARK_PRELOAD, TSHARK,
+# TEXT2PCAP, EDITCAP, MERGECAP) in the environment, as CTest sets them.
+#
+# tshark ignores plugin folders when it runs as root, so as root it runs as
+# nobody (65534); everything it reads lives in a world-readable folder.
+set -eu
+test_name=${1:?usage: run.sh TEST}
+: "${CRAFT_TOOL:?}" "${CRAFT_PLUGIN:?}" "${CRAFT_SOURCE_DIR:?}" "${WIRESHARK_MAJOR_MINOR:?}"
+TSHARK=${TSHARK:-tshark}
+TEXT2PCAP=${TEXT2PCAP:-text2pcap}
+EDITCAP=${EDITCAP:-editcap}
+MERGECAP=${MERGECAP:-mergecap}
+
+# Everything here must be readable by the user tshark runs as.
+umask 022
+tmp=${TMPDIR:-/tmp}
+[ "$(id -u)" = 0 ] && tmp=/tmp
+work=$(mktemp -d "$tmp/craft-plugin.XXXXXX")
+trap 'rm -rf "$work"' EXIT INT TERM
+chmod 755 "$work"
+mkdir -p "$work/plugins/$WIRESHARK_MAJOR_MINOR/epan" "$work/no-plugins" "$work/home" "$work/proto"
+cp "$CRAFT_PLUGIN" "$work/plugins/$WIRESHARK_MAJOR_MINOR/epan/craft.so"
+cp "$CRAFT_SOURCE_DIR"/proto/examples/*.pdl "$work/proto/"
+proto_path=$work/proto
+
+fail() {
+  echo "FAIL ($test_name): $*" >&2
+  exit 1
+}
+
+# expect WHAT GOT WANT: exact comparison, with both texts shown on failure.
+expect() {
+  if [ "$2" != "$3" ]; then
+    printf 'FAIL (%s): %s\n--- got:\n%s\n--- want:\n%s\n' "$test_name" "$1" "$2" "$3" >&2
+    exit 1
+  fi
+}
+
+# contains WHAT TEXT PATTERN: a fixed string somewhere in the text.
+contains() {
+  case $2 in
+    *"$3"*) ;;
+    *) printf 'FAIL (%s): %s: no "%s" in:\n%s\n' "$test_name" "$1" "$3" "$2" >&2; exit 1 ;;
+  esac
+}
+
+craft() {
+  XDG_CONFIG_HOME="$work/home" CRAFT_PROTO_PATH="$proto_path" "$CRAFT_TOOL" "$@"
+}
+
+# tshark_with PLUGIN_DIR ARGS...: tshark with that plugin folder, as nobody when root.
+tshark_with() {
+  plugins=$1
+  shift
+  set -- env HOME="$work/home" XDG_CONFIG_HOME="$work/home" WIRESHARK_PLUGIN_DIR="$plugins" \
+    CRAFT_PROTO_PATH="$proto_path" LD_PRELOAD="${CRAFT_TSHARK_PRELOAD:-}" \
+    ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 "$TSHARK" "$@"
+  if [ "$(id -u)" = 0 ]; then
+    setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
+  else
+    "$@"
+  fi
+}
+
+ws() { tshark_with "$work/plugins" "$@"; }
+ws_plain() { tshark_with "$work/no-plugins" "$@"; }
+
+# pcap FILE EXPRESSION...: one Ethernet frame per expression, built by craft.
+pcap() {
+  out=$1
+  shift
+  for expression in "$@"; do
+    craft build --hex "$expression" || fail "craft build failed: $expression"
+  done | awk '{ printf "000000"; for (i = 1; i <= length($0); i += 2) printf " %s", substr($0, i, 2); printf "\n" }' \
+    > "$out.txt"
+  "$TEXT2PCAP" -q "$out.txt" "$out" || fail "text2pcap failed"
+  chmod a+r "$out"
+}
+
+# bytes HEX: a Python bytes literal for an expression.
+bytes() {
+  printf 'b"%s"' "$(printf '%s' "$1" | sed 's/../\\x&/g')"
+}
+
+ETH='Ether(src="00:00:5e:00:53:01",dst="00:00:5e:00:53:02")'
+IP4='IP(src="192.0.2.1",dst="192.0.2.2")'
+TO_TELEMETRY="$ETH/$IP4/UDP(sport=1234,dport=9999)"
+
+telemetry_pcap() {
+  pcap "$work/telemetry.pcap" \
+    "$TO_TELEMETRY/Telemetry(kind=\"temperature\",sequence=1,note=\"21C\")" \
+    "$TO_TELEMETRY/Telemetry(kind=\"humidity\",sequence=2,flags=\"ACK+LAST\",station=\"198.51.100.7\",note=\"40%\")" \
+    "$TO_TELEMETRY/Telemetry(kind=2,sequence=3,urgent=1,extra=7,checksum=0x1234)"
+}
+
+# A Spindle job split over three TCP segments with consecutive sequence
+# numbers, then one segment from the server carrying two messages.
+spindle_pcap() {
+  job=$(craft build --hex 'Spindle(op="submit",job=7,traced=1,trace=0x1122334455667788,flags="ACK+URGENT")/SpindleJob(name="backup",args="--full --verify",nice=-5)')
+  p1=$(printf '%s' "$job" | cut -c1-10)
+  p2=$(printf '%s' "$job" | cut -c11-50)
+  p3=$(printf '%s' "$job" | cut -c51-)
+  two=$(craft build --hex 'Spindle(op="hello",job=1)')$(craft build --hex 'Spindle(op="state",reply=1,job=7)/SpindleState(state="running",progress=42,runtime=1000)')
+  to="$ETH/$IP4/TCP(sport=40000,dport=7878,flags=\"PA\""
+  from="$ETH/IP(src=\"192.0.2.2\",dst=\"192.0.2.1\")/TCP(sport=7878,dport=40000,flags=\"PA\""
+  pcap "$work/spindle.pcap" \
+    "$to,seq=1000)/$(bytes "$p1")" \
+    "$to,seq=1005)/$(bytes "$p2")" \
+    "$to,seq=1025)/$(bytes "$p3")" \
+    "$from,seq=5000)/$(bytes "$two")"
+}
+
+# Standard protocols only: what Wireshark dissects without the plugin.
+standard_pcap() {
+  ip="IP(src=\"192.0.2.1\",dst=\"192.0.2.2\",ttl=33,id=4321)"
+  pcap "$work/standard.pcap" \
+    "$ETH/$ip/TCP(sport=40000,dport=80,flags=\"S\",seq=1)" \
+    "$ETH/$ip/UDP(sport=5353,dport=53)/b\"\\x12\\x34\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\"" \
+    "$ETH/ARP(hwsrc=\"00:00:5e:00:53:01\",psrc=\"192.0.2.1\",pdst=\"192.0.2.254\")" \
+    "$ETH/Dot1Q(vlan=42)/$ip/ICMP(id=7,seq=1)/\"ping\"" \
+    "$ETH/$ip/ICMP(type=\"dest-unreach\",code=\"port-unreachable\")/IP(src=\"192.0.2.2\",dst=\"192.0.2.1\")/UDP(sport=5353,dport=53)" \
+    "$ETH/IP(src=\"192.0.2.1\",dst=\"192.0.2.2\",flags=\"DF\",tos=0x10)/TCP(sport=443,dport=40001,flags=\"PA\",chksum=0x1111)/\"hello\"" \
+    "$ETH/IP(src=\"198.51.100.1\",dst=\"203.0.113.9\",flags=\"MF\",frag=100,ttl=1,chksum=0xbeef)/\"fragment\""
+}
+
+# Every field of the example layers, as "filter.name" per line, read from the definitions.
+example_fields() {
+  awk '/^layer [A-Za-z0-9_]+/ { layer = tolower($2) }
+       /^}/ { layer = "" }
+       layer != "" && /^ +[A-Za-z_][A-Za-z0-9_]*: / { sub(/^ +/, ""); sub(/:.*/, ""); print layer "." $0 }' \
+    "$CRAFT_SOURCE_DIR"/proto/examples/*.pdl | sort -u
+}
+
+test_fields() {
+  fields=$(ws -G fields)
+  printf '%s\n' "$fields" | cut -f3 | sort -u > "$work/abbrevs.txt"
+  example_fields > "$work/example-fields.txt"
+  [ -s "$work/example-fields.txt" ] || fail "no fields read from the example definitions"
+  missing=$(comm -23 "$work/example-fields.txt" "$work/abbrevs.txt")
+  expect "example fields missing from tshark -G fields" "$missing" ""
+
+  # Type, display and bitmask copied from the definitions: abbrev, type, protocol, base, mask.
+  want='craft.ip.flags.df	FT_BOOLEAN	craft.ip	8	0x40
+craft.ip.frag	FT_UINT16	craft.ip	BASE_DEC	0x1fff
+craft.ip.src	FT_IPv4	craft.ip		0x0
+craft.ip.ttl	FT_UINT8	craft.ip	BASE_DEC	0x0
+craft.tcp.flags	FT_UINT16	craft.tcp	BASE_HEX	0x1ff
+spindle.crc	FT_UINT32	spindle	BASE_HEX	0x0
+spindle.crc.status	FT_UINT8	spindle	BASE_NONE	0x0
+spindle.flags.urgent	FT_BOOLEAN	spindle	8	0x8
+spindle.priority	FT_UINT8	spindle	BASE_DEC	0xc
+spindle.trace	FT_UINT64	spindle	BASE_HEX	0x0
+spindlejob.name	FT_BYTES	spindlejob		0x0
+spindlejob.nice	FT_INT8	spindlejob	BASE_DEC	0x0
+spindlejob.timeout	FT_UINT16	spindlejob	BASE_DEC	0x1fff
+spindlestate.runtime	FT_UINT32	spindlestate	BASE_DEC	0x0
+telemetry.checksum	FT_UINT16	telemetry	BASE_HEX	0x0
+telemetry.kind	FT_UINT8	telemetry	BASE_DEC	0xf
+telemetry.station	FT_IPv4	telemetry		0x0
+telemetry.version	FT_UINT8	telemetry	BASE_DEC	0xe0'
+  got=$(printf '%s\n' "$fields" | awk -F'\t' '$1 == "F" { print $3 "\t" $4 "\t" $5 "\t" $6 "\t" $7 }' \
+    | grep -E "^($(printf '%s\n' "$want" | cut -f1 | tr '\n' '|' | sed 's/|$//; s/\./\\./g'))	" | sort)
+  expect "field rows" "$got" "$want"
+  # Descriptions become blurbs; new layers get their own protocol, standard ones craft.<name>.
+  contains "blurb" "$fields" "spindle.length	FT_UINT16	spindle	BASE_DEC	0x0	Bytes in the whole message, this header included"
+  protocols=$(ws -G protocols | cut -f3)
+  for p in telemetry spindle spindlejob spindlestate craft craft.ether craft.ip craft.tcp craft.udp; do
+    printf '%s\n' "$protocols" | grep -qx "$p" || fail "no protocol $p"
+  done
+}
+
+test_values() {
+  telemetry_pcap
+  got=$(ws -r "$work/telemetry.pcap" -T fields -E separator=";" -e telemetry.version -e telemetry.urgent \
+    -e telemetry.kind -e telemetry.flags -e telemetry.flags.ack -e telemetry.length -e telemetry.sequence \
+    -e telemetry.station -e telemetry.extra -e telemetry.note)
+  want='1;0;1;0x00;0;17;1;192.0.2.10;;323143
+1;0;2;0x05;1;17;2;198.51.100.7;;343025
+1;1;2;0x00;0;16;3;192.0.2.10;7;'
+  expect "telemetry fields" "$got" "$want"
+  json=$(ws -r "$work/telemetry.pcap" -T json -c 2)
+  contains "json" "$json" '"telemetry.kind": "2"'
+  contains "json" "$json" '"telemetry.station": "198.51.100.7"'
+  contains "json" "$json" '"telemetry.flags.last": "1"'
+  info=$(ws -r "$work/telemetry.pcap" -T fields -e _ws.col.Protocol -e _ws.col.Info)
+  expect "columns" "$info" 'Telemetry	Telemetry temperature from 192.0.2.10 seq 1
+Telemetry	Telemetry humidity from 198.51.100.7 seq 2
+Telemetry	Telemetry humidity from 192.0.2.10 seq 3'
+  tree=$(ws -r "$work/telemetry.pcap" -c 1 -V -O telemetry)
+  contains "tree" "$tree" ".... 0001 = kind: temperature (1)"
+  contains "tree" "$tree" "001. .... = version: 1"
+}
+
+test_filter() {
+  telemetry_pcap
+  spindle_pcap
+  expect "telemetry.kind == 2" "$(ws -r "$work/telemetry.pcap" -Y 'telemetry.kind == 2' -T fields -e frame.number)" '2
+3'
+  expect "flag filter" "$(ws -r "$work/telemetry.pcap" -Y 'telemetry.flags.ack == 1' -T fields -e frame.number)" '2'
+  expect "address filter" "$(ws -r "$work/telemetry.pcap" -Y 'telemetry.station == 198.51.100.0/24' -T fields -e frame.number)" '2'
+  expect "signed filter" "$(ws -r "$work/spindle.pcap" -Y 'spindlejob.nice == -5' -T fields -e frame.number)" '3'
+  expect "protocol filter" "$(ws -r "$work/spindle.pcap" -Y 'spindlestate' -T fields -e spindlestate.progress)" '42'
+}
+
+test_expert() {
+  telemetry_pcap
+  job=$(craft build --hex 'Spindle(op="submit",job=9,crc=0xdeadbeef)/SpindleJob(name="x")')
+  pcap "$work/bad-crc.pcap" "$ETH/$IP4/TCP(sport=40001,dport=7878,flags=\"PA\",seq=1)/$(bytes "$job")"
+  expect "checksum status" "$(ws -r "$work/telemetry.pcap" -T fields -e telemetry.checksum.status)" '1
+1
+0'
+  expect "bad checksum filter" "$(ws -r "$work/telemetry.pcap" -Y 'telemetry.expert.checksum' -T fields -e frame.number)" '3'
+  tree=$(ws -r "$work/telemetry.pcap" -Y 'frame.number == 3' -V -O telemetry)
+  contains "tree" "$tree" "checksum: 0x1234 [incorrect]"
+  contains "tree" "$tree" "[checksum status: Bad]"
+  printf '%s\n' "$tree" | grep -Eq 'Expert Info \(Error/Checksum\): Telemetry\.checksum is 0x1234, should be 0x[0-9a-f]+' \
+    || fail "no checksum expert info in: $tree"
+  crc=$(ws -r "$work/bad-crc.pcap" -T fields -e spindle.crc.status -e _ws.expert.message)
+  printf '%s\n' "$crc" | grep -Eq '^0	.*Spindle\.crc is 0xdeadbeef, should be 0x[0-9a-f]+' \
+    || fail "no Spindle CRC expert info in: $crc"
+}
+
+test_truncated() {
+  to="$TO_TELEMETRY"
+  # A note longer than the message, a header cut after 3 bytes, a whole one
+  # that the capture's snap length cuts.
+  pcap "$work/short.pcap" \
+    "$to/Telemetry(length=40,note=\"ab\")" \
+    "$to/b\"\\x22\\x00\\x00\"" \
+    "$to/Telemetry(kind=3,note=\"a long enough note\")"
+  "$EDITCAP" -r "$work/short.pcap" "$work/one.pcap" 3
+  "$EDITCAP" -s 52 "$work/one.pcap" "$work/cut.pcap"
+  "$MERGECAP" -a -w "$work/truncated.pcap" "$work/short.pcap" "$work/cut.pcap"
+  chmod a+r "$work"/*.pcap
+  expect "malformed" "$(ws -r "$work/truncated.pcap" -Y '_ws.malformed' -T fields -e frame.number)" '1
+2'
+  expect "cut by the snap length" "$(ws -r "$work/truncated.pcap" -Y '_ws.short' -T fields -e frame.number)" '4'
+  expect "whole" "$(ws -r "$work/truncated.pcap" -Y 'frame.number == 3' -T fields -e telemetry.kind -e telemetry.checksum.status)" '3	1'
+  tree=$(ws -r "$work/truncated.pcap" -V -O telemetry)
+  contains "truncated field" "$tree" "Telemetry.note should be 26 bytes, 2 present"
+  contains "truncated header" "$tree" "Telemetry.length needs 2 bytes at offset 2, 1 present"
+  contains "snap length" "$tree" "[Packet size limited during capture: Telemetry truncated]"
+}
+
+test_reassembly() {
+  spindle_pcap
+  got=$(ws -r "$work/spindle.pcap" -T fields -E separator=";" -e frame.number -e spindle.op -e spindle.job \
+    -e spindle.trace -e spindle.flags.urgent -e spindle.crc.status -e spindlejob.nice -e spindlejob.name \
+    -e spindlejob.args -e spindlestate.state -e spindlestate.progress -e spindlestate.runtime)
+  want='1;;;;;;;;;;;
+2;;;;;;;;;;;
+3;2;7;0x1122334455667788;1;1;-5;6261636b7570;2d2d66756c6c202d2d766572696679;;;
+4;1,3;1,7;;0,0;1,1;;;;1;42;1000'
+  expect "reassembled messages" "$got" "$want"
+  contains "reassembly" "$(ws -r "$work/spindle.pcap" -Y 'frame.number == 3' -V)" "[3 Reassembled TCP Segments (50 bytes): #1(5), #2(20), #3(25)]"
+  expect "info" "$(ws -r "$work/spindle.pcap" -Y 'frame.number >= 3' -T fields -e _ws.col.Info)" \
+    "SpindleJob b'backup' queue 0
+Spindle hello job 1 | SpindleState running 42%"
+}
+
+test_proto_path() {
+  # A definition dropped into a folder of CRAFT_PROTO_PATH: no rebuild.
+  mkdir -p "$work/extra"
+  cat > "$work/extra/lamp.pdl" <<'EOF'
+# Lamp: a made-up lamp controller, written by a user at test time.
+enum lamp_color { red = 1, green = 2, blue = 3 }
+
+layer Lamp "Made-up lamp control" {
+    color:  u8 enum lamp_color "Colour" = "red";
+    level:  u7 "Brightness, percent" = 100;
+    on:     u1 = 1;
+    owner:  mac = "00:00:5e:00:53:99";
+    crc:    u32 hex = crc32(layer);
+}
+
+bind UDP.dport == 4321 -> Lamp;
+EOF
+  chmod -R a+rX "$work/extra"
+  proto_path=$work/extra
+  pcap "$work/lamp.pcap" "$ETH/$IP4/UDP(sport=1000)/Lamp(color=\"green\",level=30)" "$ETH/$IP4/UDP(sport=1000)/Lamp()"
+  expect "new definition" "$(ws -r "$work/lamp.pcap" -T fields -e lamp.color -e lamp.level -e lamp.on -e lamp.owner -e lamp.crc.status)" \
+    '2	30	1	00:00:5e:00:53:99	1
+1	100	1	00:00:5e:00:53:99	1'
+  expect "filter" "$(ws -r "$work/lamp.pcap" -Y 'lamp.color == 2' -T fields -e frame.number)" '1'
+  # Without the folder, Wireshark has no such protocol.
+  proto_path=$work/proto
+  if ws -r "$work/lamp.pcap" -Y lamp >/dev/null 2>&1; then
+    fail "lamp is known without its definition"
+  fi
+  # A broken definition is reported, and Wireshark still starts with craft's built-in ones.
+  mkdir -p "$work/broken"
+  printf 'layer Broken {\n    x: u99;\n}\n' > "$work/broken/broken.pdl"
+  chmod -R a+rX "$work/broken"
+  proto_path=$work/broken
+  out=$(ws -r "$work/lamp.pcap" -T fields -e frame.number -e udp.dstport 2>&1) || fail "tshark failed: $out"
+  contains "broken definition" "$out" "broken.pdl:2:"
+  contains "still dissects" "$out" "2	4321"
+  ws -G protocols 2>/dev/null | cut -f3 | grep -qx craft.ip || fail "no built-in definitions after a broken one"
+}
+
+test_standard() {
+  standard_pcap
+  ws -G protocols | cut -f3 | grep -qx craft.ip || fail "the plugin is not loaded"
+  ws -r "$work/standard.pcap" -V > "$work/with.txt"
+  ws_plain -r "$work/standard.pcap" -V > "$work/without.txt"
+  ws_plain -G protocols | cut -f3 | grep -qx craft.ip && fail "the plugin is loaded in the plain run"
+  [ -s "$work/without.txt" ] || fail "no output"
+  if ! cmp -s "$work/with.txt" "$work/without.txt"; then
+    diff -u "$work/without.txt" "$work/with.txt" >&2 || true
+    fail "tshark -V differs with the plugin loaded"
+  fi
+}
+
+# Each field of -T fields lines (separated by ";") as decimal when it is a
+# number, hex or decimal, so that differently displayed values compare.
+numbers() {
+  while IFS= read -r line; do
+    out=""
+    rest="$line;"
+    while [ -n "$rest" ]; do
+      value=${rest%%;*}
+      rest=${rest#*;}
+      case $value in
+        0x*)
+          case ${value#0x} in
+            '' | *[!0-9a-fA-F]*) ;;
+            *) value=$(printf '%d' "$value") ;;
+          esac ;;
+        '' | *[!0-9]*) ;;
+        *) value=$(printf '%d' "$value") ;;
+      esac
+      out="$out$value;"
+    done
+    printf '%s\n' "$out"
+  done
+}
+
+test_decode_as() {
+  standard_pcap
+  # Wireshark's IP fields and craft.ip's on the same packets (the outer IP
+  # layer: Wireshark's ICMP quotes with its own dissector). Wireshark gives
+  # the header length in bytes, craft's IP in 32-bit words.
+  own=$(ws -r "$work/standard.pcap" -T fields -E separator=";" -E occurrence=f -e ip.version -e ip.hdr_len \
+    -e ip.dsfield -e ip.len -e ip.id -e ip.flags -e ip.frag_offset -e ip.ttl -e ip.proto -e ip.checksum \
+    -e ip.src -e ip.dst | numbers)
+  craft_ip=$(ws -r "$work/standard.pcap" -d ethertype==0x0800,craft.ip -T fields -E separator=";" -E occurrence=f \
+    -e craft.ip.version -e craft.ip.ihl -e craft.ip.tos -e craft.ip.len -e craft.ip.id -e craft.ip.flags \
+    -e craft.ip.frag -e craft.ip.ttl -e craft.ip.proto -e craft.ip.chksum -e craft.ip.src -e craft.ip.dst \
+    | numbers | awk -F';' -v OFS=';' '$2 != "" { $2 = $2 * 4 } { print }')
+  expect "IP fields with Decode As craft.ip" "$craft_ip" "$own"
+  expect "packets with IP" "$(printf '%s\n' "$own" | grep -c '^4;20;')" 6
+  # Wireshark's own dissectors take over above craft.ip, with the addresses it set.
+  expect "TCP above craft.ip" "$(ws -r "$work/standard.pcap" -d ethertype==0x0800,craft.ip -Y 'craft.ip && tcp.flags.syn == 1' -T fields -e tcp.dstport -e _ws.col.Source -e _ws.col.Destination)" \
+    '80	192.0.2.1	192.0.2.2'
+  # With the preference, the standard layers are craft's.
+  expect "preference" "$(ws -r "$work/standard.pcap" -o craft.standard_layers:TRUE -Y 'frame.number == 1' -T fields -e frame.protocols -e craft.tcp.chksum.status)" \
+    'craft.ether:craft.ip:craft.tcp	1'
+}
+
+test_fuzz() {
+  telemetry_pcap
+  spindle_pcap
+  standard_pcap
+  "$MERGECAP" -a -w "$work/seed.pcap" "$work/telemetry.pcap" "$work/spindle.pcap" "$work/standard.pcap" \
+    "$work/telemetry.pcap" "$work/spindle.pcap"
+  rounds=${CRAFT_FUZZ_ROUNDS:-16}
+  i=1
+  while [ "$i" -le "$rounds" ]; do
+    "$EDITCAP" -E 0.05 --seed "$i" "$work/seed.pcap" "$work/fuzzed.pcap" 2>/dev/null
+    chmod a+r "$work/fuzzed.pcap"
+    standard=FALSE
+    [ $((i % 2)) -eq 0 ] && standard=TRUE
+    status=0
+    ws -r "$work/fuzzed.pcap" -V -o "craft.standard_layers:$standard" > "$work/fuzzed.txt" 2>&1 || status=$?
+    [ "$status" -eq 0 ] || { tail -20 "$work/fuzzed.txt" >&2; fail "tshark exited with $status on seed $i"; }
+    if grep -q "Dissector bug" "$work/fuzzed.txt"; then
+      grep -m 3 "Dissector bug" "$work/fuzzed.txt" >&2
+      fail "dissector bug on seed $i"
+    fi
+    grep -q "^Frame 1:" "$work/fuzzed.txt" || fail "no output on seed $i"
+    i=$((i + 1))
+  done
+}
+
+case $test_name in
+  fields) test_fields ;;
+  values) test_values ;;
+  filter) test_filter ;;
+  expert) test_expert ;;
+  truncated) test_truncated ;;
+  reassembly) test_reassembly ;;
+  proto-path) test_proto_path ;;
+  standard) test_standard ;;
+  decode-as) test_decode_as ;;
+  fuzz) test_fuzz ;;
+  *) fail "unknown test" ;;
+esac
+echo "PASS ($test_name)"
