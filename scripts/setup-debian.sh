@@ -5,10 +5,12 @@ export DEBIAN_FRONTEND=noninteractive
 # tshark (its package asks a debconf question about capture rights, hence
 # noninteractive), libwireshark-dev and libwiretap-dev for the Wireshark
 # plugin, wireshark-common for text2pcap, editcap and mergecap in its tests;
-# tcpdump and ping make the real loopback captures `craft read` is tested on.
+# tcpdump and ping make the real loopback captures `craft read` is tested on;
+# clang and its libFuzzer and sanitizer runtimes build the fuzz targets.
 packages="build-essential cmake pkg-config libglib2.0-dev libglib2.0-bin libpcap-dev libjson-glib-dev
 tshark wireshark-common libwireshark-dev libwiretap-dev
-tcpdump iputils-ping"
+tcpdump iputils-ping
+clang libclang-rt-14-dev"
 missing=""
 for p in $packages; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

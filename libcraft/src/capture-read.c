@@ -18,7 +18,9 @@ struct _CraftCaptureReader {
 };
 
 /* The byte offset the next read starts at: the start of the next record
- * (libpcap reads records through this stdio stream), or -1 on a pipe. */
+ * (libpcap reads records through this stdio stream), or -1 on a pipe. In
+ * pcapng, blocks that hold no packet (statistics, name resolution) are read
+ * with the packet after them, so the offset may be that of such a block. */
 static gint64
 file_offset (CraftCaptureReader *reader)
 {

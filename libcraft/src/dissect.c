@@ -182,8 +182,8 @@ static const CraftLayerDef *
 choose_upper (CraftPacket *p, guint index, gsize pos, gsize end)
 {
   const CraftLayer *l = craft__packet_layer (p, index);
-  const guint8 *data = (const guint8 *) g_bytes_get_data (p->origin, NULL) + pos;
   gsize length = end > pos ? end - pos : 0;
+  const guint8 *data = length > 0 ? (const guint8 *) g_bytes_get_data (p->origin, NULL) + pos : NULL;
   GArray *bindings = p->reg->bindings;
   const CraftLayerDef *first = NULL, *holding = NULL;
   gboolean several = FALSE;
@@ -270,7 +270,10 @@ craft_packet_new_from_bytes (CraftRegistry *reg, const char *first_layer, const 
                                  CRAFT_MAX_PACKET_BYTES);
       length = CRAFT_MAX_PACKET_BYTES;
     }
-  p->origin = g_bytes_new (data, length);
+  /* Spans are offsets from the data pointer, so empty data needs one too:
+   * an empty GBytes from g_bytes_new() has none (NULL + 0 is undefined). */
+  static const guint8 no_data[1];
+  p->origin = length > 0 ? g_bytes_new (data, length) : g_bytes_new_static (no_data, 0);
   p->wire = g_bytes_ref (p->origin);
   g_autoptr (GArray) trailers = g_array_new (FALSE, FALSE, sizeof (Span));
   gsize pos = 0, end = length;

@@ -96,7 +96,9 @@ copy_layer (CraftPacket *to, CraftPacket *from, const CraftLayer *l)
   guint index = craft__packet_append_layer (to, l->def);
   CraftLayer *copy = craft__packet_layer (to, index);
   copy->start = l->start, copy->hdr_len = l->hdr_len, copy->end = l->end, copy->cut = l->cut;
-  memcpy (copy->slots, l->slots, sizeof (CraftSlot) * l->def->fields->len);
+  /* A layer without fields has no slots at all (NULL). */
+  if (l->def->fields->len > 0)
+    memcpy (copy->slots, l->slots, sizeof (CraftSlot) * l->def->fields->len);
   for (guint i = 0; i < l->def->fields->len; i++)
     {
       CraftSlot *s = &copy->slots[i];

@@ -1458,6 +1458,18 @@ finish_layer (Pdl *p, Loc at)
     return fail_at (p, CRAFT_ERROR_DEFINITION, at,
                     "the fields of layer '%s' end %u bits into a byte; a header is a whole number of bytes",
                     l->name, bit);
+  /* Raw and Padding must take whatever bytes are left, even none, and leave
+   * nothing after them: a fixed field could not read a short rest, whose
+   * bytes would be lost, and a payload after a trailer would be built before
+   * it. */
+  if (l->fallback || l->trailer)
+    {
+      const CraftFieldDef *f = n == 1 ? g_ptr_array_index (l->fields, 0) : NULL;
+      if (f == NULL || f->kind != &craft__kind_bytes || f->size_mode != CRAFT_SIZE_REST || f->condition != NULL)
+        return fail_at (p, CRAFT_ERROR_DEFINITION, at,
+                        "layer '%s' is a %s: its one field is a byte string to its end (load: bytes;)", l->name,
+                        l->fallback ? "fallback" : "trailer");
+    }
   if (!resolve_calc (p, l->length, n, "the length") || !resolve_calc (p, l->guard, n, "the guard")
       || !check_guard (p, l->guard, &l->guard_bytes))
     return FALSE;
