@@ -63,7 +63,7 @@ CraftPluginLayer *craft_plugin_layer_lookup (const CraftLayerDef *def);
  * cannot be registered without clashing with a protocol Wireshark has. */
 CraftPluginLayer *craft_plugin_register_layer (const CraftLayerDef *def, GHashTable *used);
 
-/* wireshark-facts.c: what the definitions do not say yet. */
+/* wireshark-facts.c: the `wireshark`, `wireshark_table` and `wireshark_addresses` statements of the definitions. */
 CraftPluginRole craft_plugin_layer_role (const CraftLayerDef *def, char **ws_name);
 /* The Wireshark dissector table fed by a field of a layer ("udp.port"), or NULL. */
 const char *craft_plugin_field_table (const CraftLayerDef *layer, guint field);

@@ -1042,7 +1042,7 @@ static const ErrorCase error_cases[] = {
     "layer L {\n  t: u8;\n  a: u8 if t == 1;\n  a: u16;\n}\n", -1, DEFINITION, 4, 3, "two fields named 'a'" },
   { "statement-without-colon", "A field name without ':' is read as an unknown statement.", FALSE,
     "layer L {\n  ttl u8 = 64;\n}\n", -1, SYNTAX, 2, 3,
-    "expected a field ('name: type') or one of description, length, pseudo, route, summary, guard, fallback, "
+    "expected a field ('name: type') or one of description, length, pseudo, route, summary, guard, wireshark, wireshark_table, wireshark_addresses, fallback, "
     "trailer; found 'ttl'" },
   { "misspelled-statement", "A misspelled statement keyword.", FALSE,
     "layer L {\n  a: u8;\n  lenght = a;\n}\n", -1, SYNTAX, 3, 3, "found 'lenght'" },
@@ -1864,6 +1864,79 @@ test_fuzz (void)
   g_ptr_array_unref (sources);
 }
 
+static void
+test_wireshark_statements (void)
+{
+  g_test_summary ("wireshark, wireshark_table and wireshark_addresses compile into the model, before or after the fields.");
+  g_autoptr (CraftRegistry) reg = registry_from ("layer Net {\n"
+                                                 "    wireshark_addresses network from to;\n"
+                                                 "    wireshark \"mynet\";\n"
+                                                 "    kind: u16;\n"
+                                                 "    from: ipv4;\n"
+                                                 "    to: ipv4;\n"
+                                                 "    wireshark_table kind \"ethertype\";\n"
+                                                 "}\n");
+  const CraftLayerDef *l = layer (reg, "Net");
+  g_assert_cmpstr (l->wireshark_name, ==, "mynet");
+  g_assert_cmpint (l->wireshark_source, ==, 1);
+  g_assert_cmpint (l->wireshark_destination, ==, 2);
+  g_assert_true (l->wireshark_network);
+  g_assert_cmpstr (field (l, "kind")->wireshark_table, ==, "ethertype");
+  g_assert_null (field (l, "from")->wireshark_table);
+  g_autoptr (CraftRegistry) plain = registry_from ("layer Plain { a: u8; }\n");
+  g_assert_null (layer (plain, "Plain")->wireshark_name);
+  g_assert_cmpint (layer (plain, "Plain")->wireshark_source, ==, -1);
+}
+
+static void
+test_wireshark_errors (void)
+{
+  g_test_summary ("Wireshark statements with a bad name, field or kind are refused where they are written.");
+  g_autoptr (CraftRegistry) reg = craft_registry_new ();
+  assert_load_fails (reg, "layer A { a: u8; wireshark \"Bad Name\"; }", -1, CRAFT_ERROR_DEFINITION, 1, 28,
+                     "not a Wireshark protocol name");
+  assert_load_fails (reg, "layer A { a: u8; wireshark ip; }", -1, CRAFT_ERROR_SYNTAX, 1, 28,
+                     "Wireshark's name for the protocol");
+  assert_load_fails (reg, "layer A { a: u8; wireshark_table b \"udp.port\"; }", -1, CRAFT_ERROR_DEFINITION, 1, 34,
+                     "'b' is not a field of layer 'A'");
+  assert_load_fails (reg, "layer A { a: ipv4; wireshark_table a \"udp.port\"; }", -1, CRAFT_ERROR_DEFINITION, 1,
+                     36, "needs an integer field of at most 32 bits");
+  assert_load_fails (reg, "layer A { a: u8; wireshark_table a \"UDP port\"; }", -1, CRAFT_ERROR_DEFINITION, 1, 36,
+                     "not a Wireshark table name");
+  assert_load_fails (reg, "layer A { a: mac; b: ipv4; wireshark_addresses site a b; }", -1, CRAFT_ERROR_DEFINITION,
+                     1, 48, "expected 'link' or 'network'");
+  assert_load_fails (reg, "layer A { a: mac; b: ipv4; wireshark_addresses link a b; }", -1, CRAFT_ERROR_DEFINITION,
+                     1, 53, "two address fields of one kind");
+  assert_load_fails (reg, "layer A { a: mac; wireshark_addresses link a c; }", -1, CRAFT_ERROR_DEFINITION, 1, 46,
+                     "'c' is not a field of layer 'A'");
+}
+
+static void
+test_wireshark_builtin (void)
+{
+  g_test_summary ("The built-in layers name the Wireshark protocols, tables and addresses they correspond to.");
+  g_autoptr (CraftRegistry) reg = builtin_registry ();
+  static const struct {
+    const char *layer, *wireshark, *table_field, *table;
+  } rows[] = {
+    { "Ether", "eth", "type", "ethertype" }, { "Dot1Q", "vlan", "type", "ethertype" },
+    { "IP", "ip", "proto", "ip.proto" },     { "IPv6", "ipv6", "nh", "ip.proto" },
+    { "TCP", "tcp", "dport", "tcp.port" },   { "UDP", "udp", "sport", "udp.port" },
+    { "ARP", "arp", NULL, NULL },            { "ICMP", "icmp", NULL, NULL },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      const CraftLayerDef *l = layer (reg, rows[i].layer);
+      g_assert_cmpstr (l->wireshark_name, ==, rows[i].wireshark);
+      if (rows[i].table_field != NULL)
+        g_assert_cmpstr (field (l, rows[i].table_field)->wireshark_table, ==, rows[i].table);
+    }
+  const CraftLayerDef *ip = layer (reg, "IP");
+  g_assert_cmpstr (((CraftFieldDef *) g_ptr_array_index (ip->fields, ip->wireshark_source))->name, ==, "src");
+  g_assert_true (ip->wireshark_network);
+  g_assert_false (layer (reg, "Ether")->wireshark_network);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1903,5 +1976,8 @@ main (int argc, char **argv)
   g_test_add_func ("/pdl/builtin", test_builtin);
   g_test_add_func ("/pdl/builtin/model", test_builtin_model);
   g_test_add_func ("/pdl/fuzz", test_fuzz);
+  g_test_add_func ("/pdl/wireshark/statements", test_wireshark_statements);
+  g_test_add_func ("/pdl/wireshark/errors", test_wireshark_errors);
+  g_test_add_func ("/pdl/wireshark/builtin", test_wireshark_builtin);
   return g_test_run ();
 }

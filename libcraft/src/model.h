@@ -119,6 +119,8 @@ struct _CraftFieldDef {
                                * the host (routes, clock): recomputed after an edit */
   gboolean bound;             /* some binding sets this field */
   char *default_text;         /* the default as written, for `craft ls` */
+  char *wireshark_table;      /* `wireshark_table FIELD "udp.port";`: the Wireshark dissector table
+                               * this field's value selects the layer above in, or NULL */
 };
 
 /* A pseudo-header item: a field of the layer, or an integer of .bits from .calc. */
@@ -148,6 +150,10 @@ struct _CraftLayerDef {
   CraftCalc *guard;           /* when several bindings match, dissection takes this layer only if the
                                * guard holds on its leading fixed-size fields (IP: version == 4) */
   guint guard_bytes;          /* bytes the guard reads from the layer's start */
+  char *wireshark_name;       /* `wireshark "ip";`: Wireshark's own protocol for this layer, or NULL */
+  gint wireshark_source;      /* `wireshark_addresses network src dst;`: the fields Wireshark's */
+  gint wireshark_destination; /* address columns and conversations use, or -1 ... */
+  gboolean wireshark_network; /* ... and whether they are network (else link-layer) addresses */
   gboolean fallback;          /* used for payload no binding claims (Raw) */
   gboolean trailer;           /* bytes after the end of a layer (Padding) */
 };

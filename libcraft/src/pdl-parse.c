@@ -39,6 +39,8 @@ typedef struct {
   GArray *summary_spans;  /* gsize start, end of each summary's string in the text */
   char *route_name;
   Loc route_loc;
+  GPtrArray *pending_names; /* field names that statements named, resolved once the layer is complete: */
+  GArray *pending_locs;     /* where each was written (Loc) */
   guint n_enums_inline;
   guint n_operators;      /* binary operators in the expression being parsed */
   GError *error;
@@ -874,6 +876,7 @@ field_free (CraftFieldDef *f)
   g_clear_pointer (&f->enum_choices, g_array_unref);
   g_clear_pointer (&f->default_bytes, g_bytes_unref);
   g_free (f->default_text);
+  g_free (f->wireshark_table);
   g_free (f);
 }
 
@@ -1227,6 +1230,71 @@ parse_pseudo (Pdl *p)
   return expect_char (p, ';', "after the pseudo-header");
 }
 
+/* Wireshark aborts on a protocol or table name outside this set. */
+static gboolean
+valid_filter_name (const char *name)
+{
+  if (!g_ascii_islower (name[0]) && !g_ascii_isdigit (name[0]))
+    return FALSE;
+  for (const char *s = name; *s != '\0'; s++)
+    if (!g_ascii_islower (*s) && !g_ascii_isdigit (*s) && *s != '_' && *s != '-' && *s != '.')
+      return FALSE;
+  return TRUE;
+}
+
+/* Reads a field name that is resolved when the layer is complete. */
+static gboolean
+expect_pending_name (Pdl *p, const char *what)
+{
+  char *name = expect_name (p, what);
+  if (name == NULL)
+    return FALSE;
+  g_ptr_array_add (p->pending_names, name);
+  Loc loc = token_loc (p);
+  g_array_append_val (p->pending_locs, loc);
+  return TRUE;
+}
+
+/* Resolves the names `wireshark_table` and `wireshark_addresses` recorded:
+ * (field, table) pairs, and (source, destination, NULL) triples. */
+static gboolean
+resolve_wireshark_names (Pdl *p, CraftLayerDef *l)
+{
+  GPtrArray *names = p->pending_names;
+  for (guint i = 0; i + 1 < names->len; i += 2)
+    {
+      const char *name = g_ptr_array_index (names, i);
+      Loc loc = g_array_index (p->pending_locs, Loc, i);
+      gint field = craft__layer_def_field_index (l, name);
+      if (field < 0)
+        return fail_at (p, CRAFT_ERROR_DEFINITION, loc, "'%s' is not a field of layer '%s'", name, l->name);
+      CraftFieldDef *f = g_ptr_array_index (l->fields, field);
+      if (i + 2 < names->len && g_ptr_array_index (names, i + 2) == NULL)
+        {
+          /* An address pair. */
+          const char *other = g_ptr_array_index (names, i + 1);
+          gint destination = craft__layer_def_field_index (l, other);
+          if (destination < 0)
+            return fail_at (p, CRAFT_ERROR_DEFINITION, g_array_index (p->pending_locs, Loc, i + 1),
+                            "'%s' is not a field of layer '%s'", other, l->name);
+          const CraftFieldDef *d = g_ptr_array_index (l->fields, destination);
+          if (f->kind->is_integer || f->kind->fixed_bits == 0 || f->kind != d->kind)
+            return fail_at (p, CRAFT_ERROR_DEFINITION, loc,
+                            "wireshark_addresses needs two address fields of one kind (mac, ipv4, ipv6)");
+          l->wireshark_source = field;
+          l->wireshark_destination = destination;
+          i++;
+          continue;
+        }
+      if (!f->kind->is_integer || f->bits > 32)
+        return fail_at (p, CRAFT_ERROR_DEFINITION, loc,
+                        "wireshark_table needs an integer field of at most 32 bits; '%s' is not", name);
+      g_free (f->wireshark_table);
+      f->wireshark_table = g_strdup (g_ptr_array_index (names, i + 1));
+    }
+  return TRUE;
+}
+
 static gboolean
 parse_layer_statement (Pdl *p, const char *word)
 {
@@ -1284,13 +1352,49 @@ parse_layer_statement (Pdl *p, const char *word)
       if (l->guard == NULL || !check_integer_calc (p, l->guard, "the guard"))
         return FALSE;
     }
+  else if (strcmp (word, "wireshark") == 0)
+    {
+      if (next (p) != G_TOKEN_STRING)
+        return expected (p, "Wireshark's name for the protocol, as a string like \"ip\"");
+      if (!valid_filter_name (p->sc->value.v_string))
+        return invalid (p, "'%s' is not a Wireshark protocol name (lower-case letters, digits, '_', '-', '.')",
+                        p->sc->value.v_string);
+      g_free (l->wireshark_name);
+      l->wireshark_name = g_strdup (p->sc->value.v_string);
+    }
+  else if (strcmp (word, "wireshark_table") == 0)
+    {
+      if (!expect_pending_name (p, "the field whose value selects the layer above"))
+        return FALSE;
+      if (next (p) != G_TOKEN_STRING)
+        return expected (p, "the Wireshark dissector table, as a string like \"udp.port\"");
+      if (!valid_filter_name (p->sc->value.v_string))
+        return invalid (p, "'%s' is not a Wireshark table name", p->sc->value.v_string);
+      g_ptr_array_add (p->pending_names, g_strdup (p->sc->value.v_string));
+      g_array_set_size (p->pending_locs, p->pending_locs->len + 1);
+    }
+  else if (strcmp (word, "wireshark_addresses") == 0)
+    {
+      g_autofree char *scope = expect_name (p, "'link' or 'network'");
+      if (scope == NULL)
+        return FALSE;
+      if (strcmp (scope, "link") != 0 && strcmp (scope, "network") != 0)
+        return invalid (p, "expected 'link' or 'network', found '%s'", scope);
+      l->wireshark_network = scope[0] == 'n';
+      /* Marked with two pending names, resolved into the source and destination. */
+      if (!expect_pending_name (p, "the source address field") || !expect_pending_name (p, "the destination address field"))
+        return FALSE;
+      g_ptr_array_add (p->pending_names, NULL);
+      g_array_set_size (p->pending_locs, p->pending_locs->len + 1);
+    }
   else if (strcmp (word, "fallback") == 0)
     l->fallback = TRUE;
   else if (strcmp (word, "trailer") == 0)
     l->trailer = TRUE;
   else
     return fail (p, "expected a field ('name: type') or one of description, length, pseudo, route, "
-                    "summary, guard, fallback, trailer; found '%s'", word);
+                    "summary, guard, wireshark, wireshark_table, wireshark_addresses, fallback, trailer; "
+                    "found '%s'", word);
   return expect_char (p, ';', "at the end of the statement");
 }
 
@@ -1497,6 +1601,8 @@ finish_layer (Pdl *p, Loc at)
             item->field = (gint) item->calc->field;
           }
       }
+  if (!resolve_wireshark_names (p, l))
+    return FALSE;
   if (p->route_name != NULL)
     {
       l->route_field = craft__layer_def_field_index (l, p->route_name);
@@ -1526,6 +1632,8 @@ parse_layer (Pdl *p)
   l->fields = g_ptr_array_new_with_free_func ((GDestroyNotify) field_free);
   l->summaries = g_array_new (FALSE, FALSE, sizeof (CraftSummary));
   l->route_field = -1;
+  l->wireshark_source = -1;
+  l->wireshark_destination = -1;
   g_ptr_array_add (p->layers, l);
   g_array_append_val (p->layer_locs, at);
   g_hash_table_insert (p->layer_index, l->name, GUINT_TO_POINTER (p->layers->len));
@@ -1533,6 +1641,8 @@ parse_layer (Pdl *p)
   g_array_set_size (p->field_locs, 0);
   g_array_set_size (p->summary_spans, 0);
   g_clear_pointer (&p->route_name, g_free);
+  g_ptr_array_set_size (p->pending_names, 0);
+  g_array_set_size (p->pending_locs, 0);
   if (peek (p) == G_TOKEN_STRING)
     {
       if (next (p) != G_TOKEN_STRING)
@@ -1781,6 +1891,8 @@ craft__pdl_load (CraftRegistry *reg, const char *origin, const char *text, gsize
   p.field_locs = g_array_new (FALSE, FALSE, sizeof (Loc));
   p.summary_spans = g_array_new (FALSE, FALSE, sizeof (gsize));
   p.line_starts = g_array_new (FALSE, FALSE, sizeof (gsize));
+  p.pending_names = g_ptr_array_new_with_free_func (g_free);
+  p.pending_locs = g_array_new (FALSE, FALSE, sizeof (Loc));
   gsize zero = 0;
   g_array_append_val (p.line_starts, zero);
   for (gsize i = 0; i < length; i++)
@@ -1847,5 +1959,7 @@ craft__pdl_load (CraftRegistry *reg, const char *origin, const char *text, gsize
   g_array_unref (p.summary_spans);
   g_array_unref (p.line_starts);
   g_free (p.route_name);
+  g_ptr_array_unref (p.pending_names);
+  g_array_unref (p.pending_locs);
   return ok;
 }

@@ -57,6 +57,7 @@ craft__layer_def_free (CraftLayerDef *layer)
   g_free (layer->title);
   g_free (layer->description);
   g_free (layer->file);
+  g_free (layer->wireshark_name);
   g_ptr_array_unref (layer->fields);
   craft__calc_free (layer->length);
   craft__calc_free (layer->guard);
