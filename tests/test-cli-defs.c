@@ -78,19 +78,45 @@ test_ls_layers (void)
   g_assert_cmpint (run.status, ==, 0);
   g_assert_cmpstr (run.err, ==, "");
   g_assert_cmpstr (run.out, ==,
-                   "ARP           : Address Resolution Protocol\n"
-                   "CookedLinux   : Linux cooked capture (SLL)\n"
-                   "CookedLinuxV2 : Linux cooked capture version 2 (SLL2)\n"
-                   "Dot1Q         : IEEE 802.1Q VLAN tag\n"
-                   "Ether         : Ethernet II frame\n"
-                   "ICMP          : Internet Control Message Protocol\n"
-                   "IP            : Internet Protocol version 4\n"
-                   "IPv6          : Internet Protocol version 6\n"
-                   "Loopback      : BSD loopback encapsulation (DLT_NULL)\n"
-                   "Padding       : Bytes past the end of a layer's length field\n"
-                   "Raw           : Bytes no definition claims\n"
-                   "TCP           : Transmission Control Protocol\n"
-                   "UDP           : User Datagram Protocol\n");
+                   "ARP                   : Address Resolution Protocol\n"
+                   "CookedLinux           : Linux cooked capture (SLL)\n"
+                   "CookedLinuxV2         : Linux cooked capture version 2 (SLL2)\n"
+                   "Dot1Q                 : IEEE 802.1Q VLAN tag\n"
+                   "Ether                 : Ethernet II frame\n"
+                   "GRE                   : Generic Routing Encapsulation\n"
+                   "ICMP                  : Internet Control Message Protocol\n"
+                   "ICMPv6DestUnreach     : ICMPv6 destination unreachable\n"
+                   "ICMPv6EchoReply       : ICMPv6 echo reply\n"
+                   "ICMPv6EchoRequest     : ICMPv6 echo request\n"
+                   "ICMPv6MLDone          : MLD multicast listener done (RFC 2710)\n"
+                   "ICMPv6MLQuery         : MLD multicast listener query (RFC 2710)\n"
+                   "ICMPv6MLReport        : MLD multicast listener report (RFC 2710)\n"
+                   "ICMPv6ND_NA           : ICMPv6 neighbor advertisement\n"
+                   "ICMPv6ND_NS           : ICMPv6 neighbor solicitation\n"
+                   "ICMPv6ND_RA           : ICMPv6 router advertisement\n"
+                   "ICMPv6ND_Redirect     : ICMPv6 redirect\n"
+                   "ICMPv6ND_RS           : ICMPv6 router solicitation\n"
+                   "ICMPv6NDOptDstLLAddr  : Neighbor discovery option: target link-layer address\n"
+                   "ICMPv6NDOptMTU        : Neighbor discovery option: MTU\n"
+                   "ICMPv6NDOptPrefixInfo : Neighbor discovery option: prefix information\n"
+                   "ICMPv6NDOptSrcLLAddr  : Neighbor discovery option: source link-layer address\n"
+                   "ICMPv6PacketTooBig    : ICMPv6 packet too big\n"
+                   "ICMPv6ParamProblem    : ICMPv6 parameter problem\n"
+                   "ICMPv6TimeExceeded    : ICMPv6 time exceeded\n"
+                   "ICMPv6Unknown         : ICMPv6 message of another type\n"
+                   "IP                    : Internet Protocol version 4\n"
+                   "IPv6                  : Internet Protocol version 6\n"
+                   "IPv6ExtHdrDestOpt     : IPv6 destination options\n"
+                   "IPv6ExtHdrFragment    : IPv6 fragment header\n"
+                   "IPv6ExtHdrHopByHop    : IPv6 hop-by-hop options\n"
+                   "IPv6ExtHdrRouting     : IPv6 routing header\n"
+                   "Loopback              : BSD loopback encapsulation (DLT_NULL)\n"
+                   "NTPHeader             : Network Time Protocol v4 header\n"
+                   "Padding               : Bytes past the end of a layer's length field\n"
+                   "Raw                   : Bytes no definition claims\n"
+                   "TCP                   : Transmission Control Protocol\n"
+                   "UDP                   : User Datagram Protocol\n"
+                   "VXLAN                 : Virtual eXtensible Local Area Network\n");
 
   /* A definition on CRAFT_PROTO_PATH shows up, with its description or its title. */
   g_autofree char *dir = g_build_filename (tmpdir, "proto", NULL);
@@ -101,9 +127,9 @@ test_ls_layers (void)
   g_auto (Run) more = { 0 };
   run_craft_in (&more, dir, (const char *const[]){ "ls", NULL });
   g_assert_cmpint (more.status, ==, 0);
-  g_assert_true (g_str_has_prefix (more.out, "Alpha         : First of all\nARP "));
-  g_assert_true (g_str_has_suffix (more.out, "UDP           : User Datagram Protocol\n"
-                                             "Zeta          : Zeta protocol\n"));
+  g_assert_true (g_str_has_prefix (more.out, "Alpha                 : First of all\nARP "));
+  g_assert_true (g_str_has_suffix (more.out, "VXLAN                 : Virtual eXtensible Local Area Network\n"
+                                             "Zeta                  : Zeta protocol\n"));
   g_remove (path);
   g_rmdir (dir);
 }
@@ -134,7 +160,7 @@ test_ls_layer (void)
   g_auto (Run) ether = { 0 };
   run_craft (&ether, "ls", "Ether");
   g_assert_cmpstr (ether.out, ==,
-                   "dst  : mac (48 bits)  = \"ff:ff:ff:ff:ff:ff\"\n"
+                   "dst  : mac (48 bits)  = next_hop_mac()\n"
                    "src  : mac (48 bits)  = source_mac()\n"
                    "type : uint (16 bits) = 0x9000\n");
 

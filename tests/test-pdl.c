@@ -141,9 +141,10 @@ dump_calc (GString *out, const CraftCalc *c, const CraftLayerDef *l)
   switch (c->type)
     {
     case CRAFT_CALC_CONST: g_string_append_printf (out, "%" G_GUINT64_FORMAT, c->num); break;
-    case CRAFT_CALC_FIELD: g_string_append (out, fname); break;
+    case CRAFT_CALC_FIELD: g_string_append_printf (out, "%s%s", c->request ? "request." : "", fname); break;
     case CRAFT_CALC_LEN:
-      g_string_append_printf (out, "len(%s)", c->span == CRAFT_SPAN_FIELD ? fname : spans[c->span]);
+      g_string_append_printf (out, "%slen(%s)", c->request ? "request." : "",
+                              c->span == CRAFT_SPAN_FIELD ? fname : spans[c->span]);
       break;
     case CRAFT_CALC_CHECKSUM:
     case CRAFT_CALC_CRC32:
@@ -161,6 +162,8 @@ dump_calc (GString *out, const CraftCalc *c, const CraftLayerDef *l)
       break;
     case CRAFT_CALC_SOURCE_IP: g_string_append_printf (out, "source_ip(%s)", fname); break;
     case CRAFT_CALC_SOURCE_MAC: g_string_append (out, "source_mac()"); break;
+    case CRAFT_CALC_NEXT_HOP_MAC: g_string_append (out, "next_hop_mac()"); break;
+    case CRAFT_CALC_QUOTING: g_string_append (out, "quoting()"); break;
     case CRAFT_CALC_CLOCK_MS: g_string_append (out, "clock_ms()"); break;
     case CRAFT_CALC_BOUND: g_string_append_printf (out, "bound(%s)", fname); break;
     case CRAFT_CALC_IS_SET: g_string_append_printf (out, "is_set(%s)", fname); break;
@@ -1042,8 +1045,8 @@ static const ErrorCase error_cases[] = {
     "layer L {\n  t: u8;\n  a: u8 if t == 1;\n  a: u16;\n}\n", -1, DEFINITION, 4, 3, "two fields named 'a'" },
   { "statement-without-colon", "A field name without ':' is read as an unknown statement.", FALSE,
     "layer L {\n  ttl u8 = 64;\n}\n", -1, SYNTAX, 2, 3,
-    "expected a field ('name: type') or one of description, length, pseudo, route, summary, guard, wireshark, wireshark_table, wireshark_addresses, fallback, "
-    "trailer; found 'ttl'" },
+    "expected a field ('name: type') or one of description, length, pseudo, route, summary, guard, wireshark, wireshark_table, wireshark_addresses, answer, "
+    "answers, quotes, identity, resolve, fallback, trailer; found 'ttl'" },
   { "misspelled-statement", "A misspelled statement keyword.", FALSE,
     "layer L {\n  a: u8;\n  lenght = a;\n}\n", -1, SYNTAX, 3, 3, "found 'lenght'" },
   { "statement-with-colon", "A statement keyword with ':' is a field, so its type is checked.", FALSE,
@@ -1636,6 +1639,32 @@ static const struct {
              "options" } },
   { "UDP", { "sport", "dport", "len", "chksum" } },
   { "IPv6", { "version", "tc", "fl", "plen", "nh", "hlim", "src", "dst" } },
+  { "IPv6ExtHdrHopByHop", { "nh", "len", "options", "more" } },
+  { "IPv6ExtHdrDestOpt", { "nh", "len", "options", "more" } },
+  { "IPv6ExtHdrRouting", { "nh", "len", "type", "segleft", "reserved", "addresses" } },
+  { "IPv6ExtHdrFragment", { "nh", "res1", "offset", "res2", "m", "id" } },
+  { "ICMPv6Unknown", { "type", "code", "cksum", "msgbody" } },
+  { "ICMPv6DestUnreach", { "type", "code", "cksum", "length", "unused" } },
+  { "ICMPv6PacketTooBig", { "type", "code", "cksum", "mtu" } },
+  { "ICMPv6TimeExceeded", { "type", "code", "cksum", "length", "unused" } },
+  { "ICMPv6ParamProblem", { "type", "code", "cksum", "ptr" } },
+  { "ICMPv6EchoRequest", { "type", "code", "cksum", "id", "seq", "data" } },
+  { "ICMPv6EchoReply", { "type", "code", "cksum", "id", "seq", "data" } },
+  { "ICMPv6ND_RS", { "type", "code", "cksum", "res" } },
+  { "ICMPv6ND_RA", { "type", "code", "cksum", "chlim", "M", "O", "H", "prf", "P", "res", "routerlifetime", "reachabletime", "retranstimer" } },
+  { "ICMPv6ND_NS", { "type", "code", "cksum", "res", "tgt" } },
+  { "ICMPv6ND_NA", { "type", "code", "cksum", "R", "S", "O", "res", "tgt" } },
+  { "ICMPv6MLQuery", { "type", "code", "cksum", "mrd", "reserved", "mladdr" } },
+  { "ICMPv6MLReport", { "type", "code", "cksum", "mrd", "reserved", "mladdr" } },
+  { "ICMPv6MLDone", { "type", "code", "cksum", "mrd", "reserved", "mladdr" } },
+  { "ICMPv6ND_Redirect", { "type", "code", "cksum", "res", "tgt", "dst" } },
+  { "ICMPv6NDOptSrcLLAddr", { "type", "len", "lladdr", "extra" } },
+  { "ICMPv6NDOptDstLLAddr", { "type", "len", "lladdr", "extra" } },
+  { "ICMPv6NDOptPrefixInfo", { "type", "len", "prefixlen", "L", "A", "R", "res1", "validlifetime", "preferredlifetime", "res2", "prefix", "extra" } },
+  { "ICMPv6NDOptMTU", { "type", "len", "res", "mtu", "extra" } },
+  { "GRE", { "chksum_present", "routing_present", "key_present", "seqnum_present", "strict_route_source", "recursion_control", "flags", "version", "proto", "chksum", "offset", "key", "sequence_number" } },
+  { "NTPHeader", { "leap", "version", "mode", "stratum", "poll", "precision", "delay", "dispersion", "id", "ref_id", "ref", "orig", "recv", "sent" } },
+  { "VXLAN", { "flags", "reserved0", "NextProtocol", "reserved1", "gpflags", "gpid", "vni", "reserved2" } },
   { "CookedLinux", { "pkttype", "lladdrtype", "lladdrlen", "src", "proto" } },
   { "CookedLinuxV2", { "proto", "reserved", "ifindex", "lladdrtype", "pkttype", "lladdrlen", "src" } },
   { "Loopback", { "type" } },

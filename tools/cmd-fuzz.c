@@ -84,7 +84,7 @@ int
 craft_cmd_fuzz (int argc, char **argv)
 {
   gboolean hex = FALSE;
-  g_autofree char *write_path = NULL, *seed_text = NULL, *break_text = NULL;
+  g_autofree char *write_path = NULL, *seed_text = NULL, *break_text = NULL, *interface = NULL;
   gint64 rounds = 1;
   const GOptionEntry entries[] = {
     { "count", 'c', 0, G_OPTION_ARG_INT64, &rounds, "Fuzz every packet of EXPR N times (default 1)", "N" },
@@ -96,6 +96,8 @@ craft_cmd_fuzz (int argc, char **argv)
     { "write", 'w', 0, G_OPTION_ARG_FILENAME, &write_path,
       "Write the packets to a capture (pcapng if FILE ends in .pcapng, each packet commented with the seed and "
       "EXPR)", "FILE" },
+    { "interface", 'i', 0, G_OPTION_ARG_STRING, &interface,
+      "Send the packets on this interface instead of printing them, as craft send does", "IFACE" },
     { NULL },
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("EXPR - build packets with random values");
@@ -107,8 +109,8 @@ craft_cmd_fuzz (int argc, char **argv)
     "Fields EXPR sets keep their values. Lengths, checksums and the values bindings give (IP.proto under\n"
     "TCP) stay computed, so the packets stay well-formed, unless --break says otherwise.\n\n"
     "The seed is printed on standard error (seed: S); give it back with --seed to get the same bytes.\n"
-    "A set in EXPR (a list, a range, a network) fuzzes each of its packets. Sending fuzzed packets\n"
-    "(-i IFACE) is not available yet.\n\n"
+    "A set in EXPR (a list, a range, a network) fuzzes each of its packets. -i IFACE sends\n"
+    "the fuzzed packets (needs CAP_NET_RAW), as craft send does.\n\n"
     "Example: craft fuzz -c 1000 -w fuzz.pcap 'Ether()/IP(dst=\"192.0.2.1\")/TCP(dport=80)'");
   if (!craft_tool_parse_options (context, &argc, &argv))
     return 2;
@@ -122,9 +124,9 @@ craft_cmd_fuzz (int argc, char **argv)
       fprintf (stderr, "craft fuzz: -c takes a count of 1 or more\n");
       return 2;
     }
-  if (hex && write_path != NULL)
+  if ((hex && write_path != NULL) || (interface != NULL && (hex || write_path != NULL)))
     {
-      fprintf (stderr, "craft fuzz: --hex and -w cannot be used together\n");
+      fprintf (stderr, "craft fuzz: --hex, -w and -i cannot be used together\n");
       return 2;
     }
   CraftFuzzFlags flags = CRAFT_FUZZ_KEEP_COMPUTED;
@@ -151,6 +153,9 @@ craft_cmd_fuzz (int argc, char **argv)
   g_autoptr (CraftCaptureWriter) writer = NULL;
   if (write_path != NULL && (writer = open_capture (reg, packet, write_path, &error)) == NULL)
     return craft_tool_report (error, NULL);
+  g_autoptr (CraftInjector) injector = NULL;
+  if (interface != NULL && (injector = craft_injector_new (reg, interface, &error)) == NULL)
+    return craft_tool_report (error, NULL);
 
   fprintf (stderr, "seed: %" G_GUINT64_FORMAT "\n", seed);
   g_autoptr (GRand) rng = g_rand_new_with_seed ((guint32) seed);
@@ -172,7 +177,12 @@ craft_cmd_fuzz (int argc, char **argv)
         g_autoptr (GBytes) bytes = craft_packet_build (fuzzed, &error);
         if (bytes == NULL)
           return craft_tool_report (error, expression);
-        if (writer != NULL)
+        if (injector != NULL)
+          {
+            if (!craft_injector_send (injector, fuzzed, &error))
+              return craft_tool_report (error, expression);
+          }
+        else if (writer != NULL)
           {
             gsize len;
             const guint8 *data = g_bytes_get_data (bytes, &len);
@@ -194,5 +204,11 @@ craft_cmd_fuzz (int argc, char **argv)
       }
   if (writer != NULL && !craft_capture_writer_commit (writer, &error))
     return craft_tool_report (error, NULL);
+  if (injector != NULL)
+    {
+      if (!craft_injector_flush (injector, &error))
+        return craft_tool_report (error, NULL);
+      printf ("sent %" G_GUINT64_FORMAT " packets\n", craft_injector_get_n_sent (injector));
+    }
   return fflush (stdout) == 0 ? 0 : 1;
 }

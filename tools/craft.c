@@ -16,6 +16,9 @@ static const Command commands[] = {
   { "build", craft_cmd_build, "build packets from an expression: summaries, --hex" },
   { "show", craft_cmd_show, "build, then print the dissected tree with computed values" },
   { "read", craft_cmd_read, "dissect a pcap or pcapng capture: summaries, -V trees, --json" },
+  { "send", craft_cmd_send, "send packets on an interface: -c, --rate, --inter (Scapy's send and sendp)" },
+  { "sr", craft_cmd_sr, "send packets and match their answers by the definitions' answer rules (Scapy's sr)" },
+  { "sniff", craft_cmd_sniff, "dissect live traffic on an interface: summaries, -V trees, --json, -w" },
   { "fuzz", craft_cmd_fuzz, "build packets with random values in every field left unset (Scapy's fuzz)" },
   { "check", craft_cmd_check, "validate definition files" },
 };

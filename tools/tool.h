@@ -23,3 +23,28 @@ int craft_cmd_read (int argc, char **argv);
 int craft_cmd_ls (int argc, char **argv);
 int craft_cmd_check (int argc, char **argv);
 int craft_cmd_fuzz (int argc, char **argv);
+int craft_cmd_send (int argc, char **argv);
+int craft_cmd_sr (int argc, char **argv);
+int craft_cmd_sniff (int argc, char **argv);
+
+/* ---- shared by send, sr and sniff (net-common.c) ---- */
+
+#include <signal.h>
+
+/* Set to the signal number by SIGINT or SIGTERM once
+ * craft_tool_catch_interrupts() is called, which also cancels `injector`
+ * and `sniffer` (either may be NULL), so a wait in them ends at once. */
+extern volatile sig_atomic_t craft_tool_interrupted;
+void craft_tool_catch_interrupts (CraftInjector *injector, CraftSniffer *sniffer);
+
+/* Prints libcraft's warnings (an unanswered address resolution) as "craft: warning: ...". */
+void craft_tool_show_warnings (void);
+
+/* Seconds since the epoch with six decimals. */
+void craft_tool_print_time (gint64 usec);
+
+/* A packet's tree under a line "WHAT N at TIME: LEN bytes", then its findings. */
+void craft_tool_print_tree (CraftPacket *packet, const char *what, const CraftCaptureRecord *record);
+
+/* FALSE with a message when -i was not given. */
+gboolean craft_tool_need_interface (const char *command, const char *interface);

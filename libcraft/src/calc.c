@@ -3,6 +3,7 @@
 
 #include "checksum.h"
 #include "kinds.h"
+#include "net-private.h"
 #include "route.h"
 
 #include <string.h>
@@ -251,6 +252,36 @@ bound_value (const CraftEval *ev, guint field, guint64 *value)
   return FALSE;
 }
 
+/* While an answer rule is evaluated (craft__calc_eval_answer()): the
+ * request's layer that request.FIELD reads, and what quoting() gives. Per
+ * thread, so that threads can match answers at once. */
+static _Thread_local const CraftEval *answer_request;
+static _Thread_local gboolean answer_quoting;
+
+/* `a == b` between two address fields (answer rules: dst == request.src)
+ * compares their bytes: as numbers, only an address's first 8 bytes count,
+ * and IPv6 addresses of one network share those. */
+static gboolean
+addresses_compare (const CraftCalc *c, const CraftEval *ev, gboolean *equal)
+{
+  if (c->a->type != CRAFT_CALC_FIELD || c->b->type != CRAFT_CALC_FIELD)
+    return FALSE;
+  const CraftEval *ea = c->a->request ? answer_request : ev, *eb = c->b->request ? answer_request : ev;
+  if (ea == NULL || eb == NULL)
+    return FALSE;
+  const CraftFieldDef *fa = craft__layer_field (craft__packet_layer (ea->packet, ea->layer), c->a->field);
+  const CraftFieldDef *fb = craft__layer_field (craft__packet_layer (eb->packet, eb->layer), c->b->field);
+  if (fa->kind->is_integer || fb->kind->is_integer)
+    return FALSE;
+  guint64 num;
+  const guint8 *da, *db;
+  gsize la, lb;
+  craft__slot_value (ea->packet, ea, ea->layer, c->a->field, &num, &da, &la);
+  craft__slot_value (eb->packet, eb, eb->layer, c->b->field, &num, &db, &lb);
+  *equal = la == lb && (la == 0 || memcmp (da, db, la) == 0);
+  return TRUE;
+}
+
 static gint64
 eval_signed (const CraftCalc *c, const CraftEval *ev)
 {
@@ -265,9 +296,15 @@ craft__calc_eval (const CraftCalc *c, const CraftEval *ev)
     case CRAFT_CALC_CONST:
       return c->num;
     case CRAFT_CALC_FIELD:
+      if (c->request)
+        return answer_request != NULL ? field_number (answer_request, c->field) : 0;
       return field_number (ev, c->field);
     case CRAFT_CALC_LEN:
+      if (c->request)
+        return answer_request != NULL ? span_length (answer_request, c) : 0;
       return span_length (ev, c);
+    case CRAFT_CALC_QUOTING:
+      return answer_quoting;
     case CRAFT_CALC_CHECKSUM:
     case CRAFT_CALC_CRC32:
       return checksum (c, ev);
@@ -296,6 +333,7 @@ craft__calc_eval (const CraftCalc *c, const CraftEval *ev)
                                               : craft__calc_eval (g_ptr_array_index (c->items, 0), ev);
     case CRAFT_CALC_SOURCE_IP:
     case CRAFT_CALC_SOURCE_MAC:
+    case CRAFT_CALC_NEXT_HOP_MAC:
     case CRAFT_CALC_SET:
       return 0;
     case CRAFT_CALC_NEG:
@@ -317,6 +355,14 @@ craft__calc_eval (const CraftCalc *c, const CraftEval *ev)
         if (eval_signed (g_ptr_array_index (c->b->items, i), ev) == a)
           return 1;
       return 0;
+    case CRAFT_OP_EQ:
+    case CRAFT_OP_NE:
+      {
+        gboolean equal;
+        if (addresses_compare (c, ev, &equal))
+          return (c->op == CRAFT_OP_EQ) == equal;
+        break;
+      }
     default:
       break;
     }
@@ -343,6 +389,19 @@ craft__calc_eval (const CraftCalc *c, const CraftEval *ev)
     case CRAFT_OP_GE: return a >= b;
     default: return 0;
     }
+}
+
+guint64
+craft__calc_eval_answer (const CraftCalc *calc, const CraftEval *ev, const CraftEval *request, gboolean quoting)
+{
+  const CraftEval *saved_request = answer_request;
+  gboolean saved_quoting = answer_quoting;
+  answer_request = request;
+  answer_quoting = quoting;
+  guint64 value = craft__calc_eval (calc, ev);
+  answer_request = saved_request;
+  answer_quoting = saved_quoting;
+  return value;
 }
 
 /* The destination address of the packet from `layer` up, for route lookups. */
@@ -376,6 +435,12 @@ craft__calc_eval_bytes (const CraftCalc *c, const CraftEval *ev, guint bits, GBy
       if (dst == NULL || len != want || (len != 4 && len != 16) || !craft__route_source (dst, len, buf))
         memset (buf, 0, sizeof buf);
     }
+  else if (c->type == CRAFT_CALC_SOURCE_MAC && ev->packet->interface != NULL)
+    {
+      /* Sent on an interface: its own address. */
+      if (!craft__interface_hwaddr (ev->packet->interface, buf))
+        memset (buf, 0, sizeof buf);
+    }
   else if (c->type == CRAFT_CALC_SOURCE_MAC)
     {
       /* With nothing above to route by (a bare Ether()), Scapy uses the
@@ -387,6 +452,19 @@ craft__calc_eval_bytes (const CraftCalc *c, const CraftEval *ev, guint bits, GBy
       gboolean routed = craft__route_source (dst, len, src) && craft__route_interface_mac (src, len, buf);
       if (!routed)
         memset (buf, 0, sizeof buf);
+    }
+  else if (c->type == CRAFT_CALC_NEXT_HOP_MAC)
+    {
+      /* Broadcast unless the packet is sent on an interface and routes to a
+       * destination: then the next hop's address, found by asking. A
+       * resolution request itself (ARP) goes to every host. */
+      memset (buf, 0xff, 6);
+      CraftPacket *p = ev->packet;
+      gboolean resolving = FALSE;
+      for (guint i = ev->layer + 1; i < p->layers->len && !resolving; i++)
+        resolving = craft__packet_layer (p, i)->def->resolve_target != NULL;
+      if (p->interface != NULL && !resolving && routed_destination (ev, ev->layer, &dst, &len))
+        craft__neighbor_resolve (p->reg, p->interface, dst, len, buf);
     }
   g_byte_array_append (out, buf, MIN (want, sizeof buf));
   for (gsize i = sizeof buf; i < want; i++)

@@ -151,7 +151,7 @@ craft_capture_writer_add (CraftCaptureWriter *w, const guint8 *data, gsize lengt
   gboolean ok = fwrite (&type, 4, 1, w->file) == 1 && fwrite (&total, 4, 1, w->file) == 1
                 && fwrite (body, sizeof body, 1, w->file) == 1 && fwrite (data, 1, captured, w->file) == captured
                 && fwrite (zeros, 1, padded - captured, w->file) == padded - captured
-                && fwrite (options->data, 1, options->len, w->file) == options->len
+                && (options->len == 0 || fwrite (options->data, 1, options->len, w->file) == options->len)
                 && fwrite (&total, 4, 1, w->file) == 1;
   return ok || io_error (w, error, "cannot write");
 }

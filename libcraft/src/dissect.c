@@ -187,8 +187,13 @@ choose_upper (CraftPacket *p, guint index, gsize pos, gsize end)
   GArray *bindings = p->reg->bindings;
   const CraftLayerDef *first = NULL, *holding = NULL;
   gboolean several = FALSE;
-  for (guint i = 0; i < bindings->len; i++)
+  /* Only this layer's bindings, in their order, when the registry has them
+   * indexed (the full scan was a quarter of dissection: issue 8). */
+  GArray *mine = p->reg->bindings_by_lower ? g_hash_table_lookup (p->reg->bindings_by_lower, l->def) : NULL;
+  guint n = p->reg->bindings_by_lower ? (mine ? mine->len : 0) : bindings->len;
+  for (guint k = 0; k < n; k++)
     {
+      guint i = p->reg->bindings_by_lower ? g_array_index (mine, guint, k) : k;
       const CraftBinding *b = &g_array_index (bindings, CraftBinding, i);
       if (b->lower != l->def || !l->slots[b->field].present || l->slots[b->field].num != b->value)
         continue;

@@ -24,6 +24,8 @@ typedef enum {
   CRAFT_CALC_MAX,        /* max(a, b), signed */
   CRAFT_CALC_MIN,        /* min(a, b), signed */
   CRAFT_CALC_IS_SET,     /* is_set(field): 1 if the user gave the field a value (or it was dissected) */
+  CRAFT_CALC_NEXT_HOP_MAC, /* next_hop_mac(): the link address of the next hop on the packet's interface */
+  CRAFT_CALC_QUOTING,    /* quoting(): in an answer rule, 1 when a layer above quotes the request */
   CRAFT_CALC_COND,       /* a ? b : c (.a condition, .b, .items[0] the else branch) */
   CRAFT_CALC_SET,        /* { a, b, c }: only as the right side of `in` */
   CRAFT_CALC_NEG,
@@ -54,6 +56,7 @@ struct _CraftCalc {
   CraftCalcOp op;
   CraftSpan span;        /* LEN; CHECKSUM/CRC32 use .items of LEN nodes for their coverage */
   gboolean lower;        /* FIELD: read from the layer below ("lower.src") */
+  gboolean request;      /* FIELD, LEN: in an answer rule, read from the request ("request.seq") */
   guint field;           /* FIELD, LEN of a field, SOURCE_IP argument: index in the layer's fields */
   guint64 num;
   CraftCalc *a, *b;
@@ -156,6 +159,12 @@ struct _CraftLayerDef {
   gboolean wireshark_network; /* ... and whether they are network (else link-layer) addresses */
   gboolean fallback;          /* used for payload no binding claims (Raw) */
   gboolean trailer;           /* bytes after the end of a layer (Padding) */
+  CraftCalc *answer;          /* `answer EXPR;`: whether a reply's layer answers the request's (request.FIELD) */
+  const CraftLayerDef *answers; /* `answers LAYER if EXPR;`: the request's layer is that one, not this one */
+  CraftCalc *quotes;          /* `quotes if EXPR;`: when it holds on a reply, the layers after it quote the request */
+  GPtrArray *identity;        /* `identity FIELD, ...;`: FIELD nodes a quote must share with the request */
+  CraftCalc *resolve_target;  /* `resolve pdst -> hwsrc;`: FIELD nodes: the address asked about, and */
+  CraftCalc *resolve_answer;  /* the answer's field holding its link address; NULL when not a resolver */
 };
 
 /* lower.field == value → upper, used both ways. Names are resolved to
@@ -180,6 +189,11 @@ struct _CraftRegistry {
   GPtrArray *enums;            /* CraftEnum* (owned) */
   GHashTable *enum_by_name;
   GArray *bindings;            /* CraftBinding */
+  /* Lower CraftLayerDef* (NULL for link types) → GArray of guint: the
+   * indices in `bindings` of the bindings on that layer, in order, so that
+   * building and dissecting look only at those (issue 8). Rebuilt by
+   * craft__registry_link(); NULL = not indexed, scan them all. */
+  GHashTable *bindings_by_lower;
   GPtrArray *replaced;         /* layers replaced by a later definition, kept alive */
   const CraftLayerDef *fallback;
   const CraftLayerDef *trailer;

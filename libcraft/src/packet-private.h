@@ -49,6 +49,7 @@ struct _CraftPacket {
   guint generation;    /* bumped by every build */
   GArray *findings;    /* CraftFinding */
   GPtrArray *sets;     /* CraftFieldSet*, slowest-varying first; NULL for a single packet */
+  char *interface;     /* where it is sent (craft_packet_set_interface()), or NULL */
 };
 
 /* One value of a field as an expression gave it, before conversion. */
@@ -126,6 +127,11 @@ void craft__slot_value (CraftPacket *packet, const CraftEval *ev, guint layer, g
 
 /* Evaluates an expression to an integer. */
 guint64 craft__calc_eval (const CraftCalc *calc, const CraftEval *ev);
+
+/* Evaluates an answer rule on a reply's layer (`ev`), with request.FIELD
+ * reading `request` (may be NULL: then 0) and quoting() giving `quoting`. */
+guint64 craft__calc_eval_answer (const CraftCalc *calc, const CraftEval *ev, const CraftEval *request,
+                                 gboolean quoting);
 
 /* Evaluates an expression whose result is bytes (source_ip, source_mac) into `out`. */
 void craft__calc_eval_bytes (const CraftCalc *calc, const CraftEval *ev, guint bits, GByteArray *out);

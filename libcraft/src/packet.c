@@ -53,6 +53,7 @@ craft_packet_unref (CraftPacket *packet)
   g_clear_pointer (&packet->sets, g_ptr_array_unref);
   g_clear_pointer (&packet->wire, g_bytes_unref);
   g_clear_pointer (&packet->origin, g_bytes_unref);
+  g_free (packet->interface);
   craft_registry_unref (packet->reg);
   g_free (packet);
 }
@@ -126,6 +127,7 @@ craft_packet_copy (CraftPacket *packet)
   if (packet->wire != NULL)
     copy->wire = g_bytes_ref (packet->wire);
   copy->wire_current = packet->wire_current;
+  copy->interface = g_strdup (packet->interface);
   for (guint i = 0; packet->sets != NULL && i < packet->sets->len; i++)
     craft__packet_add_set (copy, craft__field_set_copy (g_ptr_array_index (packet->sets, i)));
   for (guint i = 0; i < copy->layers->len; i++)

@@ -43,6 +43,7 @@ typedef struct {
   GArray *pending_locs;     /* where each was written (Loc) */
   guint n_enums_inline;
   guint n_operators;      /* binary operators in the expression being parsed */
+  gboolean in_answer;     /* parsing an answer rule: request.FIELD and quoting() are allowed */
   GError *error;
 } Pdl;
 
@@ -544,11 +545,20 @@ parse_function (Pdl *p, const char *name, Loc at, guint depth)
     {
       c = calc_new (p, name[1] == 'o' ? CRAFT_CALC_SOURCE_MAC : CRAFT_CALC_CLOCK_MS);
     }
+  else if (strcmp (name, "next_hop_mac") == 0 || strcmp (name, "quoting") == 0)
+    {
+      if (name[0] == 'q' && !p->in_answer)
+        {
+          fail_at (p, CRAFT_ERROR_DEFINITION, at, "quoting() can only be used in an answer rule");
+          return NULL;
+        }
+      c = calc_new (p, name[0] == 'n' ? CRAFT_CALC_NEXT_HOP_MAC : CRAFT_CALC_QUOTING);
+    }
   else
     {
       fail_at (p, CRAFT_ERROR_DEFINITION, at,
                "unknown function '%s' (known: len, inet_checksum, crc32, source_ip, source_mac, "
-               "clock_ms, bound, max, min, is_set)",
+               "next_hop_mac, clock_ms, bound, max, min, is_set, quoting)",
                name);
       return NULL;
     }
@@ -564,6 +574,40 @@ parse_function (Pdl *p, const char *name, Loc at, guint depth)
 error:
   craft__calc_free (c);
   return NULL;
+}
+
+/* `request.FIELD` or `request.len(SPAN)` in an answer rule, after the word
+ * `request` (written at `at`): the request's value. */
+static CraftCalc *
+parse_request_ref (Pdl *p, Loc at)
+{
+  if (!p->in_answer)
+    {
+      fail_at (p, CRAFT_ERROR_DEFINITION, at, "request.FIELD can only be used in an answer rule");
+      return NULL;
+    }
+  next (p); /* the '.' */
+  g_autofree char *name = expect_name (p, "a field name or len(...) after 'request.'");
+  if (name == NULL)
+    return NULL;
+  Loc name_at = token_loc (p);
+  CraftCalc *c;
+  if (accept_char (p, '('))
+    {
+      if (strcmp (name, "len") != 0)
+        {
+          fail_at (p, CRAFT_ERROR_DEFINITION, name_at, "the request offers its fields and len(...), not %s()", name);
+          return NULL;
+        }
+      c = parse_span (p, FALSE);
+      if (c != NULL && !expect_char (p, ')', "to close the function's arguments"))
+        g_clear_pointer (&c, craft__calc_free);
+    }
+  else
+    c = field_ref (p, CRAFT_CALC_FIELD, name);
+  if (c != NULL)
+    c->request = TRUE;
+  return c;
 }
 
 static CraftCalc *
@@ -605,6 +649,8 @@ parse_primary (Pdl *p, guint depth)
     {
       g_autofree char *name = g_strdup (p->sc->value.v_identifier);
       Loc at = token_loc (p);
+      if (strcmp (name, "request") == 0 && peek_char (p, '.'))
+        return parse_request_ref (p, at);
       if (accept_char (p, '('))
         return parse_function (p, name, at, depth);
       return field_ref (p, CRAFT_CALC_FIELD, name);
@@ -807,13 +853,23 @@ is_checksum (const CraftCalc *c)
 static gboolean
 is_host_value (const CraftCalc *c)
 {
-  return c->type == CRAFT_CALC_SOURCE_IP || c->type == CRAFT_CALC_SOURCE_MAC || c->type == CRAFT_CALC_CLOCK_MS;
+  return c->type == CRAFT_CALC_SOURCE_IP || c->type == CRAFT_CALC_SOURCE_MAC || c->type == CRAFT_CALC_CLOCK_MS
+         || c->type == CRAFT_CALC_NEXT_HOP_MAC;
 }
 
 static gboolean
 is_address (const CraftCalc *c)
 {
-  return c->type == CRAFT_CALC_SOURCE_IP || c->type == CRAFT_CALC_SOURCE_MAC;
+  return c->type == CRAFT_CALC_SOURCE_IP || c->type == CRAFT_CALC_SOURCE_MAC || c->type == CRAFT_CALC_NEXT_HOP_MAC;
+}
+
+/* The name of an address function, for messages. */
+static const char *
+address_function (const CraftCalc *c)
+{
+  return c->type == CRAFT_CALC_SOURCE_IP    ? "source_ip"
+         : c->type == CRAFT_CALC_SOURCE_MAC ? "source_mac"
+                                            : "next_hop_mac";
 }
 
 /* What only exists once the layer is laid out: its lengths and checksums. */
@@ -838,8 +894,7 @@ check_integer_calc (Pdl *p, const CraftCalc *c, const char *role)
   if (bad == NULL)
     return TRUE;
   return fail_at (p, CRAFT_ERROR_DEFINITION, calc_loc (bad),
-                  "%s is an integer: %s() gives an address", role,
-                  bad->type == CRAFT_CALC_SOURCE_IP ? "source_ip" : "source_mac");
+                  "%s is an integer: %s() gives an address", role, address_function (bad));
 }
 
 /* Sizes and conditions are evaluated while the fields are read, before the
@@ -854,8 +909,7 @@ check_dissect_calc (Pdl *p, const CraftCalc *c, const char *role)
   g_autofree char *what = bad->type == CRAFT_CALC_LEN ? g_strdup_printf ("len(%s)", span_names[bad->span])
                           : bad->type == CRAFT_CALC_CHECKSUM ? g_strdup ("inet_checksum()")
                           : bad->type == CRAFT_CALC_CRC32    ? g_strdup ("crc32()")
-                          : bad->type == CRAFT_CALC_SOURCE_IP ? g_strdup ("source_ip()")
-                                                              : g_strdup ("source_mac()");
+                                                              : g_strdup_printf ("%s()", address_function (bad));
   return fail_at (p, CRAFT_ERROR_DEFINITION, calc_loc (bad),
                   "%s is evaluated while the fields are read, before the layer's extent is known: it cannot "
                   "use %s",
@@ -1152,10 +1206,11 @@ parse_default (Pdl *p, CraftFieldDef *f)
           else if (f->kind == &craft__kind_bytes)
             return fail_at (p, CRAFT_ERROR_DEFINITION, at,
                             "field '%s' holds bytes: its default is written as a string", f->name);
-          else if (c->type != (f->bits == 48 ? CRAFT_CALC_SOURCE_MAC : CRAFT_CALC_SOURCE_IP))
+          else if (f->bits == 48 ? c->type != CRAFT_CALC_SOURCE_MAC && c->type != CRAFT_CALC_NEXT_HOP_MAC
+                                 : c->type != CRAFT_CALC_SOURCE_IP)
             return fail_at (p, CRAFT_ERROR_DEFINITION, at,
                             "field '%s' is of kind %s: its computed default must be %s", f->name, f->kind->name,
-                            f->bits == 48 ? "source_mac()" : "source_ip(FIELD)");
+                            f->bits == 48 ? "source_mac() or next_hop_mac()" : "source_ip(FIELD)");
         }
     }
   f->default_text = g_strndup (p->text + start, p->tok_end > start ? p->tok_end - start : 0);
@@ -1295,6 +1350,124 @@ resolve_wireshark_names (Pdl *p, CraftLayerDef *l)
   return TRUE;
 }
 
+/* ---- answer rules ---- */
+
+static gboolean
+is_answer_statement (const char *word)
+{
+  return strcmp (word, "answer") == 0 || strcmp (word, "answers") == 0 || strcmp (word, "quotes") == 0
+         || strcmp (word, "identity") == 0 || strcmp (word, "resolve") == 0;
+}
+
+/* A field named in a statement, resolved once the layer is complete. */
+static CraftCalc *
+expect_field_ref (Pdl *p, const char *what)
+{
+  g_autofree char *name = expect_name (p, what);
+  return name != NULL ? field_ref (p, CRAFT_CALC_FIELD, name) : NULL;
+}
+
+/* Resolves `request.FIELD` in an `answers LAYER if ...` rule against that
+ * layer's fields; the names are then resolved, and not looked for again. */
+static gboolean
+resolve_request_refs (Pdl *p, CraftCalc *c, const CraftLayerDef *request)
+{
+  if (c == NULL)
+    return TRUE;
+  if (c->request && c->name != NULL)
+    {
+      gint index = craft__layer_def_field_index (request, c->name);
+      if (index < 0)
+        return fail_at (p, CRAFT_ERROR_DEFINITION, calc_loc (c), "'%s' is not a field of layer '%s'", c->name,
+                        request->name);
+      c->field = (guint) index;
+      g_clear_pointer (&c->name, g_free);
+    }
+  if (!resolve_request_refs (p, c->a, request) || !resolve_request_refs (p, c->b, request))
+    return FALSE;
+  for (guint i = 0; c->items != NULL && i < c->items->len; i++)
+    if (!resolve_request_refs (p, g_ptr_array_index (c->items, i), request))
+      return FALSE;
+  return TRUE;
+}
+
+/* answer EXPR;  answers LAYER if EXPR;  quotes [if EXPR];  identity FIELD, ...;  resolve FIELD -> FIELD; */
+static gboolean
+parse_answer_statement (Pdl *p, const char *word)
+{
+  CraftLayerDef *l = p->layer;
+  if (strcmp (word, "answer") == 0 || strcmp (word, "answers") == 0)
+    {
+      if (l->answer != NULL)
+        return invalid (p, "layer '%s' already has an answer rule", l->name);
+      if (word[6] == 's')
+        {
+          /* A request of another definition: an echo reply answers an echo request. */
+          g_autofree char *name = expect_name (p, "the name of the layer this one answers");
+          if (name == NULL)
+            return FALSE;
+          guint index = GPOINTER_TO_UINT (g_hash_table_lookup (p->layer_index, name));
+          l->answers = index > 0 ? g_ptr_array_index (p->layers, index - 1) : craft_registry_lookup_layer (p->reg, name);
+          if (l->answers == NULL || l->answers == l)
+            return invalid (p, l->answers == l ? "a layer that answers its own kind says 'answer EXPR;'"
+                                               : "no layer named '%s' is loaded (answers can only name layers "
+                                                 "defined earlier)",
+                            name);
+          if (!accept_word (p, "if"))
+            {
+              next (p);
+              return expected (p, "'if' and the rule");
+            }
+        }
+      p->in_answer = TRUE;
+      l->answer = parse_expression (p);
+      p->in_answer = FALSE;
+      if (l->answer == NULL || !check_integer_calc (p, l->answer, "an answer rule")
+          || (l->answers != NULL && !resolve_request_refs (p, l->answer, l->answers)))
+        return FALSE;
+    }
+  else if (strcmp (word, "quotes") == 0)
+    {
+      if (l->quotes != NULL)
+        return invalid (p, "layer '%s' already says when it quotes", l->name);
+      if (accept_word (p, "if"))
+        {
+          l->quotes = parse_expression (p);
+          if (l->quotes == NULL || !check_integer_calc (p, l->quotes, "the quotes condition"))
+            return FALSE;
+        }
+      else
+        {
+          l->quotes = calc_new (p, CRAFT_CALC_CONST);
+          l->quotes->num = 1;
+        }
+    }
+  else if (strcmp (word, "identity") == 0)
+    {
+      if (l->identity != NULL)
+        return invalid (p, "layer '%s' already has its identity fields", l->name);
+      l->identity = g_ptr_array_new_with_free_func ((GDestroyNotify) craft__calc_free);
+      do
+        {
+          CraftCalc *ref = expect_field_ref (p, "a field name");
+          if (ref == NULL)
+            return FALSE;
+          g_ptr_array_add (l->identity, ref);
+        }
+      while (accept_char (p, ','));
+    }
+  else
+    {
+      if (l->resolve_target != NULL)
+        return invalid (p, "layer '%s' already resolves addresses", l->name);
+      if ((l->resolve_target = expect_field_ref (p, "the field holding the address to resolve")) == NULL
+          || !expect_char (p, '-', "('->')") || !expect_char (p, '>', "('->')")
+          || (l->resolve_answer = expect_field_ref (p, "the answer's field holding the link address")) == NULL)
+        return FALSE;
+    }
+  return expect_char (p, ';', "at the end of the statement");
+}
+
 static gboolean
 parse_layer_statement (Pdl *p, const char *word)
 {
@@ -1391,10 +1564,12 @@ parse_layer_statement (Pdl *p, const char *word)
     l->fallback = TRUE;
   else if (strcmp (word, "trailer") == 0)
     l->trailer = TRUE;
+  else if (is_answer_statement (word))
+    return parse_answer_statement (p, word);
   else
     return fail (p, "expected a field ('name: type') or one of description, length, pseudo, route, "
-                    "summary, guard, wireshark, wireshark_table, wireshark_addresses, fallback, trailer; "
-                    "found '%s'", word);
+                    "summary, guard, wireshark, wireshark_table, wireshark_addresses, answer, answers, "
+                    "quotes, identity, resolve, fallback, trailer; found '%s'", word);
   return expect_char (p, ';', "at the end of the statement");
 }
 
@@ -1529,6 +1704,33 @@ check_guard (Pdl *p, CraftCalc *c, guint *bytes)
   return TRUE;
 }
 
+/* Resolves the names of the answer statements once the layer is complete. */
+static gboolean
+finish_answer_rules (Pdl *p, CraftLayerDef *l)
+{
+  guint n = l->fields->len;
+  if (!resolve_calc (p, l->answer, n, "an answer rule") || !resolve_calc (p, l->quotes, n, "the quotes condition"))
+    return FALSE;
+  for (guint i = 0; l->identity != NULL && i < l->identity->len; i++)
+    if (!resolve_calc (p, g_ptr_array_index (l->identity, i), n, "identity"))
+      return FALSE;
+  if (l->resolve_target == NULL)
+    return TRUE;
+  if (!resolve_calc (p, l->resolve_target, n, "resolve") || !resolve_calc (p, l->resolve_answer, n, "resolve"))
+    return FALSE;
+  const CraftFieldDef *target = g_ptr_array_index (l->fields, l->resolve_target->field);
+  const CraftFieldDef *answer = g_ptr_array_index (l->fields, l->resolve_answer->field);
+  if (target->kind->is_integer || (target->bits != 32 && target->bits != 128) || target->kind == &craft__kind_bytes)
+    return fail_at (p, CRAFT_ERROR_DEFINITION, calc_loc (l->resolve_target),
+                    "resolve asks about an IPv4 or IPv6 address field; '%s' is %s", target->name,
+                    target->kind->name);
+  if (answer->kind->is_integer || answer->bits != 48)
+    return fail_at (p, CRAFT_ERROR_DEFINITION, calc_loc (l->resolve_answer),
+                    "resolve reads the answer's link address from a mac field; '%s' is %s", answer->name,
+                    answer->kind->name);
+  return TRUE;
+}
+
 /* Once the layer is complete (`at` is its name): resolve names, check widths line up on bytes. */
 static gboolean
 finish_layer (Pdl *p, Loc at)
@@ -1601,7 +1803,7 @@ finish_layer (Pdl *p, Loc at)
             item->field = (gint) item->calc->field;
           }
       }
-  if (!resolve_wireshark_names (p, l))
+  if (!resolve_wireshark_names (p, l) || !finish_answer_rules (p, l))
     return FALSE;
   if (p->route_name != NULL)
     {

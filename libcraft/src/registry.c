@@ -61,6 +61,11 @@ craft__layer_def_free (CraftLayerDef *layer)
   g_ptr_array_unref (layer->fields);
   craft__calc_free (layer->length);
   craft__calc_free (layer->guard);
+  craft__calc_free (layer->answer);
+  craft__calc_free (layer->quotes);
+  craft__calc_free (layer->resolve_target);
+  craft__calc_free (layer->resolve_answer);
+  g_clear_pointer (&layer->identity, g_ptr_array_unref);
   if (layer->pseudo != NULL)
     {
       for (guint i = 0; i < layer->pseudo->len; i++)
@@ -147,6 +152,7 @@ craft_registry_unref (CraftRegistry *reg)
   g_ptr_array_unref (reg->enums);
   g_hash_table_unref (reg->enum_by_name);
   g_array_unref (reg->bindings);
+  g_clear_pointer (&reg->bindings_by_lower, g_hash_table_unref);
   g_ptr_array_unref (reg->replaced);
   g_free (reg);
 }
@@ -191,11 +197,13 @@ void
 craft__registry_add_binding (CraftRegistry *reg, CraftBinding *binding)
 {
   g_array_prepend_val (reg->bindings, *binding);
+  g_clear_pointer (&reg->bindings_by_lower, g_hash_table_unref);  /* stale until the next link */
 }
 
 gboolean
 craft__registry_link (CraftRegistry *reg, GError **error)
 {
+  g_clear_pointer (&reg->bindings_by_lower, g_hash_table_unref);
   for (guint i = 0; i < reg->bindings->len; i++)
     {
       CraftBinding *b = &g_array_index (reg->bindings, CraftBinding, i);
@@ -214,6 +222,18 @@ craft__registry_link (CraftRegistry *reg, GError **error)
       if (b->lower != NULL)
         ((CraftFieldDef *) g_ptr_array_index (b->lower->fields, b->field))->bound = TRUE;
     }
+  /* Every binding resolves: index them by lower layer for dissection. */
+  reg->bindings_by_lower = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
+  for (guint i = 0; i < reg->bindings->len; i++)
+    {
+      const CraftBinding *b = &g_array_index (reg->bindings, CraftBinding, i);
+      /* Link-type bindings (no lower layer) go under NULL. */
+      GArray *indices = g_hash_table_lookup (reg->bindings_by_lower, b->lower);
+      if (indices == NULL)
+        g_hash_table_insert (reg->bindings_by_lower, (gpointer) b->lower,
+                             indices = g_array_new (FALSE, FALSE, sizeof (guint)));
+      g_array_append_val (indices, i);
+    }
   return TRUE;
 }
 
@@ -221,8 +241,13 @@ const CraftBinding *
 craft__registry_find_build_binding (CraftRegistry *reg, const CraftLayerDef *lower, guint field,
                                     const CraftLayerDef *upper)
 {
-  for (guint i = 0; i < reg->bindings->len; i++)
+  /* Only `lower`'s bindings, in order, when indexed (the full scan was a
+   * fifth of building: issue 8). */
+  GArray *mine = reg->bindings_by_lower ? g_hash_table_lookup (reg->bindings_by_lower, lower) : NULL;
+  guint n = reg->bindings_by_lower ? (mine ? mine->len : 0) : reg->bindings->len;
+  for (guint k = 0; k < n; k++)
     {
+      guint i = reg->bindings_by_lower ? g_array_index (mine, guint, k) : k;
       const CraftBinding *b = &g_array_index (reg->bindings, CraftBinding, i);
       if (b->lower == lower && b->upper == upper && (guint) b->field == field && !b->dissect_only)
         return b;
@@ -374,8 +399,12 @@ craft_registry_lookup_linktype_for_data (CraftRegistry *reg, int linktype, const
    * guard holds, else the fallback. */
   const CraftLayerDef *first = NULL, *holding = NULL;
   gboolean several = FALSE;
-  for (guint i = 0; i < reg->bindings->len; i++)
+  /* Only the link-type bindings when indexed (called once per packet read). */
+  GArray *mine = reg->bindings_by_lower ? g_hash_table_lookup (reg->bindings_by_lower, NULL) : NULL;
+  guint n = reg->bindings_by_lower ? (mine ? mine->len : 0) : reg->bindings->len;
+  for (guint k = 0; k < n; k++)
     {
+      guint i = reg->bindings_by_lower ? g_array_index (mine, guint, k) : k;
       const CraftBinding *b = &g_array_index (reg->bindings, CraftBinding, i);
       if (b->lower_name != NULL || b->value != (guint64) linktype)
         continue;

@@ -7,3 +7,4 @@
 #include <craft/packet.h>
 #include <craft/capture.h>
 #include <craft/json.h>
+#include <craft/net.h>

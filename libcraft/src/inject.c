@@ -1,0 +1,479 @@
+/* Injection: frames through libpcap, routed packets through a raw socket, paced by a monotonic clock, batched. */
+/* sendmmsg() */
+#define _GNU_SOURCE
+#include "net-private.h"
+#include "packet-private.h"
+
+#include <errno.h>
+#include <linux/filter.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Packets queued for one sendmmsg() call when sending unpaced: enough to
+ * make the system call's cost small per packet, few enough that a set's
+ * first packets leave at once. */
+#define BATCH_MAX 64
+
+typedef struct {
+  GBytes *bytes;
+  struct sockaddr_storage to;
+  socklen_t to_len;
+} Queued;
+
+struct _CraftInjector {
+  CraftRegistry *reg;
+  char *interface;
+  guint mtu;
+  int linktype;
+  guint8 hwaddr[6];
+  gboolean has_hwaddr;
+  pcap_t *pcap;
+  int raw4, raw6;          /* raw sockets, -1 until first needed */
+  double period;           /* seconds between packets, 0 when unpaced */
+  double rate, interval;
+  guint64 scheduled;       /* packets given a time so far */
+  gint64 start_usec;       /* monotonic time of the first scheduled packet */
+  guint64 sent;
+  gboolean started;        /* a send was asked for: first_usec is its time */
+  gint64 first_usec, last_usec;
+  GArray *queue;           /* Queued, for one family at a time */
+  int queue_fd;
+  volatile sig_atomic_t cancelled;
+};
+
+static void
+queued_clear (Queued *q)
+{
+  g_clear_pointer (&q->bytes, g_bytes_unref);
+}
+
+CraftInjector *
+craft_injector_new (CraftRegistry *reg, const char *interface, GError **error)
+{
+  if (!craft__interface_check (interface, error))
+    return NULL;
+  /* An injecting handle needs no bytes of what it would capture, nor room
+   * to keep them. */
+  pcap_t *pcap = craft__pcap_open (interface, 64, 64 * 1024, FALSE, error);
+  if (pcap == NULL)
+    return NULL;
+  /* Capture nothing: a filter whose one instruction keeps 0 bytes of each
+   * packet spares the kernel copying every frame into our buffer. */
+  struct bpf_insn none = BPF_STMT (BPF_RET | BPF_K, 0);
+  struct bpf_program program = { 1, &none };
+  pcap_setfilter (pcap, &program);
+  CraftInjector *inj = g_new0 (CraftInjector, 1);
+  inj->reg = craft_registry_ref (reg);
+  inj->interface = g_strdup (interface);
+  inj->pcap = pcap;
+  inj->linktype = pcap_datalink (pcap);
+  inj->raw4 = inj->raw6 = inj->queue_fd = -1;
+  if (!craft__interface_mtu (interface, &inj->mtu))
+    inj->mtu = 1500;
+  inj->has_hwaddr = craft__interface_hwaddr (interface, inj->hwaddr);
+  inj->queue = g_array_new (FALSE, TRUE, sizeof (Queued));
+  g_array_set_clear_func (inj->queue, (GDestroyNotify) queued_clear);
+  return inj;
+}
+
+void
+craft_injector_free (CraftInjector *injector)
+{
+  if (injector == NULL)
+    return;
+  craft_injector_flush (injector, NULL);
+  g_array_unref (injector->queue);
+  if (injector->raw4 >= 0)
+    close (injector->raw4);
+  if (injector->raw6 >= 0)
+    close (injector->raw6);
+  pcap_close (injector->pcap);
+  craft_registry_unref (injector->reg);
+  g_free (injector->interface);
+  g_free (injector);
+}
+
+const char *
+craft_injector_get_interface (CraftInjector *injector)
+{
+  return injector->interface;
+}
+
+guint
+craft_injector_get_mtu (CraftInjector *injector)
+{
+  return injector->mtu;
+}
+
+int
+craft_injector_get_linktype (CraftInjector *injector)
+{
+  return injector->linktype;
+}
+
+const guint8 *
+craft_injector_get_hwaddr (CraftInjector *injector, gsize *length)
+{
+  if (length != NULL)
+    *length = injector->has_hwaddr ? 6 : 0;
+  return injector->has_hwaddr ? injector->hwaddr : NULL;
+}
+
+static void
+update_period (CraftInjector *inj)
+{
+  double from_rate = inj->rate > 0 ? 1.0 / inj->rate : 0;
+  inj->period = MAX (from_rate, inj->interval);
+}
+
+void
+craft_injector_set_rate (CraftInjector *injector, double packets_per_second)
+{
+  injector->rate = packets_per_second > 0 ? packets_per_second : 0;
+  update_period (injector);
+}
+
+void
+craft_injector_set_interval (CraftInjector *injector, double seconds)
+{
+  injector->interval = seconds > 0 ? seconds : 0;
+  update_period (injector);
+}
+
+void
+craft_injector_cancel (CraftInjector *injector)
+{
+  injector->cancelled = 1;
+}
+
+volatile sig_atomic_t *
+craft__injector_cancel_flag (CraftInjector *injector)
+{
+  return &injector->cancelled;
+}
+
+CraftRegistry *
+craft__injector_get_registry (CraftInjector *injector)
+{
+  return injector->reg;
+}
+
+guint64
+craft_injector_get_n_sent (CraftInjector *injector)
+{
+  return injector->sent;
+}
+
+double
+craft_injector_get_elapsed (CraftInjector *injector)
+{
+  return injector->sent > 0 ? (double) (injector->last_usec - injector->first_usec) / G_USEC_PER_SEC : 0;
+}
+
+static gboolean
+interrupted (GError **error)
+{
+  g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_IO, "interrupted");
+  return FALSE;
+}
+
+/* Waits until the next packet's time: the first scheduled packet's time
+ * plus one period per packet since, so that a late packet is followed by
+ * earlier ones and the rate holds on average. */
+static gboolean
+pace (CraftInjector *inj, GError **error)
+{
+  if (inj->period <= 0)
+    return TRUE;
+  gint64 now = g_get_monotonic_time ();
+  if (inj->scheduled == 0)
+    inj->start_usec = now;
+  gint64 due = inj->start_usec + (gint64) ((double) inj->scheduled * inj->period * G_USEC_PER_SEC);
+  inj->scheduled++;
+  while (due > g_get_monotonic_time ())
+    {
+      if (inj->cancelled)
+        return interrupted (error);
+      /* g_get_monotonic_time() reads CLOCK_MONOTONIC, which the sleep uses. */
+      struct timespec when = { (time_t) (due / G_USEC_PER_SEC), (long) (due % G_USEC_PER_SEC) * 1000 };
+      int status = clock_nanosleep (CLOCK_MONOTONIC, TIMER_ABSTIME, &when, NULL);
+      if (status != 0 && status != EINTR)
+        break;
+    }
+  return inj->cancelled ? interrupted (error) : TRUE;
+}
+
+static void
+count_sent (CraftInjector *inj, guint n)
+{
+  inj->last_usec = g_get_monotonic_time ();
+  inj->sent += n;
+}
+
+/* The raw socket for `family`, opened and bound to the interface on first use. */
+static int
+raw_socket (CraftInjector *inj, int family, GError **error)
+{
+  int *fd = family == AF_INET ? &inj->raw4 : &inj->raw6;
+  if (*fd >= 0)
+    return *fd;
+  /* IPPROTO_RAW: the packet carries its own IP header (IP_HDRINCL). */
+  int s = socket (family, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
+  if (s < 0)
+    {
+      int e = errno;
+      if (e == EPERM || e == EACCES)
+        g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_IO,
+                     "%s: permission denied: sending needs CAP_NET_RAW (run as root, or give craft the "
+                     "capability: setcap cap_net_raw,cap_net_admin+ep craft)",
+                     inj->interface);
+      else
+        g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_IO, "%s: cannot open a raw %s socket: %s", inj->interface,
+                     family == AF_INET ? "IPv4" : "IPv6", g_strerror (e));
+      return -1;
+    }
+  /* Through this interface only, as -i asks, whatever the routes prefer. */
+  if (setsockopt (s, SOL_SOCKET, SO_BINDTODEVICE, inj->interface, (socklen_t) strlen (inj->interface) + 1) != 0)
+    {
+      g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_IO, "%s: cannot bind a raw socket to the interface: %s",
+                   inj->interface, g_strerror (errno));
+      close (s);
+      return -1;
+    }
+  *fd = s;
+  return s;
+}
+
+static gboolean
+send_error (CraftInjector *inj, int e, GError **error)
+{
+  const char *hint = e == ENETDOWN ? " (the interface went down)"
+                     : e == EMSGSIZE ? " (larger than the path allows)"
+                     : e == ENETUNREACH || e == EHOSTUNREACH ? " (no route through this interface)"
+                                                              : "";
+  g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_IO, "%s: sending failed: %s%s", inj->interface, g_strerror (e), hint);
+  return FALSE;
+}
+
+gboolean
+craft_injector_flush (CraftInjector *injector, GError **error)
+{
+  GArray *queue = injector->queue;
+  guint done = 0;
+  while (done < queue->len)
+    {
+      guint n = queue->len - done;
+      struct mmsghdr msgs[BATCH_MAX];
+      struct iovec iov[BATCH_MAX];
+      memset (msgs, 0, sizeof msgs);
+      for (guint i = 0; i < n; i++)
+        {
+          Queued *q = &g_array_index (queue, Queued, done + i);
+          gsize len;
+          iov[i].iov_base = (void *) g_bytes_get_data (q->bytes, &len);
+          iov[i].iov_len = len;
+          msgs[i].msg_hdr.msg_iov = &iov[i];
+          msgs[i].msg_hdr.msg_iovlen = 1;
+          msgs[i].msg_hdr.msg_name = &q->to;
+          msgs[i].msg_hdr.msg_namelen = q->to_len;
+        }
+      int sent = sendmmsg (injector->queue_fd, msgs, n, 0);
+      if (sent < 0 && errno == EINTR)
+        continue;
+      if (sent <= 0)
+        {
+          int e = sent < 0 ? errno : EIO;
+          g_array_set_size (queue, 0);
+          return send_error (injector, e, error);
+        }
+      count_sent (injector, (guint) sent);
+      done += (guint) sent;
+    }
+  g_array_set_size (queue, 0);
+  return TRUE;
+}
+
+/* Whether `first` is the layer the interface's link type carries. */
+static gboolean
+is_link_layer (CraftRegistry *reg, int linktype, const CraftLayerDef *first)
+{
+  for (guint i = 0; i < reg->bindings->len; i++)
+    {
+      const CraftBinding *b = &g_array_index (reg->bindings, CraftBinding, i);
+      if (b->lower_name == NULL && b->value == (guint64) linktype && b->upper == first)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+void
+craft_packet_set_interface (CraftPacket *packet, const char *interface)
+{
+  if (g_strcmp0 (packet->interface, interface) == 0)
+    return;
+  g_free (packet->interface);
+  packet->interface = g_strdup (interface);
+  /* The values built for the old interface are stale; the next build
+   * computes the unset ones afresh (a dissected packet's own values stay). */
+  packet->wire_current = FALSE;
+}
+
+GBytes *
+craft_injector_build (CraftInjector *injector, CraftPacket *packet, gboolean *network, GError **error)
+{
+  if (craft_packet_get_n_layers (packet) == 0)
+    {
+      g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_VALUE, "an empty packet cannot be sent");
+      return NULL;
+    }
+  craft_packet_set_interface (packet, injector->interface);
+  g_autoptr (GBytes) bytes = craft_packet_build (packet, error);
+  if (bytes == NULL)
+    return NULL;
+  const CraftLayerDef *first = craft_packet_get_layer (packet, 0);
+  gsize size = g_bytes_get_size (bytes);
+  guint limit;
+  if (is_link_layer (injector->reg, injector->linktype, first))
+    {
+      guint offset, header = 0, length;
+      craft_packet_get_layer_span (packet, 0, &offset, &header, &length);
+      *network = FALSE;
+      limit = injector->mtu + header;
+    }
+  else if (first->route_field >= 0)
+    {
+      *network = TRUE;
+      limit = injector->mtu;
+    }
+  else
+    {
+      const char *name = pcap_datalink_val_to_name (injector->linktype);
+      const CraftLayerDef *link = craft_registry_lookup_linktype (injector->reg, injector->linktype);
+      g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_VALUE,
+                   "%s: a packet starting with %s cannot be sent here: it starts neither with the interface's "
+                   "link layer (%s, link type %s) nor with a layer the kernel routes (one with a 'route' "
+                   "statement, such as IP)",
+                   injector->interface, first->name, link ? link->name : "none is defined",
+                   name ? name : "unknown");
+      return NULL;
+    }
+  if (size > limit)
+    {
+      if (*network)
+        g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_IO,
+                     "%s: the packet is %zu bytes, larger than the interface's MTU of %u bytes; it was not sent",
+                     injector->interface, size, injector->mtu);
+      else
+        g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_IO,
+                     "%s: the frame is %zu bytes, larger than the interface's MTU of %u bytes plus the %u-byte "
+                     "%s header; it was not sent",
+                     injector->interface, size, injector->mtu, limit - injector->mtu, first->name);
+      return NULL;
+    }
+  return g_steal_pointer (&bytes);
+}
+
+/* Sends bytes built for this interface: a frame through libpcap, or a routed
+ * packet to `destination` (4 or 16 bytes) through the raw socket. */
+gboolean
+craft__injector_send_bytes (CraftInjector *inj, GBytes *bytes, gboolean network, const guint8 *destination,
+                            gsize destination_length, GError **error)
+{
+  if (inj->cancelled)
+    return interrupted (error);
+  if (!pace (inj, error))
+    return FALSE;
+  if (!inj->started)
+    {
+      inj->started = TRUE;
+      inj->first_usec = g_get_monotonic_time ();
+    }
+  gsize len;
+  const guint8 *data = g_bytes_get_data (bytes, &len);
+  if (!network)
+    {
+      /* Frames keep their order with the routed packets queued before them. */
+      if (!craft_injector_flush (inj, error))
+        return FALSE;
+      if (pcap_inject (inj->pcap, data, len) < 0)
+        {
+          g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_IO, "%s: sending failed: %s", inj->interface,
+                       pcap_geterr (inj->pcap));
+          return FALSE;
+        }
+      count_sent (inj, 1);
+      return TRUE;
+    }
+  int family = destination_length == 4 ? AF_INET : AF_INET6;
+  int fd = raw_socket (inj, family, error);
+  if (fd < 0)
+    return FALSE;
+  Queued q = { NULL, { 0 }, 0 };
+  if (family == AF_INET)
+    {
+      struct sockaddr_in *sin = (struct sockaddr_in *) &q.to;
+      sin->sin_family = AF_INET;
+      memcpy (&sin->sin_addr, destination, 4);
+      q.to_len = sizeof *sin;
+    }
+  else
+    {
+      struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *) &q.to;
+      sin6->sin6_family = AF_INET6;
+      memcpy (&sin6->sin6_addr, destination, 16);
+      q.to_len = sizeof *sin6;
+    }
+  if (inj->period > 0)
+    {
+      /* Paced: each packet at its time. */
+      if (sendto (fd, data, len, 0, (struct sockaddr *) &q.to, q.to_len) < 0)
+        return send_error (inj, errno, error);
+      count_sent (inj, 1);
+      return TRUE;
+    }
+  if (inj->queue->len > 0 && inj->queue_fd != fd && !craft_injector_flush (inj, error))
+    return FALSE;
+  inj->queue_fd = fd;
+  q.bytes = g_bytes_ref (bytes);
+  g_array_append_val (inj->queue, q);
+  return inj->queue->len < BATCH_MAX || craft_injector_flush (inj, error);
+}
+
+gboolean
+craft__packet_destination (CraftPacket *packet, guint8 destination[16], gsize *length)
+{
+  if (craft_packet_get_n_layers (packet) == 0)
+    return FALSE;
+  const CraftLayerDef *first = craft_packet_get_layer (packet, 0);
+  if (first->route_field < 0)
+    return FALSE;
+  const CraftFieldDef *f = g_ptr_array_index (first->fields, first->route_field);
+  g_autoptr (GBytes) value = craft_packet_get_bytes (packet, 0, f->name, NULL);
+  gsize len = value != NULL ? g_bytes_get_size (value) : 0;
+  if (len != 4 && len != 16)
+    return FALSE;
+  memcpy (destination, g_bytes_get_data (value, NULL), len);
+  *length = len;
+  return TRUE;
+}
+
+gboolean
+craft_injector_send (CraftInjector *injector, CraftPacket *packet, GError **error)
+{
+  gboolean network = FALSE;
+  g_autoptr (GBytes) bytes = craft_injector_build (injector, packet, &network, error);
+  if (bytes == NULL)
+    return FALSE;
+  guint8 destination[16] = { 0 };
+  gsize length = 0;
+  if (network && !craft__packet_destination (packet, destination, &length))
+    {
+      g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_VALUE, "%s: the packet has no destination address to send to",
+                   injector->interface);
+      return FALSE;
+    }
+  return craft__injector_send_bytes (injector, bytes, network, destination, length, error);
+}

@@ -1,0 +1,116 @@
+#!/bin/bash
+# craft's benchmark suite (tests/bench/): W1 build and W2 dissect, craft
+# against a hand-written C loop, libtins, libnet, tshark and Scapy, measured
+# in one run on this machine. Not part of the test suite's pass/fail.
+#
+#   scripts/bench.sh                 # 1,000,000 packets; installs the peers from Debian
+#   BENCH_N=200000 scripts/bench.sh  # a quicker run
+#   BENCH_NO_INSTALL=1 scripts/bench.sh
+#
+# Each row is one whole process (start-up included), timed with
+# /usr/bin/time, the fastest of BENCH_REPEAT (default 3) runs: packets/s
+# over elapsed (wall) seconds and over CPU (user + system) seconds. The
+# ratios use CPU seconds, which other load on the machine disturbs least.
+# RSS is the peak.
+# Scapy and tshark run on BENCH_SLOW_N packets (default 20,000) and are scaled.
+set -eu
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${BENCH_BUILD:-$ROOT/build-bench}
+N=${BENCH_N:-1000000}
+SLOW_N=${BENCH_SLOW_N:-20000}
+OUT=${BENCH_OUT:-$(mktemp -d)}
+MEMBERS=50000  # sport takes 50,000 values; the set is built N / 50,000 times
+FIRST=1000
+ROUNDS=$(( (N + MEMBERS - 1) / MEMBERS ))
+N=$(( ROUNDS * MEMBERS ))
+EXPR="Ether(dst='00:11:22:33:44:55',src='66:77:88:99:aa:bb')/IP(src='192.0.2.1',dst='198.51.100.2')/UDP(sport=($FIRST,$((FIRST + MEMBERS - 1))),dport=53)/Raw(load='abcdefghijklmnopqr')"
+
+if [ -z "${BENCH_NO_INSTALL:-}" ] && [ "$(id -u)" = 0 ]; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+    cmake gcc g++ pkg-config libglib2.0-dev libpcap-dev libtins-dev libnet1-dev python3-scapy tshark time >/dev/null
+fi
+
+echo "building craft (Release) and the benchmark programs in $BUILD" >&2
+cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE="${BENCH_BUILD_TYPE:-Release}" -DCRAFT_PLUGIN=OFF >/dev/null
+cmake --build "$BUILD" -j2 --target craft craft-tool >/dev/null
+CRAFT=$(find "$BUILD/tools" -maxdepth 1 -type f -name craft -perm -u+x | head -1)
+B=$ROOT/tests/bench
+GLIB="$(pkg-config --cflags --libs glib-2.0)"
+CRAFTLIB="-I$ROOT/libcraft/include -I$BUILD/libcraft/include -L$BUILD/libcraft -lcraft -Wl,-rpath,$BUILD/libcraft"
+# shellcheck disable=SC2086
+{
+  cc -O2 -o "$BUILD/bench-craft-build" "$B/bench-craft-build.c" $CRAFTLIB $GLIB
+  cc -O2 -o "$BUILD/bench-craft-dissect" "$B/bench-craft-dissect.c" $CRAFTLIB $GLIB
+  cc -O2 -o "$BUILD/bench-c-build" "$B/bench-c-build.c"
+  cc -O2 -o "$BUILD/bench-c-dissect" "$B/bench-c-dissect.c" -lpcap
+  c++ -O2 -o "$BUILD/bench-tins-build" "$B/bench-tins-build.cpp" -ltins
+  c++ -O2 -o "$BUILD/bench-tins-dissect" "$B/bench-tins-dissect.cpp" -ltins
+  cc -O2 -o "$BUILD/bench-libnet-build" "$B/bench-libnet-build.c" -D_DEFAULT_SOURCE -lnet -lpcap
+}
+
+mkdir -p "$OUT"
+RESULTS=$OUT/results
+: >"$RESULTS"
+# run WORKLOAD NAME PACKETS COMMAND...: the fastest of BENCH_REPEAT timed
+# runs (other load on the machine only slows a run down); stdout goes to /dev/null.
+REPEAT=${BENCH_REPEAT:-3}
+run () {
+  w=$1 name=$2 packets=$3
+  shift 3
+  echo "  $w $name ..." >&2
+  best="" best_cpu="" best_rss=0
+  for _ in $(seq "$REPEAT"); do
+    if ! /usr/bin/time -f '%e %M %U %S' -o "$OUT/time" "$@" >/dev/null 2>"$OUT/stderr"; then
+      sed 's/^/    /' "$OUT/stderr" >&2
+      best=failed
+      break
+    fi
+    read -r secs rss user sys <"$OUT/time"
+    cpu=$(awk "BEGIN { print $user + $sys }")
+    if [ -z "$best" ] || awk "BEGIN { exit !($secs < $best) }"; then best=$secs; fi
+    if [ -z "$best_cpu" ] || awk "BEGIN { exit !($cpu < $best_cpu) }"; then best_cpu=$cpu; fi
+    [ "$rss" -gt "$best_rss" ] && best_rss=$rss
+  done
+  echo "$w|$name|$packets|$best|$best_rss|$best_cpu" >>"$RESULTS"
+}
+
+echo "W1: $N packets of $EXPR" >&2
+run W1 "hand-written C (template)" "$N" "$BUILD/bench-c-build" $FIRST $MEMBERS $ROUNDS "$OUT/c.pcap"
+run W1 "craft API" "$N" "$BUILD/bench-craft-build" "$EXPR" $ROUNDS "$OUT/craft-api.pcap"
+run W1 "craft build -w" "$N" "$CRAFT" build -c $ROUNDS -w "$OUT/w1.pcap" "$EXPR"
+run W1 "libtins" "$N" "$BUILD/bench-tins-build" $FIRST $MEMBERS $ROUNDS "$OUT/tins.pcap"
+run W1 "libnet" "$N" "$BUILD/bench-libnet-build" $FIRST $MEMBERS $ROUNDS "$OUT/libnet.pcap"
+REPEAT=1 run W1 "Scapy (scaled)" "$SLOW_N" /usr/bin/python3 "$B/bench-scapy.py" build $FIRST "$SLOW_N" "$OUT/scapy.pcap"
+# Every builder must have made craft's bytes (timestamps aside): compare the first packets.
+first_bytes () { tshark -r "$1" -c 3 -x 2>/dev/null | md5sum; }
+for f in c craft-api tins libnet scapy; do
+  [ "$(first_bytes "$OUT/$f.pcap")" = "$(first_bytes "$OUT/w1.pcap")" ] || echo "  note: $f.pcap's packets differ from craft's" >&2
+done
+
+echo "W2: dissecting $OUT/w1.pcap" >&2
+tshark -r "$OUT/w1.pcap" -c "$SLOW_N" -w "$OUT/w1-small.pcap" -F pcap 2>/dev/null
+run W2 "hand-written C (libpcap)" "$N" "$BUILD/bench-c-dissect" "$OUT/w1.pcap"
+run W2 "craft API" "$N" "$BUILD/bench-craft-dissect" "$OUT/w1.pcap"
+run W2 "craft read --json" "$N" "$CRAFT" read --json "$OUT/w1.pcap"
+run W2 "libtins" "$N" "$BUILD/bench-tins-dissect" "$OUT/w1.pcap"
+REPEAT=1 run W2 "tshark -T fields (scaled)" "$SLOW_N" tshark -r "$OUT/w1-small.pcap" -T fields -e ip.src -e ip.dst -e udp.srcport -e udp.dstport
+REPEAT=1 run W2 "Scapy (scaled)" "$SLOW_N" /usr/bin/python3 "$B/bench-scapy.py" dissect "$OUT/w1-small.pcap" "$SLOW_N"
+
+echo
+echo "$(nproc) CPUs, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1); $N packets ($SLOW_N for scaled rows); load average $(cut -d" " -f1-3 /proc/loadavg)"
+awk -F'|' '
+  $4 != "failed" { rate[NR] = $3 / ($4 > 0 ? $4 : 0.01); cpu[NR] = $3 / ($6 > 0 ? $6 : 0.01) }
+  { w[NR] = $1; name[NR] = $2; secs[NR] = $4; rss[NR] = $5; n = NR
+    if ($2 ~ /^hand-written/) c[$1] = cpu[NR]; if ($2 == "libtins") tins[$1] = cpu[NR] }
+  END {
+    printf "|    | program                    | packets/s (wall) | packets/CPU-s | × C loop | × libtins | peak RSS |\n"
+    printf "|----|----------------------------|-----------------:|--------------:|---------:|----------:|---------:|\n"
+    for (i = 1; i <= n; i++) {
+      if (secs[i] == "failed") { printf "| %s | %-26s | failed | | | | |\n", w[i], name[i]; continue }
+      printf "| %s | %-26s | %16d | %13d | %8.4f | %9.3f | %5.1f MB |\n", w[i], name[i], rate[i], cpu[i],
+             c[w[i]] ? cpu[i] / c[w[i]] : 0, tins[w[i]] ? cpu[i] / tins[w[i]] : 0, rss[i] / 1024
+    }
+  }' "$RESULTS"
+echo
+echo "targets: craft API W1 and W2 >= 0.5x the C loop and >= 2x libtins (issue 8)"
+[ -n "${BENCH_OUT:-}" ] || rm -rf "$OUT"

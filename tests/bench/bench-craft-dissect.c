@@ -1,0 +1,74 @@
+/* W2 with craft's library API: dissect every packet of a capture and read addresses and ports. */
+#include <craft/craft.h>
+
+#include <stdio.h>
+
+static guint64 sink;
+
+/* Reads a field of the first layer named `layer`, if the packet has one. */
+static void
+take (CraftPacket *packet, const char *layer, const char *field, gboolean bytes)
+{
+  gint index = craft_packet_find_layer (packet, layer, 0);
+  if (index < 0)
+    return;
+  if (bytes)
+    {
+      GBytes *b = craft_packet_get_bytes (packet, (guint) index, field, NULL);
+      if (b != NULL)
+        {
+          sink += g_bytes_get_size (b);
+          g_bytes_unref (b);
+        }
+    }
+  else
+    {
+      guint64 v = 0;
+      craft_packet_get_uint (packet, (guint) index, field, &v, NULL);
+      sink += v;
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+  if (argc != 2)
+    {
+      fprintf (stderr, "usage: %s IN.pcap\n", argv[0]);
+      return 2;
+    }
+  GError *error = NULL;
+  CraftRegistry *reg = craft_registry_new_default (&error);
+  CraftCaptureReader *reader = reg ? craft_capture_reader_open (argv[1], NULL, &error) : NULL;
+  if (reader == NULL)
+    {
+      fprintf (stderr, "%s\n", error->message);
+      return 1;
+    }
+  int linktype = craft_capture_reader_get_linktype (reader);
+  CraftCaptureRecord record;
+  guint64 n = 0;
+  while (craft_capture_reader_next (reader, &record, &error))
+    {
+      const CraftLayerDef *first = craft_registry_lookup_linktype_for_data (reg, linktype, record.data, record.captured);
+      CraftPacket *packet = craft_packet_new_from_bytes (reg, first ? craft_layer_def_get_name (first) : "Raw",
+                                                         record.data, record.captured, &error);
+      if (packet == NULL)
+        break;
+      take (packet, "IP", "src", TRUE);
+      take (packet, "IP", "dst", TRUE);
+      take (packet, "UDP", "sport", FALSE);
+      take (packet, "UDP", "dport", FALSE);
+      craft_packet_unref (packet);
+      n++;
+    }
+  if (error != NULL)
+    {
+      fprintf (stderr, "%s\n", error->message);
+      return 1;
+    }
+  craft_capture_reader_free (reader);
+  craft_registry_unref (reg);
+  fprintf (stderr, "%" G_GUINT64_FORMAT " packets (%" G_GUINT64_FORMAT ")\n", n, sink);
+  return 0;
+}

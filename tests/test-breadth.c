@@ -1,0 +1,224 @@
+/* Protocol breadth (issue 6): NTP, GRE, VXLAN, IPv6 extension headers and ICMPv6 dissected from the wire, and malformed lengths reported as findings, never a crash or a hang. */
+#include <craft/craft.h>
+
+#include "craft-limits.h"
+
+#include <string.h>
+
+static CraftRegistry *registry;
+
+static GByteArray *
+from_hex (const char *hex)
+{
+  GByteArray *out = g_byte_array_new ();
+  for (gsize i = 0; hex[i] != '\0' && hex[i + 1] != '\0'; i += 2)
+    {
+      guint8 b = (guint8) (g_ascii_xdigit_value (hex[i]) << 4 | g_ascii_xdigit_value (hex[i + 1]));
+      g_byte_array_append (out, &b, 1);
+    }
+  return out;
+}
+
+/* Dissects a copy of exactly the bytes, so that ASan catches a read past them. */
+static CraftPacket *
+dissect (const char *first, const char *hex)
+{
+  g_autoptr (GByteArray) bytes = from_hex (hex);
+  g_autofree guint8 *copy = g_memdup2 (bytes->data, bytes->len);
+  g_autoptr (GError) error = NULL;
+  CraftPacket *p = craft_packet_new_from_bytes (registry, first, copy, bytes->len, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (p);
+  /* Every finding stays inside the data, and the packet still builds. */
+  for (guint i = 0; i < craft_packet_get_n_findings (p); i++)
+    {
+      const CraftFinding *f = craft_packet_get_finding (p, i);
+      g_assert_nonnull (f->message);
+      g_assert_cmpuint (f->offset + f->length, <=, bytes->len);
+    }
+  g_autoptr (GBytes) rebuilt = craft_packet_build (p, NULL);
+  (void) rebuilt;
+  return p;
+}
+
+/* The layer names, "A / B / C". */
+static char *
+layer_names (CraftPacket *p)
+{
+  GString *out = g_string_new (NULL);
+  for (guint i = 0; i < craft_packet_get_n_layers (p); i++)
+    g_string_append_printf (out, "%s%s", i > 0 ? " / " : "",
+                            craft_layer_def_get_name (craft_packet_get_layer (p, i)));
+  return g_string_free (out, FALSE);
+}
+
+static const CraftFinding *
+find_kind (CraftPacket *p, CraftFindingKind kind, const char *prefix)
+{
+  for (guint i = 0; i < craft_packet_get_n_findings (p); i++)
+    {
+      const CraftFinding *f = craft_packet_get_finding (p, i);
+      if (f->kind == kind && g_str_has_prefix (f->message, prefix))
+        return f;
+    }
+  for (guint i = 0; i < craft_packet_get_n_findings (p); i++)
+    g_test_message ("finding: %s", craft_packet_get_finding (p, i)->message);
+  return NULL;
+}
+
+#define V6_HEADER(plen, nh) "60000000" plen nh "40" "20010db8000000000000000000000001" "20010db8000000000000000000000002"
+
+/* ---- dissection by binding ---- */
+
+static void
+test_chains (void)
+{
+  g_test_summary ("NTP, VXLAN, GRE, IPv6 extension header chains, ICMPv6 messages and neighbour discovery options "
+                  "dissect from the wire through their bindings and guards.");
+  static const struct {
+    const char *first, *hex, *layers;
+  } cases[] = {
+    /* UDP port 123, either side: NTP. */
+    { "UDP", "9c40007b0038000023020a0000000000000000007f000001" "0000000000000000000000000000000000000000000000000000000000000000",
+      "UDP / NTPHeader" },
+    /* UDP 4789 with the I flag: VXLAN carrying Ethernet carrying IPv4. */
+    { "UDP", "c35012b500320000" "0800000000006400" "0011223344660011223344550800" "4500001400010000400066e70a0000010a000002",
+      "UDP / VXLAN / Ether / IP" },
+    /* GRE with key and sequence number carrying IPv4. */
+    { "GRE", "3000080000000001000000024500001400010000400066e70a0000010a000002", "GRE / IP" },
+    /* IPv6, hop-by-hop, routing, fragment, destination options, then no next header. */
+    { "IPv6", V6_HEADER ("0020", "00") "2b00010400000000" "2c00000000000000" "3c00000000000000" "3b00010400000000",
+      "IPv6 / IPv6ExtHdrHopByHop / IPv6ExtHdrRouting / IPv6ExtHdrFragment / IPv6ExtHdrDestOpt" },
+    /* ICMPv6: each type its own layer; a type none defines is ICMPv6Unknown. */
+    { "IPv6", V6_HEADER ("0008", "3a") "8000000000010002", "IPv6 / ICMPv6EchoRequest" },
+    { "IPv6", V6_HEADER ("0008", "3a") "c8000000deadbeef", "IPv6 / ICMPv6Unknown" },
+    /* Neighbour solicitation with a source link-layer address option. */
+    { "IPv6", V6_HEADER ("0020", "3a") "8700000000000000" "20010db8000000000000000000000002" "0101001122334455",
+      "IPv6 / ICMPv6ND_NS / ICMPv6NDOptSrcLLAddr" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (CraftPacket) p = dissect (cases[i].first, cases[i].hex);
+      g_autofree char *names = layer_names (p);
+      g_assert_cmpstr (names, ==, cases[i].layers);
+    }
+}
+
+/* ---- malformed input ---- */
+
+/* A neighbour discovery option of length 0 (RFC 4861: invalid) and one
+ * whose length runs past the end of the packet. */
+static void
+test_nd_option_lengths (void)
+{
+  g_test_summary ("A neighbour discovery option of length 0, or running past the end, is a finding.");
+  g_autoptr (CraftPacket) zero
+    = dissect ("IPv6", V6_HEADER ("0020", "3a") "8700000000000000" "20010db8000000000000000000000002" "0100001122334455");
+  g_assert_nonnull (find_kind (zero, CRAFT_FINDING_INVALID, "ICMPv6NDOptSrcLLAddr.extra"));
+
+  g_autoptr (CraftPacket) past
+    = dissect ("IPv6", V6_HEADER ("0020", "3a") "8700000000000000" "20010db8000000000000000000000002" "01c8001122334455");
+  g_assert_nonnull (find_kind (past, CRAFT_FINDING_TRUNCATED, "ICMPv6NDOptSrcLLAddr.extra"));
+}
+
+/* An extension header whose length runs past the end, and a chain that
+ * announces more headers than the packet holds. */
+static void
+test_extension_header_lengths (void)
+{
+  g_test_summary ("An extension header longer than the packet, or a chain announcing more headers than there are "
+                  "bytes, is a finding, never a read past the data.");
+  g_autoptr (CraftPacket) long_hop = dissect ("IPv6", V6_HEADER ("0008", "00") "3bff010400000000");
+  g_assert_nonnull (find_kind (long_hop, CRAFT_FINDING_TRUNCATED, "IPv6ExtHdrHopByHop.more"));
+
+  /* Payload length 64, next header hop-by-hop -> destination options ->
+   * fragment -> routing: only 16 bytes are there. */
+  g_autoptr (CraftPacket) chain = dissect ("IPv6", V6_HEADER ("0040", "00") "3c00010400000000" "2c00010400000000");
+  g_assert_cmpuint (craft_packet_get_n_findings (chain), >=, 1);
+  g_autofree char *names = layer_names (chain);
+  g_assert_true (g_str_has_prefix (names, "IPv6 / IPv6ExtHdrHopByHop / IPv6ExtHdrDestOpt"));
+  g_assert_null (strstr (names, "IPv6ExtHdrRouting"));
+
+  /* A cut fragment header, and a routing header whose addresses run out. */
+  g_autoptr (CraftPacket) cut = dissect ("IPv6", V6_HEADER ("0008", "2c") "3b000000");
+  g_assert_cmpuint (craft_packet_get_n_findings (cut), >=, 1);
+  g_autoptr (CraftPacket) routing = dissect ("IPv6", V6_HEADER ("0018", "2b") "3b06000300000000" "20010db8000000000000000000000003");
+  g_assert_nonnull (find_kind (routing, CRAFT_FINDING_TRUNCATED, "IPv6ExtHdrRouting.addresses"));
+}
+
+/* A chain of destination options headers, each naming another, far deeper
+ * than the layer limit: cut at CRAFT_MAX_LAYERS with a finding, promptly. */
+static void
+test_extension_header_chain_limit (void)
+{
+  g_test_summary ("A chain of extension headers deeper than the layer limit is cut there, with a finding.");
+  guint n = CRAFT_MAX_LAYERS * 4;
+  GString *hex = g_string_new (NULL);
+  g_string_append_printf (hex, "60000000%04x3c40", n * 8);
+  g_string_append (hex, "20010db800000000000000000000000120010db8000000000000000000000002");
+  for (guint i = 0; i < n; i++)
+    g_string_append (hex, "3c00010400000000");
+  g_autoptr (CraftPacket) p = dissect ("IPv6", hex->str);
+  g_string_free (hex, TRUE);
+  g_assert_cmpuint (craft_packet_get_n_layers (p), <=, CRAFT_MAX_LAYERS + 1);
+  g_assert_cmpuint (craft_packet_get_n_findings (p), >=, 1);
+}
+
+/* Every prefix of every breadth vector, and each with one length-ish byte
+ * set to 0xff: dissected from its first layer without a crash, findings
+ * inside the data (dissect() checks), and rebuilt. */
+static void
+test_vector_prefixes (void)
+{
+  g_test_summary ("Every prefix of every breadth vector, and each with one byte set to 0xff, dissects safely.");
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = g_build_filename (CRAFT_SOURCE_DIR, "tests", "vectors", "breadth.tsv", NULL);
+  g_autofree char *text = NULL;
+  if (!g_file_get_contents (path, &text, NULL, &error))
+    g_error ("%s", error->message);
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  guint vectors = 0;
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      char *tab = strchr (lines[i], '\t');
+      if (tab == NULL)
+        continue;
+      g_autofree char *first = g_strndup (lines[i], strcspn (lines[i], "(/"));
+      const char *hex = tab + 1;
+      gsize n = strlen (hex) / 2;
+      for (gsize len = 0; len <= n; len++)
+        {
+          g_autofree char *prefix = g_strndup (hex, len * 2);
+          g_autoptr (CraftPacket) p = dissect (first, prefix);
+          (void) p;
+        }
+      for (gsize at = 0; at < n; at++)
+        {
+          g_autofree char *bent = g_strdup (hex);
+          bent[at * 2] = 'f';
+          bent[at * 2 + 1] = 'f';
+          g_autoptr (CraftPacket) p = dissect (first, bent);
+          (void) p;
+        }
+      vectors++;
+    }
+  g_test_message ("%u vectors, every prefix and every byte bent", vectors);
+  g_assert_cmpuint (vectors, >=, 80);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_autoptr (GError) error = NULL;
+  registry = craft_registry_new_default (&error);
+  g_assert_no_error (error);
+  g_test_add_func ("/breadth/chains", test_chains);
+  g_test_add_func ("/breadth/malformed/nd-option-lengths", test_nd_option_lengths);
+  g_test_add_func ("/breadth/malformed/extension-header-lengths", test_extension_header_lengths);
+  g_test_add_func ("/breadth/malformed/extension-header-chain-limit", test_extension_header_chain_limit);
+  g_test_add_func ("/breadth/malformed/vector-prefixes", test_vector_prefixes);
+  int status = g_test_run ();
+  craft_registry_unref (registry);
+  return status;
+}
