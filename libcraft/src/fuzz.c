@@ -12,10 +12,16 @@
  * each build that fails halves the strings. */
 #define FIT_ROUNDS 12
 
-/* A byte string that got a random length. */
+/* Rounds of dissecting the fuzzed packet to check its layers read back as
+ * themselves: each misread layer gives back first the fields a guard reads,
+ * then all its random values. */
+#define KEEP_ROUNDS 4
+
+/* A field that got a random value. */
 typedef struct {
   guint layer, field;
-  gboolean sized;  /* its size comes from an expression over other fields (IP options: ihl * 4 - 20) */
+  gboolean variable; /* a byte string of random length */
+  gboolean sized;    /* ... whose size comes from an expression over other fields (IP options: ihl * 4 - 20) */
 } Drawn;
 
 /* The first non-trailer layer above `index`, or NULL. */
@@ -146,9 +152,9 @@ halve (CraftPacket *p, GArray *drawn, gboolean sized)
     {
       const Drawn *d = &g_array_index (drawn, Drawn, i);
       CraftSlot *s = &craft__packet_layer (p, d->layer)->slots[d->field];
-      gsize len = g_bytes_get_size (s->bytes);
-      if (d->sized != sized || len == 0)
+      if (!d->variable || d->sized != sized || s->state != CRAFT_SLOT_USER || g_bytes_get_size (s->bytes) == 0)
         continue;
+      gsize len = g_bytes_get_size (s->bytes);
       GBytes *half = g_bytes_new_from_bytes (s->bytes, 0, len / 2);
       g_bytes_unref (s->bytes);
       s->bytes = half;
@@ -162,9 +168,35 @@ halve (CraftPacket *p, GArray *drawn, gboolean sized)
   return shrunk;
 }
 
+/* Gives back the random values of the fields of layer `index` that `c` reads. */
+static gboolean
+give_back_read (CraftPacket *p, GArray *drawn, guint index, const CraftCalc *c)
+{
+  if (c == NULL)
+    return FALSE;
+  gboolean changed = give_back_read (p, drawn, index, c->a) | give_back_read (p, drawn, index, c->b);
+  for (guint i = 0; c->items != NULL && i < c->items->len; i++)
+    changed |= give_back_read (p, drawn, index, g_ptr_array_index (c->items, i));
+  if (c->type != CRAFT_CALC_FIELD || c->lower)
+    return changed;
+  for (guint i = 0; i < drawn->len; i++)
+    {
+      const Drawn *d = &g_array_index (drawn, Drawn, i);
+      CraftSlot *s = &craft__packet_layer (p, d->layer)->slots[d->field];
+      if (d->layer == index && d->field == c->field && s->state == CRAFT_SLOT_USER)
+        {
+          s->state = CRAFT_SLOT_UNSET;
+          changed = TRUE;
+        }
+    }
+  return changed;
+}
+
 /* Gives each sized random string the size its expression reads in the
- * built `wire` (IP options as long as a user's ihl says), when that size is
- * one a random string can have. TRUE if any changed. */
+ * built `wire` (IP options as long as a user's ihl says). When that size is
+ * none a random string can have (a random length field of the definition's
+ * own that says 2,000 bytes), the fields it reads go back to their defaults.
+ * TRUE if anything changed. */
 static gboolean
 follow_sizes (CraftPacket *p, GArray *drawn, GBytes *wire, GRand *rng)
 {
@@ -177,12 +209,17 @@ follow_sizes (CraftPacket *p, GArray *drawn, GBytes *wire, GRand *rng)
       CraftLayer *l = craft__packet_layer (p, d->layer);
       const CraftFieldDef *f = craft__layer_field (l, d->field);
       CraftSlot *s = &l->slots[d->field];
-      if (!d->sized || !s->present)
+      if (!d->sized || !s->present || s->state != CRAFT_SLOT_USER)
         continue;
       CraftEval ev = { p, d->layer, data, length, NULL };
       gint64 want = (gint64) craft__calc_eval (f->size_calc, &ev);
-      if (want < 0 || want > CRAFT_FUZZ_MAX_BYTES || (guint64) want == s->bit_len / 8)
+      if ((guint64) want == s->bit_len / 8)
         continue;
+      if (want < 0 || want > CRAFT_FUZZ_MAX_BYTES)
+        {
+          changed |= give_back_read (p, drawn, d->layer, f->size_calc);
+          continue;
+        }
       GByteArray *bytes = g_byte_array_sized_new ((guint) want);
       for (gint64 k = 0; k < want; k++)
         {
@@ -204,7 +241,7 @@ follow_sizes (CraftPacket *p, GArray *drawn, GBytes *wire, GRand *rng)
  * that counts it (TCP options past what 4 bits of data offset describe)
  * fails the build, so the strings are halved until it succeeds; then, unless
  * lengths are broken on purpose, sized strings follow their sizes. */
-static void
+static gboolean
 fit_strings (CraftPacket *p, GArray *drawn, CraftFuzzFlags flags, GRand *rng)
 {
   for (guint round = 0; round < FIT_ROUNDS; round++)
@@ -213,10 +250,131 @@ fit_strings (CraftPacket *p, GArray *drawn, CraftFuzzFlags flags, GRand *rng)
       if (wire == NULL)
         {
           if (!halve (p, drawn, TRUE) && !halve (p, drawn, FALSE))
-            return;
+            return FALSE;
           continue;
         }
       if ((flags & CRAFT_FUZZ_BREAK_LENGTHS) != 0 || !follow_sizes (p, drawn, wire, rng))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The first layer of `p` that its built bytes dissect as another layer, or -1. */
+static gint
+first_misread (CraftPacket *p)
+{
+  g_autoptr (GBytes) wire = craft_packet_build (p, NULL);
+  if (wire == NULL)
+    return -1;
+  gsize length;
+  const guint8 *data = g_bytes_get_data (wire, &length);
+  g_autoptr (CraftPacket) back
+    = craft_packet_new_from_bytes (p->reg, craft__packet_layer (p, 0)->def->name, data, length, NULL);
+  guint n = MIN (back->layers->len, p->layers->len);
+  for (guint i = 0; i < n; i++)
+    if (craft__packet_layer (back, i)->def != craft__packet_layer (p, i)->def)
+      return (gint) i;
+  return -1;
+}
+
+/* Whether field `field` of layer `layer` overlaps a field a guard reads:
+ * `c` is a guard of a layer competing for the same bytes, whose fields it
+ * reads at fixed bit offsets from the layer's start. */
+static gboolean
+guard_reads (const CraftCalc *c, const CraftLayerDef *guarded, guint from, guint to)
+{
+  if (c == NULL)
+    return FALSE;
+  if (c->type == CRAFT_CALC_FIELD && !c->lower)
+    {
+      const CraftFieldDef *f = g_ptr_array_index (guarded->fields, c->field);
+      if (c->bit < to && from < c->bit + f->bits)
+        return TRUE;
+    }
+  if (guard_reads (c->a, guarded, from, to) || guard_reads (c->b, guarded, from, to))
+    return TRUE;
+  for (guint i = 0; c->items != NULL && i < c->items->len; i++)
+    if (guard_reads (g_ptr_array_index (c->items, i), guarded, from, to))
+      return TRUE;
+  return FALSE;
+}
+
+/* Whether a guard of a layer that can take the payload of layer `index - 1`
+ * where layer `index` is reads field `field` of layer `index` (ICMPv6's type
+ * tells an echo request from a reply). The packet is built. */
+static gboolean
+decides_layer (CraftPacket *p, guint index, guint field)
+{
+  const CraftLayer *l = craft__packet_layer (p, index);
+  const CraftSlot *s = &l->slots[field];
+  if (!s->present || index == 0)
+    return FALSE;
+  guint from = s->bit_off - l->start * 8, to = from + s->bit_len;
+  const CraftLayerDef *lower = craft__packet_layer (p, index - 1)->def;
+  GArray *bindings = p->reg->bindings;
+  for (guint i = 0; i < bindings->len; i++)
+    {
+      const CraftBinding *b = &g_array_index (bindings, CraftBinding, i);
+      if (b->lower != lower || b->upper != l->def)
+        continue;
+      guint64 value;
+      const guint8 *data;
+      gsize len;
+      craft__slot_value (p, NULL, index - 1, (guint) b->field, &value, &data, &len);
+      if (value != b->value)
+        continue;
+      /* Every layer bound to the same value competes for these bytes. */
+      for (guint k = 0; k < bindings->len; k++)
+        {
+          const CraftBinding *c = &g_array_index (bindings, CraftBinding, k);
+          if (c->lower == lower && c->field == b->field && c->value == b->value
+              && guard_reads (c->upper->guard, c->upper, from, to))
+            return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* Gives back random values of layer `index`: those a guard reads, or all. */
+static gboolean
+give_back (CraftPacket *p, GArray *drawn, guint index, gboolean all)
+{
+  gboolean changed = FALSE;
+  for (guint i = 0; i < drawn->len; i++)
+    {
+      const Drawn *d = &g_array_index (drawn, Drawn, i);
+      CraftSlot *s = &craft__packet_layer (p, d->layer)->slots[d->field];
+      if (d->layer != index || s->state != CRAFT_SLOT_USER || !(all || decides_layer (p, index, d->field)))
+        continue;
+      g_clear_pointer (&s->bytes, g_bytes_unref);
+      s->state = CRAFT_SLOT_UNSET;
+      changed = TRUE;
+    }
+  if (changed)
+    {
+      p->edited = TRUE;
+      p->wire_current = FALSE;
+    }
+  return changed;
+}
+
+/* Keeps every layer what it is: a random value that makes the bytes
+ * dissect as another layer (ICMPv6's type, read by the guards that tell
+ * its messages apart) goes back to the default; if that is not enough, so
+ * do the layer's other random values. */
+static void
+keep_layers (CraftPacket *p, GArray *drawn)
+{
+  gint last = -1;
+  gboolean all = FALSE;
+  for (guint round = 0; round < KEEP_ROUNDS; round++)
+    {
+      gint index = first_misread (p);
+      if (index < 0)
+        return;
+      all = index == last;
+      last = index;
+      if (!give_back (p, drawn, (guint) index, all) && (all || !give_back (p, drawn, (guint) index, TRUE)))
         return;
     }
 }
@@ -239,6 +397,8 @@ craft_packet_fuzz (CraftPacket *packet, GRand *rng, CraftFuzzFlags flags)
           CraftSlot *s = &l->slots[k];
           if (!fuzzable (p, i, k, flags))
             continue;
+          Drawn d = { i, k, !f->kind->is_integer && f->bits == 0, f->size_mode == CRAFT_SIZE_EXPR };
+          g_array_append_val (drawn, d);
           if (f->kind->is_integer)
             {
               /* Drawn in field order, so that names that depend on an
@@ -252,14 +412,9 @@ craft_packet_fuzz (CraftPacket *packet, GRand *rng, CraftFuzzFlags flags)
           guint64 ignored;
           f->kind->random (f, NULL, rng, &ignored, bytes);
           set_slot_bytes (s, bytes);
-          if (f->bits == 0)
-            {
-              Drawn d = { i, k, f->size_mode == CRAFT_SIZE_EXPR };
-              g_array_append_val (drawn, d);
-            }
         }
     }
-  if (drawn->len > 0)
-    fit_strings (p, drawn, flags, rng);
+  if (drawn->len > 0 && fit_strings (p, drawn, flags, rng) && (flags & CRAFT_FUZZ_BREAK_LENGTHS) == 0)
+    keep_layers (p, drawn);
   return p;
 }

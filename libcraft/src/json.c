@@ -204,6 +204,7 @@ craft_packet_to_json (CraftPacket *packet, const CraftCaptureRecord *record)
   if (!packet->wire_current)
     {
       g_autoptr (GBytes) built = craft_packet_build (packet, NULL);
+      (void) built;
     }
   /* The outer object is written here so that the time keeps exactly its
    * six decimals: JsonGenerator writes doubles with 17 significant digits. */

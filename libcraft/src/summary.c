@@ -69,6 +69,7 @@ craft_packet_summary (CraftPacket *packet)
   if (!packet->wire_current)
     {
       g_autoptr (GBytes) built = craft_packet_build (packet, NULL);
+      (void) built;
     }
   /* As Scapy: the innermost layer with a summary speaks; the others give their names. */
   guint n = packet->layers->len;

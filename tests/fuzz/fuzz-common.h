@@ -67,6 +67,7 @@ fuzz_exercise (CraftPacket *packet, const guint8 *data, gsize size)
     {
       g_autoptr (CraftPacket) fuzzed = craft_packet_fuzz (packet, rng, flags);
       g_autoptr (GBytes) bytes = craft_packet_build (fuzzed, NULL);
-      g_free (craft_packet_summary (fuzzed));
+      if (bytes != NULL)
+        g_free (craft_packet_summary (fuzzed));
     }
 }
