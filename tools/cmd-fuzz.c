@@ -1,62 +1,8 @@
 /* craft fuzz: Scapy's fuzz() from the command line: random values in every field the expression leaves unset. */
 #include "tool.h"
 
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
-
-/* Set by SIGINT/SIGTERM: the loop stops and the unfinished capture is removed. */
-static volatile sig_atomic_t interrupted;
-
-static void
-on_interrupt (int signum)
-{
-  interrupted = signum;
-}
-
-static void
-catch_interrupts (void)
-{
-  struct sigaction action = { 0 };
-  action.sa_handler = on_interrupt;
-  sigemptyset (&action.sa_mask);
-  sigaction (SIGINT, &action, NULL);
-  sigaction (SIGTERM, &action, NULL);
-}
-
-static void
-print_hex (GBytes *bytes)
-{
-  gsize len;
-  const guint8 *data = g_bytes_get_data (bytes, &len);
-  static const char digits[] = "0123456789abcdef";
-  g_autofree char *line = g_malloc (len * 2 + 2);
-  for (gsize i = 0; i < len; i++)
-    {
-      line[2 * i] = digits[data[i] >> 4];
-      line[2 * i + 1] = digits[data[i] & 15];
-    }
-  line[2 * len] = '\n';
-  fwrite (line, 1, 2 * len + 1, stdout);
-}
-
-/* The capture writer for -w: link type from the first layer's definition. */
-static CraftCaptureWriter *
-open_capture (CraftRegistry *reg, CraftPacket *packet, const char *path, GError **error)
-{
-  const CraftLayerDef *first = craft_packet_get_n_layers (packet) ? craft_packet_get_layer (packet, 0) : NULL;
-  int linktype = first ? craft_registry_get_linktype_for (reg, first) : -1;
-  if (linktype < 0)
-    {
-      g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_VALUE,
-                   "no capture link type carries packets that start with %s (a definition's "
-                   "'bind linktype N -> LAYER;' names one)",
-                   first ? craft_layer_def_get_name (first) : "nothing");
-      return NULL;
-    }
-  CraftCaptureFormat format = g_str_has_suffix (path, ".pcapng") ? CRAFT_CAPTURE_PCAPNG : CRAFT_CAPTURE_PCAP;
-  return craft_capture_writer_new (path, format, linktype, error);
-}
 
 /* "lengths,checksums" into flags; FALSE with a message for anything else. */
 static gboolean
@@ -151,7 +97,7 @@ craft_cmd_fuzz (int argc, char **argv)
   if (packet == NULL)
     return craft_tool_report (error, expression);
   g_autoptr (CraftCaptureWriter) writer = NULL;
-  if (write_path != NULL && (writer = open_capture (reg, packet, write_path, &error)) == NULL)
+  if (write_path != NULL && (writer = craft_tool_open_capture (reg, packet, write_path, &error)) == NULL)
     return craft_tool_report (error, NULL);
   g_autoptr (CraftInjector) injector = NULL;
   if (interface != NULL && (injector = craft_injector_new (reg, interface, &error)) == NULL)
@@ -160,16 +106,16 @@ craft_cmd_fuzz (int argc, char **argv)
   fprintf (stderr, "seed: %" G_GUINT64_FORMAT "\n", seed);
   g_autoptr (GRand) rng = g_rand_new_with_seed ((guint32) seed);
   g_autofree char *comment = g_strdup_printf ("craft fuzz --seed %" G_GUINT64_FORMAT ": %s", seed, expression);
-  catch_interrupts ();
+  craft_tool_catch_stop ();
   guint64 members = craft_packet_get_n_members (packet);
   for (gint64 round = 0; round < rounds; round++)
     for (guint64 m = 0; m < members; m++)
       {
-        if (interrupted)
+        if (craft_tool_stopped ())
           {
             fprintf (stderr, "craft fuzz: interrupted after %" G_GUINT64_FORMAT " packets%s\n",
                      (guint64) round * members + m, writer ? "; no capture written" : "");
-            return 128 + interrupted;
+            return 128 + craft_tool_stopped ();
           }
         if (!craft_packet_select_member (packet, m, &error))
           return craft_tool_report (error, expression);
@@ -190,7 +136,7 @@ craft_cmd_fuzz (int argc, char **argv)
               return craft_tool_report (error, NULL);
           }
         else if (hex)
-          print_hex (bytes);
+          craft_tool_print_hex (bytes);
         else
           {
             g_autofree char *summary = craft_packet_summary (fuzzed);

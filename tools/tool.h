@@ -17,6 +17,20 @@ CraftRegistry *craft_tool_load_registry (int *status);
 /* Parses options for a subcommand; on failure prints the reason and returns FALSE. */
 gboolean craft_tool_parse_options (GOptionContext *context, int *argc, char ***argv);
 
+/* output.c: what build and fuzz share. A stop request (SIGINT, SIGTERM) is
+ * noted, not acted on, so the caller can remove an unfinished capture;
+ * craft_tool_stopped() returns the signal, or 0. */
+void craft_tool_catch_stop (void);
+int craft_tool_stopped (void);
+
+/* Prints a packet's bytes as one line of lowercase hex. */
+void craft_tool_print_hex (GBytes *bytes);
+
+/* The capture writer for -w FILE: pcapng if FILE ends in .pcapng, the link
+ * type bound to the packet's first layer. */
+CraftCaptureWriter *craft_tool_open_capture (CraftRegistry *reg, CraftPacket *packet, const char *path,
+                                             GError **error);
+
 int craft_cmd_build (int argc, char **argv);
 int craft_cmd_show (int argc, char **argv);
 int craft_cmd_read (int argc, char **argv);
