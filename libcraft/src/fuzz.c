@@ -366,13 +366,13 @@ static void
 keep_layers (CraftPacket *p, GArray *drawn)
 {
   gint last = -1;
-  gboolean all = FALSE;
   for (guint round = 0; round < KEEP_ROUNDS; round++)
     {
       gint index = first_misread (p);
       if (index < 0)
         return;
-      all = index == last;
+      /* First the values a guard reads; if the layer is still misread, all of them. */
+      gboolean all = index == last;
       last = index;
       if (!give_back (p, drawn, (guint) index, all) && (all || !give_back (p, drawn, (guint) index, TRUE)))
         return;

@@ -100,9 +100,11 @@ typedef enum {
  * flags more often; random addresses; byte strings of random length. Fields
  * set by the user or dissected keep their values. Fields the builder
  * computes stay computed unless `flags` says otherwise: lengths, checksums,
- * and values a binding gives (IP.proto under TCP); a field a binding tests
- * never gets a value that would make the payload dissect as another layer.
- * The same `rng` state gives the same packet. Caller owns. */
+ * and values a binding gives (IP.proto under TCP). Unless lengths are
+ * broken, the packet dissects as the same layers: no field a binding or a
+ * guard reads gets a value that would read the bytes as another layer, and
+ * a byte string sized by other fields gets that size. The same `rng` state
+ * gives the same packet. Caller owns. */
 CRAFT_API CraftPacket *craft_packet_fuzz (CraftPacket *packet, GRand *rng, CraftFuzzFlags flags);
 
 /* Reads an integer field's current value: as set, as dissected, or as last built. */
