@@ -79,6 +79,9 @@ void craft_plugin_handoff (void);
 /* Applies the "dissect standard layers with craft definitions" preference. */
 void craft_plugin_apply_standard_layers (void);
 
+/* heuristic.c: layers with `heuristic on LAYER if EXPR;` join the Wireshark heuristic lists of those layers. */
+void craft_plugin_register_heuristics (void);
+
 /* dissector.c: the one generic dissector. `cb_data` is the CraftPluginLayer. */
 int craft_plugin_dissect (tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data, void *cb_data);
 /* Dissects one message of `layer` that starts at the tvb's first byte. */

@@ -59,6 +59,45 @@ dissect_bytes (CraftPluginLayer *pl, tvbuff_t *tvb, packet_info *pinfo)
   return view;
 }
 
+/* What libcraft could read of a layer whose header was cut short, which
+ * its dissection leaves as Raw: the fields before the cut, at their bytes. */
+static View *
+partial_view (const CraftLayerDef *def, tvbuff_t *tvb, packet_info *pinfo)
+{
+  guint length = tvb_captured_length (tvb);
+  const guint8 *data = length > 0 ? tvb_get_ptr (tvb, 0, (gint) length) : NULL;
+  CraftPacket *packet = craft__packet_new_partial (craft_plugin_registry, def, data, length);
+  wmem_register_callback (pinfo->pool, release_packet, packet);
+  View *view = wmem_new0 (pinfo->pool, View);
+  view->packet = packet;
+  view->length = length;
+  view->judged = FALSE;
+  return view;
+}
+
+/* The layer above layer `index` that the bindings chose but whose header
+ * was cut short (a Raw layer with a truncation finding took its place),
+ * when the plugin shows it; else NULL. */
+static CraftPluginLayer *
+cut_upper (View *view, guint index)
+{
+  CraftPacket *p = view->packet;
+  guint next = index + 1;
+  if (next >= craft_packet_get_n_layers (p) || !craft__packet_layer (p, next)->def->fallback)
+    return NULL;
+  gboolean truncated = FALSE;
+  for (guint i = 0; i < craft_packet_get_n_findings (p); i++)
+    {
+      const CraftFinding *f = craft_packet_get_finding (p, i);
+      truncated |= f->layer == next && f->kind == CRAFT_FINDING_TRUNCATED;
+    }
+  const CraftLayerDef *chosen = truncated ? craft__packet_chosen_upper (p, index) : NULL;
+  CraftPluginLayer *upl = chosen != NULL ? craft_plugin_layer_lookup (chosen) : NULL;
+  if (upl == NULL || (upl->role == CRAFT_PLUGIN_STANDARD && !craft_plugin_standard_layers))
+    return NULL;
+  return upl;
+}
+
 /* Whether an expression reads the pseudo-header a lower layer offers. */
 static gboolean
 reads_pseudo (const CraftCalc *c)
@@ -301,7 +340,10 @@ show_findings (View *view, guint layer, CraftPluginLayer *pl, proto_item *top, p
 {
   CraftPacket *p = view->packet;
   guint n_layers = craft_packet_get_n_layers (p), n_fields = pl->def->fields->len;
-  gboolean above_unread = layer + 1 < n_layers && craft__packet_layer (p, layer + 1)->def->fallback;
+  /* A layer above cut short is shown with what it has, and its findings
+   * with it. */
+  gboolean above_unread = layer + 1 < n_layers && craft__packet_layer (p, layer + 1)->def->fallback
+                          && cut_upper (view, layer) == NULL;
   /* A layer libcraft had no bytes left for has the index one past the last. */
   gboolean innermost = TRUE;
   for (guint i = layer + 1; i < n_layers; i++)
@@ -400,6 +442,24 @@ binding_field (CraftPacket *p, guint layer, const CraftLayerDef *upper)
 
 static int show_layer (View *view, guint index, guint base, tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree);
 
+/* Shows layer `index` of a view through its own protocol's handle. */
+static void
+show_through (CraftPluginLayer *upl, View *view, guint index, guint base, tvbuff_t *payload, packet_info *pinfo,
+              proto_tree *tree)
+{
+  Continuation c = { view, index, base, payload, pinfo->num };
+  pending = &c;
+  TRY
+    {
+      call_dissector_with_data (upl->handle, payload, pinfo, tree, NULL);
+    }
+  FINALLY
+    {
+      pending = NULL;
+    }
+  ENDTRY;
+}
+
 /* What the layer carries: shown by craft when it is a layer craft shows,
  * else handed back to Wireshark through the table the binding names. */
 static void
@@ -420,6 +480,12 @@ show_payload (View *view, guint index, guint base, tvbuff_t *tvb, packet_info *p
       return;
     }
   CraftPluginLayer *upl = craft_plugin_layer_lookup (upper->def);
+  CraftPluginLayer *cut = upl == NULL ? cut_upper (view, index) : NULL;
+  if (cut != NULL)
+    {
+      show_through (cut, partial_view (cut->def, payload, pinfo), 0, 0, payload, pinfo, tree);
+      return;
+    }
   if (upl == NULL)
     {
       /* Bytes no definition claims: Wireshark's dissector for the value the
@@ -438,17 +504,7 @@ show_payload (View *view, guint index, guint base, tvbuff_t *tvb, packet_info *p
       if (own != NULL && call_dissector_only (own, payload, pinfo, tree, NULL) > 0)
         return;
     }
-  Continuation c = { view, next, start, payload, pinfo->num };
-  pending = &c;
-  TRY
-    {
-      call_dissector_with_data (upl->handle, payload, pinfo, tree, NULL);
-    }
-  FINALLY
-    {
-      pending = NULL;
-    }
-  ENDTRY;
+  show_through (upl, view, next, start, payload, pinfo, tree);
 }
 
 /* The address type of an address kind, AT_NONE for others. */
@@ -567,7 +623,14 @@ craft_plugin_dissect_message (CraftPluginLayer *pl, tvbuff_t *tvb, packet_info *
   if (view == NULL)
     return 0;
   if (craft_packet_get_n_layers (view->packet) == 0 || craft_packet_get_layer (view->packet, 0) != pl->def)
-    return show_unreadable (pl, view, tvb, pinfo, tree);
+    {
+      /* A header cut short: the fields before the cut, if any, then the
+       * malformed packet. */
+      View *partial = partial_view (pl->def, tvb, pinfo);
+      if (craft__packet_layer (partial->packet, 0)->hdr_len > 0)
+        return show_layer (partial, 0, 0, tvb, pinfo, tree);
+      return show_unreadable (pl, view, tvb, pinfo, tree);
+    }
   return show_layer (view, 0, 0, tvb, pinfo, tree);
 }
 

@@ -64,6 +64,7 @@ craft_plugin_handoff (void)
           g_array_append_val (standard_slots, slot);
         }
     }
+  craft_plugin_register_heuristics ();
   craft_plugin_apply_standard_layers ();
 }
 

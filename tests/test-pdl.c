@@ -1046,7 +1046,7 @@ static const ErrorCase error_cases[] = {
   { "statement-without-colon", "A field name without ':' is read as an unknown statement.", FALSE,
     "layer L {\n  ttl u8 = 64;\n}\n", -1, SYNTAX, 2, 3,
     "expected a field ('name: type') or one of description, length, pseudo, route, summary, guard, wireshark, wireshark_table, wireshark_addresses, answer, "
-    "answers, quotes, identity, resolve, fallback, trailer; found 'ttl'" },
+    "answers, quotes, identity, resolve, fallback, trailer, heuristic; found 'ttl'" },
   { "misspelled-statement", "A misspelled statement keyword.", FALSE,
     "layer L {\n  a: u8;\n  lenght = a;\n}\n", -1, SYNTAX, 3, 3, "found 'lenght'" },
   { "statement-with-colon", "A statement keyword with ':' is a field, so its type is checked.", FALSE,

@@ -117,6 +117,9 @@ guard_eval (const CraftCalc *c, const CraftLayerDef *def, const guint8 *data, gs
       return (guint64) MAX ((gint64) EVAL (c->a), (gint64) EVAL (c->b));
     case CRAFT_CALC_MIN:
       return (guint64) MIN ((gint64) EVAL (c->a), (gint64) EVAL (c->b));
+    case CRAFT_CALC_LEN:
+      /* Only in a heuristic, and only len(layer): the bytes there are. */
+      return length;
     case CRAFT_CALC_BINARY:
       break;
     default:
@@ -170,6 +173,15 @@ craft__layer_guard_holds (const CraftLayerDef *layer, const guint8 *data, gsize 
     return FALSE;
   gboolean short_data = FALSE;
   return guard_eval (layer->guard, layer, data, length, &short_data) != 0 && !short_data;
+}
+
+gboolean
+craft__layer_heuristic_holds (const CraftLayerDef *layer, const guint8 *data, gsize length)
+{
+  if (layer->heuristic == NULL || length < layer->heuristic_bytes)
+    return FALSE;
+  gboolean short_data = FALSE;
+  return guard_eval (layer->heuristic, layer, data, length, &short_data) != 0 && !short_data;
 }
 
 /* The layer the bindings choose for the payload of layer `index`, which lies
@@ -372,6 +384,58 @@ craft_packet_new_from_bytes (CraftRegistry *reg, const char *first_layer, const 
       for (guint k = 0; k < l->def->fields->len; k++)
         l->slots[k].generation = p->generation;
     }
+  p->edited = FALSE;
+  p->wire_current = TRUE;
+  return p;
+}
+
+const CraftLayerDef *
+craft__packet_chosen_upper (CraftPacket *p, guint index)
+{
+  if (index >= p->layers->len)
+    return NULL;
+  const CraftLayer *l = craft__packet_layer (p, index);
+  const CraftLayerDef *upper = choose_upper (p, index, (gsize) l->start + l->hdr_len, l->end);
+  return upper != p->reg->fallback ? upper : NULL;
+}
+
+CraftPacket *
+craft__packet_new_partial (CraftRegistry *reg, const CraftLayerDef *def, const guint8 *data, gsize length)
+{
+  CraftPacket *p = craft_packet_new (reg);
+  length = MIN (length, CRAFT_MAX_PACKET_BYTES);
+  static const guint8 no_data[1];
+  p->origin = length > 0 ? g_bytes_new (data, length) : g_bytes_new_static (no_data, 0);
+  p->wire = g_bytes_ref (p->origin);
+  guint index = craft__packet_append_layer (p, def);
+  CraftLayer *l = craft__packet_layer (p, index);
+  if (!dissect_fields (p, index, length))
+    {
+      /* The field that stopped the reading is the last finding's: it and
+       * every field after it are not there. */
+      const CraftFinding *stop = &g_array_index (p->findings, CraftFinding, p->findings->len - 1);
+      guint first_absent = stop->field >= 0 ? (guint) stop->field : 0;
+      gsize end_bits = 0;
+      for (guint i = 0; i < def->fields->len; i++)
+        {
+          CraftSlot *s = &l->slots[i];
+          if (i >= first_absent)
+            {
+              s->present = FALSE;
+              s->state = CRAFT_SLOT_UNSET;
+            }
+          else if (s->present)
+            end_bits = MAX (end_bits, (gsize) s->bit_off + s->bit_len);
+        }
+      l->hdr_len = (guint) ((end_bits + 7) / 8);
+      l->cut = TRUE;
+      /* Nothing after a cut header is its payload. */
+      l->end = l->start + l->hdr_len;
+    }
+  else
+    l->end = (guint) length;
+  for (guint k = 0; k < def->fields->len; k++)
+    l->slots[k].generation = p->generation;
   p->edited = FALSE;
   p->wire_current = TRUE;
   return p;

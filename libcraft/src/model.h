@@ -165,6 +165,10 @@ struct _CraftLayerDef {
   GPtrArray *identity;        /* `identity FIELD, ...;`: FIELD nodes a quote must share with the request */
   CraftCalc *resolve_target;  /* `resolve pdst -> hwsrc;`: FIELD nodes: the address asked about, and */
   CraftCalc *resolve_answer;  /* the answer's field holding its link address; NULL when not a resolver */
+  GPtrArray *heuristic_on;    /* `heuristic on UDP, TCP if EXPR;`: the layers below (char*, owned) whose Wireshark
+                               * heuristic lists the plugin offers this layer to, or NULL */
+  CraftCalc *heuristic;       /* ... and the condition, a guard that may also use len(layer) */
+  guint heuristic_bytes;      /* bytes the condition reads from the layer's start */
 };
 
 /* lower.field == value → upper, used both ways. Names are resolved to
@@ -227,6 +231,11 @@ const CraftBinding *craft__registry_find_build_binding (CraftRegistry *reg, cons
  * TRUE for a layer without a guard, FALSE when the bytes are too few to
  * judge. Reads nothing past `length`, allocates nothing. */
 gboolean craft__layer_guard_holds (const CraftLayerDef *layer, const guint8 *data, gsize length);
+
+/* Whether `layer`'s heuristic condition holds on the `length` bytes at
+ * `data` (len(layer) is `length`): FALSE for a layer without a heuristic or
+ * bytes too few to judge. Cheap: reads nothing past `length`, allocates nothing. */
+gboolean craft__layer_heuristic_holds (const CraftLayerDef *layer, const guint8 *data, gsize length);
 
 /* Parses definition text into `reg`. All or nothing. */
 gboolean craft__pdl_load (CraftRegistry *reg, const char *origin, const char *text, gsize length,

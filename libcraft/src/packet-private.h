@@ -162,3 +162,19 @@ const CraftEnum *craft__packet_field_enum (CraftPacket *packet, guint layer, gui
 /* Appends field `index` of `layer` formatted for a summary (repr) or a tree (show). */
 void craft__packet_format_slot (CraftPacket *packet, guint layer, guint index, gboolean show, GString *out);
 G_END_DECLS
+
+G_BEGIN_DECLS
+/* A header cut short is dropped by dissection (its bytes become Raw). For
+ * showing what of it was there (the Wireshark plugin): */
+
+/* The layer the bindings chose for what layer `index` carries, or NULL when
+ * they chose none (the fallback). */
+const CraftLayerDef *craft__packet_chosen_upper (CraftPacket *packet, guint index);
+
+/* A new packet of one layer of `def` read from the `length` bytes at
+ * `data` as far as its fields are present: those that do not fit, and all
+ * after them, are absent, with the finding that says why; the layer is
+ * marked cut. Never NULL; the caller owns it. */
+CraftPacket *craft__packet_new_partial (CraftRegistry *reg, const CraftLayerDef *def, const guint8 *data,
+                                        gsize length);
+G_END_DECLS

@@ -44,6 +44,7 @@ typedef struct {
   guint n_enums_inline;
   guint n_operators;      /* binary operators in the expression being parsed */
   gboolean in_answer;     /* parsing an answer rule: request.FIELD and quoting() are allowed */
+  gboolean in_heuristic;  /* checking a heuristic condition: a guard that may also use len(layer) */
   GError *error;
 } Pdl;
 
@@ -1468,6 +1469,56 @@ parse_answer_statement (Pdl *p, const char *word)
   return expect_char (p, ';', "at the end of the statement");
 }
 
+/* heuristic on LAYER, ... if EXPR;  The plugin offers the layer to the
+ * Wireshark heuristic list of each layer below (its `wireshark` name: "udp",
+ * "tcp"), where it claims a payload when EXPR holds on its first bytes. */
+static gboolean
+parse_heuristic (Pdl *p)
+{
+  CraftLayerDef *l = p->layer;
+  if (l->heuristic_on != NULL)
+    return invalid (p, "layer '%s' already has a heuristic", l->name);
+  if (!accept_word (p, "on"))
+    {
+      next (p);
+      return expected (p, "'on' and the layers below ('heuristic on UDP if EXPR;')");
+    }
+  l->heuristic_on = g_ptr_array_new_with_free_func (g_free);
+  do
+    {
+      char *name = expect_name (p, "the name of a layer below");
+      if (name == NULL)
+        return FALSE;
+      g_ptr_array_add (l->heuristic_on, name);
+      guint index = GPOINTER_TO_UINT (g_hash_table_lookup (p->layer_index, name));
+      const CraftLayerDef *lower = index > 0 ? g_ptr_array_index (p->layers, index - 1)
+                                             : craft_registry_lookup_layer (p->reg, name);
+      if (lower == NULL || lower == l)
+        return invalid (p, lower == l ? "a layer cannot be found by a heuristic on itself"
+                                      : "no layer named '%s' is loaded (heuristic can only name layers defined "
+                                        "earlier)",
+                        name);
+      /* Wireshark's heuristic lists are named after the protocols that own them. */
+      if (lower->wireshark_name == NULL)
+        return invalid (p,
+                        "a heuristic is offered to the Wireshark protocol of the layer below, and '%s' names none "
+                        "(it has no 'wireshark \"...\";' statement)",
+                        name);
+    }
+  while (accept_char (p, ','));
+  /* Every enabled heuristic runs on every payload no port claims: one that
+   * tests nothing would claim them all. */
+  if (!accept_word (p, "if"))
+    {
+      next (p);
+      return expected (p, "'if' and the condition the first bytes must meet");
+    }
+  l->heuristic = parse_expression (p);
+  if (l->heuristic == NULL || !check_integer_calc (p, l->heuristic, "the heuristic"))
+    return FALSE;
+  return expect_char (p, ';', "at the end of the statement");
+}
+
 static gboolean
 parse_layer_statement (Pdl *p, const char *word)
 {
@@ -1566,10 +1617,12 @@ parse_layer_statement (Pdl *p, const char *word)
     l->trailer = TRUE;
   else if (is_answer_statement (word))
     return parse_answer_statement (p, word);
+  else if (strcmp (word, "heuristic") == 0)
+    return parse_heuristic (p);
   else
     return fail (p, "expected a field ('name: type') or one of description, length, pseudo, route, "
                     "summary, guard, wireshark, wireshark_table, wireshark_addresses, answer, answers, "
-                    "quotes, identity, resolve, fallback, trailer; found '%s'", word);
+                    "quotes, identity, resolve, fallback, trailer, heuristic; found '%s'", word);
   return expect_char (p, ';', "at the end of the statement");
 }
 
@@ -1650,6 +1703,11 @@ check_guard (Pdl *p, CraftCalc *c, guint *bytes)
   if (c == NULL)
     return TRUE;
   const CraftLayerDef *l = p->layer;
+  const char *what = p->in_heuristic ? "a heuristic" : "a guard";
+  /* A heuristic judges the bytes of a payload no binding claimed, and may
+   * compare with how many there are (a length field with len(layer)). */
+  if (p->in_heuristic && c->type == CRAFT_CALC_LEN && c->span == CRAFT_SPAN_LAYER && !c->request)
+    return TRUE;
   static const char *const functions[] = {
     [CRAFT_CALC_LEN] = "len()", [CRAFT_CALC_CHECKSUM] = "inet_checksum()", [CRAFT_CALC_CRC32] = "crc32()",
     [CRAFT_CALC_SOURCE_IP] = "source_ip()", [CRAFT_CALC_SOURCE_MAC] = "source_mac()",
@@ -1674,26 +1732,27 @@ check_guard (Pdl *p, CraftCalc *c, guint *bytes)
             const CraftFieldDef *g = g_ptr_array_index (l->fields, i);
             if (g->condition != NULL || g->size_mode != CRAFT_SIZE_FIXED || g->bits == 0)
               return fail_at (p, CRAFT_ERROR_DEFINITION, calc_loc (c),
-                              "a guard reads only fields at a fixed place: '%s' follows '%s', which is %s",
+                              "%s reads only fields at a fixed place: '%s' follows '%s', which is %s", what,
                               c->name, g->name, g->condition != NULL ? "conditional" : "of variable size");
             bit += g->bits;
           }
         const CraftFieldDef *f = g_ptr_array_index (l->fields, c->field);
         if (!f->kind->is_integer)
-          return fail_at (p, CRAFT_ERROR_DEFINITION, calc_loc (c), "a guard reads integer fields; '%s' is %s",
+          return fail_at (p, CRAFT_ERROR_DEFINITION, calc_loc (c), "%s reads integer fields; '%s' is %s", what,
                           c->name, f->kind->name);
         if (f->condition != NULL)
           return fail_at (p, CRAFT_ERROR_DEFINITION, calc_loc (c),
-                          "a guard reads only fields that are always present; '%s' is conditional", c->name);
+                          "%s reads only fields that are always present; '%s' is conditional", what, c->name);
         c->bit = bit;
         *bytes = MAX (*bytes, (bit + f->bits + 7) / 8);
         break;
       }
     default:
       return fail_at (p, CRAFT_ERROR_DEFINITION, calc_loc (c),
-                      "a guard is tested on the bytes before the layer is read: it cannot use %s",
+                      "%s is tested on the bytes before the layer is read: it cannot use %s%s", what,
                       (gsize) c->type < G_N_ELEMENTS (functions) && functions[c->type] ? functions[c->type]
-                                                                                      : "that function");
+                                                                                      : "that function",
+                      p->in_heuristic && c->type == CRAFT_CALC_LEN ? " other than len(layer)" : "");
     }
   if (!check_guard (p, c->a, bytes) || !check_guard (p, c->b, bytes))
     return FALSE;
@@ -1778,6 +1837,12 @@ finish_layer (Pdl *p, Loc at)
     }
   if (!resolve_calc (p, l->length, n, "the length") || !resolve_calc (p, l->guard, n, "the guard")
       || !check_guard (p, l->guard, &l->guard_bytes))
+    return FALSE;
+  p->in_heuristic = TRUE;
+  gboolean heuristic_ok = resolve_calc (p, l->heuristic, n, "the heuristic")
+                          && check_guard (p, l->heuristic, &l->heuristic_bytes);
+  p->in_heuristic = FALSE;
+  if (!heuristic_ok)
     return FALSE;
   for (guint i = 0; i < l->summaries->len; i++)
     {

@@ -66,6 +66,8 @@ craft__layer_def_free (CraftLayerDef *layer)
   craft__calc_free (layer->resolve_target);
   craft__calc_free (layer->resolve_answer);
   g_clear_pointer (&layer->identity, g_ptr_array_unref);
+  g_clear_pointer (&layer->heuristic_on, g_ptr_array_unref);
+  craft__calc_free (layer->heuristic);
   if (layer->pseudo != NULL)
     {
       for (guint i = 0; i < layer->pseudo->len; i++)

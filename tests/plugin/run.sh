@@ -244,6 +244,18 @@ test_truncated() {
   contains "truncated field" "$tree" "Telemetry.note should be 26 bytes, 2 present"
   contains "truncated header" "$tree" "Telemetry.length needs 2 bytes at offset 2, 1 present"
   contains "snap length" "$tree" "[Packet size limited during capture: Telemetry truncated]"
+  # The fields before a cut are shown, the one cut and those after it are not.
+  expect "fields before the cut" "$(ws -r "$work/truncated.pcap" -Y 'frame.number == 2' -T fields -E separator=";" \
+    -e telemetry.version -e telemetry.kind -e telemetry.flags -e telemetry.length -e telemetry.sequence)" '1;2;0x00;;'
+  # A nested layer cut short inside a whole message: SpindleJob's queue is
+  # there, its timeout is not.
+  pcap "$work/nested.pcap" \
+    "$ETH/$IP4/TCP(sport=40000,dport=7878,flags=\"PA\")/Spindle(op=\"submit\",length=18)/$(bytes 0102)"
+  expect "nested cut" "$(ws -r "$work/nested.pcap" -T fields -E separator=";" -e spindle.op -e spindle.length \
+    -e spindlejob.queue -e spindlejob.retries -e spindlejob.timeout)" '2;18;1;0;'
+  tree=$(ws -r "$work/nested.pcap" -V -O spindlejob)
+  contains "nested cut" "$tree" "SpindleJob.timeout needs 2 bytes at offset 1, 0 present"
+  contains "nested cut" "$tree" "[Malformed Packet: SpindleJob]"
 }
 
 test_reassembly() {
@@ -386,6 +398,64 @@ test_fuzz() {
   done
 }
 
+test_heuristic() {
+  # Telemetry on a port no binding names, found by its heuristic (frames 1, 2);
+  # UDP payloads that are not Telemetry on such ports, left alone (3 to 6):
+  # text, a first byte that fits but a length that does not, a DNS query
+  # and a too-short payload.
+  to="$ETH/$IP4/UDP(sport=40000,dport=5555)"
+  other="$ETH/$IP4/UDP(sport=40001,dport=40002)"
+  pcap "$work/heuristic.pcap" \
+    "$to/Telemetry(kind=\"humidity\",sequence=5,note=\"40%\")" \
+    "$to/Telemetry(kind=3,urgent=1,extra=9,sequence=6)" \
+    "$other/\"hello, this is not telemetry\"" \
+    "$other/$(bytes 21000040000000000000000000000000)" \
+    "$ETH/$IP4/UDP(sport=40003,dport=5300)/$(bytes 123401000001000000000000076578616d706c6503636f6d0000010001)" \
+    "$other/$(bytes 2100000e)"
+  got=$(ws -r "$work/heuristic.pcap" -T fields -E separator=";" -e frame.number -e frame.protocols -e telemetry.kind \
+    -e telemetry.sequence -e telemetry.extra -e telemetry.checksum.status)
+  expect "heuristic" "$got" '1;eth:ethertype:ip:udp:telemetry;2;5;;1
+2;eth:ethertype:ip:udp:telemetry;3;6;9;1
+3;eth:ethertype:ip:udp:data;;;;
+4;eth:ethertype:ip:udp:data;;;;
+5;eth:ethertype:ip:udp:dns;;;;
+6;eth:ethertype:ip:udp:data;;;;'
+  # Those it leaves alone dissect as they do without the plugin.
+  expect "unclaimed payloads" "$(ws -r "$work/heuristic.pcap" -Y 'frame.number >= 3' -V)" \
+    "$(ws_plain -r "$work/heuristic.pcap" -Y 'frame.number >= 3' -V)"
+  # Listed with Wireshark's heuristics, and enabled.
+  heuristics=$(ws -G heuristic-decodes)
+  contains "heuristic list" "$heuristics" "udp	telemetry	T"
+  contains "heuristic list" "$heuristics" "tcp	spindle	T"
+  # craft check refuses a heuristic on a layer Wireshark has no list for.
+  printf 'layer Odd {\n    a: u8;\n    heuristic on Raw if a == 1;\n}\n' > "$work/odd.pdl"
+  status=0
+  out=$(craft check "$work/odd.pdl" 2>&1) || status=$?
+  expect "craft check status" "$status" 2
+  contains "craft check" "$out" "odd.pdl:3:18: a heuristic is offered to the Wireshark protocol of the layer below"
+  # Disabled, it claims nothing.
+  expect "disabled heuristic" "$(ws -r "$work/heuristic.pcap" --disable-heuristic telemetry_udp -Y telemetry -T fields -e frame.number)" ''
+
+  # Spindle on TCP port 45000: the first message is found by its magic, and
+  # the conversation stays Spindle's, so a message split over two segments
+  # is reassembled.
+  job=$(craft build --hex 'Spindle(op="submit",job=3)/SpindleJob(name="nightly")')
+  p1=$(printf '%s' "$job" | cut -c1-16)
+  p2=$(printf '%s' "$job" | cut -c17-)
+  tcp="$ETH/$IP4/TCP(sport=40010,dport=45000,flags=\"PA\""
+  pcap "$work/heuristic-tcp.pcap" \
+    "$tcp,seq=100)/Spindle(op=\"hello\",job=1)" \
+    "$tcp,seq=120)/$(bytes "$p1")" \
+    "$tcp,seq=128)/$(bytes "$p2")" \
+    "$ETH/$IP4/TCP(sport=40011,dport=45001,flags=\"PA\",seq=1)/\"GET / HTTP/1.0\\r\\n\\r\\n\""
+  got=$(ws -r "$work/heuristic-tcp.pcap" -o tcp.analyze_sequence_numbers:TRUE -T fields -E separator=";" \
+    -e frame.number -e spindle.op -e spindle.job -e spindlejob.name -e spindle.crc.status)
+  expect "tcp heuristic" "$got" '1;1;1;;1
+2;;;;
+3;2;3;6e696768746c79;1
+4;;;;'
+}
+
 case $test_name in
   fields) test_fields ;;
   values) test_values ;;
@@ -397,6 +467,7 @@ case $test_name in
   standard) test_standard ;;
   decode-as) test_decode_as ;;
   fuzz) test_fuzz ;;
+  heuristic) test_heuristic ;;
   *) fail "unknown test" ;;
 esac
 echo "PASS ($test_name)"
