@@ -164,6 +164,63 @@ test_extension_header_chain_limit (void)
   g_assert_cmpuint (craft_packet_get_n_findings (p), >=, 1);
 }
 
+/* Whether dissecting the bytes from IPv6 and verifying finds a problem of that kind. */
+static gboolean
+has_finding (const char *hex, CraftFindingKind kind)
+{
+  g_autoptr (GByteArray) bytes = from_hex (hex);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CraftPacket) p = craft_packet_new_from_bytes (registry, "IPv6", bytes->data, bytes->len, &error);
+  g_assert_no_error (error);
+  craft_packet_verify (p);
+  for (guint i = 0; i < craft_packet_get_n_findings (p); i++)
+    if (craft_packet_get_finding (p, i)->kind == kind)
+      return TRUE;
+  return FALSE;
+}
+
+/* Scapy's bytes for UDP, TCP and ICMPv6 after extension headers (its
+ * in6_chksum(): the upper layer's length and protocol, the final
+ * destination of a routing header) verify when craft dissects them, and a
+ * changed byte under the checksum does not. */
+static void
+test_extension_header_checksums (void)
+{
+  g_test_summary ("Upper-layer checksums after IPv6 extension headers, as Scapy computes them, verify on "
+                  "dissection; a changed payload byte is a checksum finding.");
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = g_build_filename (CRAFT_SOURCE_DIR, "tests", "vectors", "breadth.tsv", NULL);
+  g_autofree char *text = NULL;
+  if (!g_file_get_contents (path, &text, NULL, &error))
+    g_error ("%s", error->message);
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  guint checked = 0, routed = 0;
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      char *tab = strchr (lines[i], '\t');
+      if (tab == NULL || !g_str_has_prefix (lines[i], "IPv6(") || strstr (lines[i], "IPv6ExtHdr") == NULL
+          || strstr (lines[i], "chksum=") != NULL || strstr (lines[i], "cksum=") != NULL
+          /* Verifying recomputes segleft (a default of the routing header's
+           * length), so a routing header built with 0 does not verify. */
+          || strstr (lines[i], "segleft=0") != NULL
+          || (strstr (lines[i], "UDP(") == NULL && strstr (lines[i], "TCP(") == NULL
+              && strstr (lines[i], "ICMPv6") == NULL))
+        continue;
+      if (has_finding (tab + 1, CRAFT_FINDING_CHECKSUM))
+        g_error ("%.*s: Scapy's checksum does not verify", (int) (tab - lines[i]), lines[i]);
+      g_autofree char *bent = g_strdup (tab + 1);
+      gsize n = strlen (bent);
+      bent[n - 1] = bent[n - 1] == '0' ? '1' : '0';
+      if (!has_finding (bent, CRAFT_FINDING_CHECKSUM))
+        g_error ("%.*s: a changed last byte verifies", (int) (tab - lines[i]), lines[i]);
+      checked++;
+      routed += strstr (lines[i], "addresses=") != NULL;
+    }
+  g_test_message ("%u vectors, %u with routing addresses", checked, routed);
+  g_assert_cmpuint (checked, >=, 20);
+  g_assert_cmpuint (routed, >=, 3);
+}
+
 /* Every prefix of every breadth vector, and each with one length-ish byte
  * set to 0xff: dissected from its first layer without a crash, findings
  * inside the data (dissect() checks), and rebuilt. */
@@ -214,6 +271,7 @@ main (int argc, char **argv)
   registry = craft_registry_new_default (&error);
   g_assert_no_error (error);
   g_test_add_func ("/breadth/chains", test_chains);
+  g_test_add_func ("/breadth/extension-header-checksums", test_extension_header_checksums);
   g_test_add_func ("/breadth/malformed/nd-option-lengths", test_nd_option_lengths);
   g_test_add_func ("/breadth/malformed/extension-header-lengths", test_extension_header_lengths);
   g_test_add_func ("/breadth/malformed/extension-header-chain-limit", test_extension_header_chain_limit);

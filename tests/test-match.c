@@ -155,6 +155,69 @@ test_arp_and_ipv6 (void)
                    "Ether()/Dot1Q(vlan=5)/IP(src=\"" A "\",dst=\"" B "\")/UDP(sport=5000,dport=9)");
 }
 
+#define A6 "2001:db8::1"
+#define B6 "2001:db8::2"
+
+static void
+test_icmpv6 (void)
+{
+  g_test_summary ("ICMPv6: an echo reply answers the request of its id , sequence and data, a neighbour advertisement the "
+                  "solicitation for its target (sent to a multicast address, options not compared), an error the "
+                  "packet it quotes.");
+  const char *echo = "IPv6(src=\"" A6 "\",dst=\"" B6 "\")/ICMPv6EchoRequest(id=7,seq=3,data=b\"ping\")";
+  ANSWERS ("IPv6(src=\"" B6 "\",dst=\"" A6 "\")/ICMPv6EchoReply(id=7,seq=3,data=b\"ping\")", echo);
+  ANSWERS ("Ether()/IPv6(src=\"" B6 "\",dst=\"" A6 "\")/ICMPv6EchoReply(id=7,seq=3,data=b\"ping\")", echo);
+  DOES_NOT_ANSWER ("IPv6(src=\"" B6 "\",dst=\"" A6 "\")/ICMPv6EchoReply(id=7,seq=3,data=b\"pong\")", echo);
+  DOES_NOT_ANSWER ("IPv6(src=\"" B6 "\",dst=\"" A6 "\")/ICMPv6EchoReply(id=7,seq=4,data=b\"ping\")", echo);
+  DOES_NOT_ANSWER ("IPv6(src=\"" B6 "\",dst=\"" A6 "\")/ICMPv6EchoReply(id=8,seq=3,data=b\"ping\")", echo);
+  DOES_NOT_ANSWER ("IPv6(src=\"2001:db8::3\",dst=\"" A6 "\")/ICMPv6EchoReply(id=7,seq=3,data=b\"ping\")", echo);
+  DOES_NOT_ANSWER ("IPv6(src=\"" B6 "\",dst=\"" A6 "\")/ICMPv6EchoRequest(id=7,seq=3)", echo);
+  DOES_NOT_ANSWER (echo, echo);
+  /* A ping to all nodes is answered from each node's own address. */
+  ANSWERS ("IPv6(src=\"fe80::2\",dst=\"fe80::1\")/ICMPv6EchoReply(id=1,seq=1)",
+           "IPv6(src=\"fe80::1\",dst=\"ff02::1\")/ICMPv6EchoRequest(id=1,seq=1)");
+
+  /* Neighbour solicitation to the solicited-node address, with the asker's link address. */
+  const char *ns = "IPv6(src=\"fe80::1\",dst=\"ff02::1:ff00:2\",hlim=255)/ICMPv6ND_NS(tgt=\"fe80::2\")/"
+                   "ICMPv6NDOptSrcLLAddr(lladdr=\"02:00:00:00:00:01\")";
+  ANSWERS ("IPv6(src=\"fe80::2\",dst=\"fe80::1\",hlim=255)/ICMPv6ND_NA(tgt=\"fe80::2\",R=0,S=1)/"
+           "ICMPv6NDOptDstLLAddr(lladdr=\"02:00:00:00:00:02\")",
+           ns);
+  ANSWERS ("IPv6(src=\"fe80::2\",dst=\"fe80::1\",hlim=255)/ICMPv6ND_NA(tgt=\"fe80::2\",R=0,S=1)", ns);
+  DOES_NOT_ANSWER ("IPv6(src=\"fe80::3\",dst=\"fe80::1\",hlim=255)/ICMPv6ND_NA(tgt=\"fe80::3\",S=1)", ns);
+  DOES_NOT_ANSWER ("IPv6(src=\"fe80::2\",dst=\"fe80::9\",hlim=255)/ICMPv6ND_NA(tgt=\"fe80::2\",S=1)", ns);
+  DOES_NOT_ANSWER ("IPv6(src=\"fe80::2\",dst=\"fe80::1\",hlim=255)/ICMPv6ND_NS(tgt=\"fe80::2\")", ns);
+  /* To a unicast address, the answer must come from it. */
+  const char *ns_unicast = "IPv6(src=\"fe80::1\",dst=\"fe80::2\",hlim=255)/ICMPv6ND_NS(tgt=\"fe80::2\")";
+  ANSWERS ("IPv6(src=\"fe80::2\",dst=\"fe80::1\",hlim=255)/ICMPv6ND_NA(tgt=\"fe80::2\")", ns_unicast);
+  DOES_NOT_ANSWER ("IPv6(src=\"fe80::7\",dst=\"fe80::1\",hlim=255)/ICMPv6ND_NA(tgt=\"fe80::2\")", ns_unicast);
+
+  /* Errors quote the packet: from the host asked or a router on the way. */
+  const char *udp = "IPv6(src=\"" A6 "\",dst=\"" B6 "\")/UDP(sport=5000,dport=9)/\"data\"";
+  ANSWERS ("IPv6(src=\"" B6 "\",dst=\"" A6 "\")/ICMPv6DestUnreach(code=4)/IPv6(src=\"" A6 "\",dst=\"" B6
+           "\")/UDP(sport=5000,dport=9)/\"data\"",
+           udp);
+  ANSWERS ("IPv6(src=\"2001:db8:ffff::1\",dst=\"" A6 "\")/ICMPv6TimeExceeded()/IPv6(src=\"" A6 "\",dst=\"" B6
+           "\",hlim=1)/UDP(sport=5000,dport=9)",
+           udp);
+  ANSWERS ("IPv6(src=\"2001:db8:ffff::1\",dst=\"" A6 "\")/ICMPv6PacketTooBig(mtu=1280)/IPv6(src=\"" A6
+           "\",dst=\"" B6 "\")/UDP(sport=5000,dport=9)",
+           udp);
+  DOES_NOT_ANSWER ("IPv6(src=\"" B6 "\",dst=\"" A6 "\")/ICMPv6DestUnreach(code=4)/IPv6(src=\"" A6 "\",dst=\"" B6
+                   "\")/UDP(sport=5001,dport=9)",
+                   udp);
+  DOES_NOT_ANSWER ("IPv6(src=\"" B6 "\",dst=\"2001:db8::9\")/ICMPv6DestUnreach(code=4)/IPv6(src=\"" A6
+                   "\",dst=\"" B6 "\")/UDP(sport=5000,dport=9)",
+                   udp);
+  /* An error about an echo request quotes its id and sequence. */
+  ANSWERS ("IPv6(src=\"" B6 "\",dst=\"" A6 "\")/ICMPv6ParamProblem()/IPv6(src=\"" A6 "\",dst=\"" B6
+           "\")/ICMPv6EchoRequest(id=7,seq=3,data=b\"ping\")",
+           echo);
+  DOES_NOT_ANSWER ("IPv6(src=\"" B6 "\",dst=\"" A6 "\")/ICMPv6ParamProblem()/IPv6(src=\"" A6 "\",dst=\"" B6
+                   "\")/ICMPv6EchoRequest(id=7,seq=9)",
+                   echo);
+}
+
 /* A made-up request/response protocol over UDP port 7777: its own rules. */
 static const char ping_pdl[] = "layer Ping {\n"
                                "  kind: u8 enum { request = 1, reply = 2 } = 1;\n"
@@ -276,6 +339,7 @@ main (int argc, char **argv)
   g_test_add_func ("/match/link-layer", test_link_layer);
   g_test_add_func ("/match/tcp", test_tcp);
   g_test_add_func ("/match/udp-and-quotes", test_udp_and_quotes);
+  g_test_add_func ("/match/icmpv6", test_icmpv6);
   g_test_add_func ("/match/arp-and-ipv6", test_arp_and_ipv6);
   g_test_add_func ("/match/own-protocol", test_own_protocol);
   g_test_add_func ("/match/bad-rules", test_bad_rules);

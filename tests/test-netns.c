@@ -670,6 +670,51 @@ test_sr_icmp (void)
   assert_contains (tree.out, "type      = echo-reply (0)");
 }
 
+static void
+test_sr_icmpv6 (void)
+{
+  g_test_summary ("ICMPv6 echo requests to B are answered by its kernel and paired by id, sequence and data; a "
+                  "neighbour solicitation to B's solicited-node address is answered by its advertisement.");
+  if (skipped ())
+    return;
+  g_auto (Run) run = { 0 };
+  CRAFT_A (&run, "sr", "-i", veth_a, "--json",
+           "IPv6(dst=\"" ADDR6_B "\")/ICMPv6EchoRequest(id=0x4343,seq=[1,2],data=b\"craft\")");
+  g_assert_cmpint (run.status, ==, 0);
+  assert_contains (run.err, "sent 2 packets, 2 answered, 0 unanswered");
+  g_autoptr (GPtrArray) lines = sr_json (run.out);
+  g_assert_cmpuint (lines->len, ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      JsonArray *answers = answers_of (lines, i);
+      g_assert_cmpuint (json_array_get_length (answers), ==, 1);
+      JsonObject *answer = json_array_get_object_element (answers, 0);
+      g_assert_cmpint (json_int (answer, "ICMPv6EchoReply", 0, "type"), ==, 129);
+      g_assert_cmpint (json_int (answer, "ICMPv6EchoReply", 0, "id"), ==, 0x4343);
+      g_assert_cmpint (json_int (answer, "ICMPv6EchoReply", 0, "seq"), ==, i + 1);
+      g_assert_cmpstr (json_str (answer, "ICMPv6EchoReply", 0, "data"), ==, "6372616674");
+      g_assert_cmpstr (json_str (answer, "IPv6", 0, "src"), ==, ADDR6_B);
+    }
+
+  /* Neighbour solicitation, sent whole at the link layer to B's
+   * solicited-node multicast address (33:33:ff:00:00:02 on the wire). */
+  g_auto (Run) ns = { 0 };
+  CRAFT_A (&ns, "sr", "-i", veth_a, "--json",
+           "Ether(dst=\"33:33:ff:00:00:02\")/IPv6(src=\"" ADDR6_A "\",dst=\"ff02::1:ff00:2\",hlim=255)/"
+           "ICMPv6ND_NS(tgt=\"" ADDR6_B "\")/ICMPv6NDOptSrcLLAddr(lladdr=\"" MAC_A "\")");
+  g_assert_cmpint (ns.status, ==, 0);
+  g_autoptr (GPtrArray) ns_lines = sr_json (ns.out);
+  g_assert_cmpuint (ns_lines->len, ==, 1);
+  JsonArray *answers = answers_of (ns_lines, 0);
+  g_assert_cmpuint (json_array_get_length (answers), ==, 1);
+  JsonObject *answer = json_array_get_object_element (answers, 0);
+  g_assert_cmpstr (json_str (answer, "ICMPv6ND_NA", 0, "tgt"), ==, ADDR6_B);
+  g_assert_cmpint (json_int (answer, "ICMPv6ND_NA", 0, "S"), ==, 1);
+  g_assert_cmpstr (json_str (answer, "IPv6", 0, "src"), ==, ADDR6_B);
+  g_assert_cmpstr (json_str (answer, "IPv6", 0, "dst"), ==, ADDR6_A);
+  g_assert_cmpstr (json_str (answer, "ICMPv6NDOptDstLLAddr", 0, "lladdr"), ==, MAC_B);
+}
+
 /* dnsmasq in B, answering example.test (UDP and TCP port 53), or FALSE when it is not installed. */
 static gboolean
 dnsmasq_running (void)
@@ -1135,6 +1180,7 @@ main (int argc, char **argv)
   g_test_add_func ("/netns/send/rate", test_send_rate);
   g_test_add_func ("/netns/send/fuzz", test_fuzz_send);
   g_test_add_func ("/netns/sr/icmp", test_sr_icmp);
+  g_test_add_func ("/netns/sr/icmpv6", test_sr_icmpv6);
   g_test_add_func ("/netns/sr/tcp", test_sr_tcp);
   g_test_add_func ("/netns/sr/udp-unreachable", test_sr_udp_unreachable);
   g_test_add_func ("/netns/sr/arp", test_sr_arp);

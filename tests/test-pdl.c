@@ -130,7 +130,7 @@ dump_calc (GString *out, const CraftCalc *c, const CraftLayerDef *l)
     [CRAFT_OP_LT] = "<", [CRAFT_OP_LE] = "<=", [CRAFT_OP_GT] = ">", [CRAFT_OP_GE] = ">=",
     [CRAFT_OP_LAND] = "&&", [CRAFT_OP_LOR] = "||", [CRAFT_OP_IN] = "in", [CRAFT_OP_ELSE] = "?:",
   };
-  static const char *const spans[] = { "header", "layer", "payload", "pseudo", NULL };
+  static const char *const spans[] = { "header", "layer", "payload", "pseudo", "", "upper" };
   const char *fname = NULL;
   if (c->name != NULL)
     {
@@ -165,7 +165,9 @@ dump_calc (GString *out, const CraftCalc *c, const CraftLayerDef *l)
     case CRAFT_CALC_NEXT_HOP_MAC: g_string_append (out, "next_hop_mac()"); break;
     case CRAFT_CALC_QUOTING: g_string_append (out, "quoting()"); break;
     case CRAFT_CALC_CLOCK_MS: g_string_append (out, "clock_ms()"); break;
-    case CRAFT_CALC_BOUND: g_string_append_printf (out, "bound(%s)", fname); break;
+    case CRAFT_CALC_BOUND:
+      g_string_append_printf (out, "bound(%s)", c->span == CRAFT_SPAN_UPPER ? "upper" : fname);
+      break;
     case CRAFT_CALC_IS_SET: g_string_append_printf (out, "is_set(%s)", fname); break;
     case CRAFT_CALC_MAX:
     case CRAFT_CALC_MIN:
@@ -734,7 +736,10 @@ test_statements (void)
                                                  "  pseudo src, dst, u8(0), u8(bound(kind)), u16(len(payload)), u32(7);\n"
                                                  "}\n"
                                                  "layer Opaque { load: bytes; fallback; }\n"
-                                                 "layer Pad { load: bytes; trailer; }\n");
+                                                 "layer Pad { load: bytes; trailer; }\n"
+                                                 "layer U { a: ipv4; pseudo a, u32(len(upper)), u8(bound(upper)); }\n"
+                                                 "layer R { n: u8; addrs: bytes; last: ipv4;\n"
+                                                 "  pseudo a = tail(addrs) if n != 0; pseudo b = last; }\n");
   const CraftLayerDef *s = layer (reg, "S");
   g_assert_cmpint (s->route_field, ==, craft__layer_def_field_index (s, "dst"));
   assert_calc (s->length, s, "(total - 0)");
@@ -763,6 +768,27 @@ test_statements (void)
   g_assert_true (reg->trailer == layer (reg, "Pad"));
   g_assert_null (layer (reg, "Opaque")->pseudo);
   g_assert_cmpint (layer (reg, "Opaque")->route_field, ==, -1);
+
+  /* `upper`, in a pseudo-header: the layer the checksum is for. */
+  const CraftLayerDef *u = layer (reg, "U");
+  const CraftPseudoItem *uitems = (const CraftPseudoItem *) u->pseudo->data;
+  assert_calc (uitems[1].calc, u, "len(upper)");
+  assert_calc (uitems[2].calc, u, "bound(upper)");
+  g_assert_null (u->pseudo_overrides);
+  /* Replacements of another layer's pseudo-header items. */
+  const CraftLayerDef *r = layer (reg, "R");
+  g_assert_null (r->pseudo);
+  g_assert_nonnull (r->pseudo_overrides);
+  g_assert_cmpuint (r->pseudo_overrides->len, ==, 2);
+  const CraftPseudoOverride *o = (const CraftPseudoOverride *) r->pseudo_overrides->data;
+  g_assert_cmpstr (o[0].item, ==, "a");
+  g_assert_true (o[0].tail);
+  assert_calc (o[0].field, r, "addrs");
+  assert_calc (o[0].condition, r, "(n != 0)");
+  g_assert_cmpstr (o[1].item, ==, "b");
+  g_assert_false (o[1].tail);
+  assert_calc (o[1].field, r, "last");
+  g_assert_null (o[1].condition);
 }
 
 static void
@@ -1166,6 +1192,15 @@ static const ErrorCase error_cases[] = {
     "layer L { a: u8; pseudo a, u12(a); }", -1, DEFINITION, 1, 28, "not u12" },
   { "pseudo-variable-field", "Pseudo-header fields are fixed size.", FALSE,
     "layer L { a: bytes; pseudo a; }", -1, DEFINITION, 1, 28, "pseudo-header field 'a' must be whole bytes of fixed size" },
+  { "pseudo-upper-elsewhere", "`upper` names the checksummed layer only in a pseudo-header.", FALSE,
+    "layer L { a: u8 = len(upper); }", -1, DEFINITION, 1, 23, "'upper' is not a field of layer 'L'" },
+  { "pseudo-replace-integer", "A pseudo-header item is replaced by bytes, not an integer.", FALSE,
+    "layer L { a: u8; pseudo dst = a; }", -1, DEFINITION, 1, 31,
+    "a pseudo-header item is replaced by an address or byte-string field; 'a' is" },
+  { "pseudo-replace-unknown", "A replacement names a field of its layer.", FALSE,
+    "layer L { a: u8; pseudo dst = tail(b) if a; }", -1, DEFINITION, 1, 36, "'b' is not a field of layer 'L'" },
+  { "pseudo-replace-tail-unclosed", "tail( is closed.", FALSE,
+    "layer L { a: bytes; pseudo dst = tail(a; }", -1, SYNTAX, 1, 40, "expected ')' to close tail(" },
   { "pseudo-twice", "A layer has one pseudo-header.", FALSE,
     "layer L { a: u8; pseudo a; pseudo a; }", -1, DEFINITION, 1, 28, "layer 'L' already has a pseudo-header" },
   { "pseudo-unknown-field", "Pseudo-header items name fields.", FALSE,

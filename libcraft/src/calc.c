@@ -183,16 +183,22 @@ span_bytes (const CraftEval *ev, const CraftCalc *span, const guint8 **data, gsi
   return TRUE;
 }
 
+/* While a pseudo-header is evaluated (craft__pseudo_header()): the layer
+ * the checksum is for, which len(upper) and bound(upper) read; 0 otherwise
+ * (a layer offering a pseudo-header is below it, so it is never layer 0). */
+static _Thread_local guint pseudo_upper;
+
 static guint64
 span_length (const CraftEval *ev, const CraftCalc *span)
 {
-  CraftLayer *l = craft__packet_layer (ev->packet, ev->layer);
+  CraftLayer *l = craft__packet_layer (ev->packet, span->span == CRAFT_SPAN_UPPER ? pseudo_upper : ev->layer);
   switch (span->span)
     {
     case CRAFT_SPAN_HEADER: return l->hdr_len;
     case CRAFT_SPAN_LAYER: return l->end - l->start;
     case CRAFT_SPAN_PAYLOAD: return l->end > l->start + l->hdr_len ? l->end - l->start - l->hdr_len : 0;
     case CRAFT_SPAN_FIELD: return l->slots[span->field].present ? l->slots[span->field].bit_len / 8 : 0;
+    case CRAFT_SPAN_UPPER: return pseudo_upper != 0 ? l->end - l->start : 0;
     case CRAFT_SPAN_PSEUDO: break;
     }
   return 0;
@@ -250,6 +256,35 @@ bound_value (const CraftEval *ev, guint field, guint64 *value)
       return TRUE;
     }
   return FALSE;
+}
+
+/* The value of the binding that puts the layer the checksum is for on the
+ * layer below it (bound(upper)): UDP over IPv6 or over an extension header
+ * 17. Without one, the value the layer below has in a field some binding
+ * sets. */
+static guint64
+upper_bound_value (const CraftEval *ev)
+{
+  CraftPacket *p = ev->packet;
+  if (pseudo_upper == 0 || pseudo_upper >= p->layers->len)
+    return 0;
+  const CraftLayer *upper = craft__packet_layer (p, pseudo_upper);
+  const CraftLayer *below = craft__packet_layer (p, pseudo_upper - 1);
+  gint first_bound = -1;
+  for (guint f = 0; f < below->def->fields->len; f++)
+    {
+      if (!craft__layer_field (below, f)->bound)
+        continue;
+      const CraftBinding *b = craft__registry_find_build_binding (p->reg, below->def, f, upper->def);
+      if (b != NULL)
+        return b->value;
+      if (first_bound < 0)
+        first_bound = (gint) f;
+    }
+  if (first_bound < 0)
+    return 0;
+  CraftEval at_below = { p, pseudo_upper - 1, ev->data, ev->length, ev->missing };
+  return field_number (&at_below, (guint) first_bound);
 }
 
 /* While an answer rule is evaluated (craft__calc_eval_answer()): the
@@ -310,6 +345,8 @@ craft__calc_eval (const CraftCalc *c, const CraftEval *ev)
       return checksum (c, ev);
     case CRAFT_CALC_BOUND:
       {
+        if (c->span == CRAFT_SPAN_UPPER)
+          return upper_bound_value (ev);
         guint64 v;
         return bound_value (ev, c->field, &v) ? v : field_number (ev, c->field);
       }
@@ -471,6 +508,36 @@ craft__calc_eval_bytes (const CraftCalc *c, const CraftEval *ev, guint bits, GBy
     g_byte_array_append (out, (const guint8 *) "", 1);
 }
 
+/* The bytes of a pseudo-header item named `name`, `len` bytes long, that a
+ * layer between the checksummed layer and layer `offering` replaces it with
+ * (`pseudo dst = tail(addresses) if segleft != 0;`): the replacement
+ * nearest the checksummed layer whose condition holds wins, as in Scapy. */
+static const guint8 *
+pseudo_override (const CraftEval *ev, guint offering, const char *name, gsize len)
+{
+  CraftPacket *p = ev->packet;
+  for (guint j = ev->layer; j-- > offering + 1;)
+    {
+      const CraftLayer *l = craft__packet_layer (p, j);
+      for (guint k = 0; l->def->pseudo_overrides != NULL && k < l->def->pseudo_overrides->len; k++)
+        {
+          const CraftPseudoOverride *o = &g_array_index (l->def->pseudo_overrides, CraftPseudoOverride, k);
+          if (strcmp (o->item, name) != 0)
+            continue;
+          CraftEval at = { p, j, ev->data, ev->length, ev->missing };
+          const CraftSlot *s = &l->slots[o->field->field];
+          gsize start = s->bit_off / 8, have = s->bit_len / 8;
+          if (!s->present || have < len || (!o->tail && have != len) || have > ev->length
+              || start > ev->length - have)
+            continue;
+          if (o->condition != NULL && craft__calc_eval (o->condition, &at) == 0)
+            continue;
+          return ev->data + start + have - len;
+        }
+    }
+  return NULL;
+}
+
 gboolean
 craft__pseudo_header (const CraftEval *ev, GByteArray *out)
 {
@@ -481,7 +548,10 @@ craft__pseudo_header (const CraftEval *ev, GByteArray *out)
       if (l->def->pseudo == NULL)
         continue;
       CraftEval lower = { p, i, ev->data, ev->length, ev->missing };
-      for (guint k = 0; k < l->def->pseudo->len; k++)
+      guint saved_upper = pseudo_upper;
+      pseudo_upper = ev->layer;
+      gboolean ok = TRUE;
+      for (guint k = 0; k < l->def->pseudo->len && ok; k++)
         {
           const CraftPseudoItem *item = &g_array_index (l->def->pseudo, CraftPseudoItem, k);
           if (item->field >= 0)
@@ -489,8 +559,12 @@ craft__pseudo_header (const CraftEval *ev, GByteArray *out)
               const CraftSlot *s = &l->slots[item->field];
               gsize start = s->bit_off / 8, len = s->bit_len / 8;
               if (!s->present || start + len > ev->length)
-                return FALSE;
-              g_byte_array_append (out, ev->data + start, (guint) len);
+                {
+                  ok = FALSE;
+                  break;
+                }
+              const guint8 *bytes = pseudo_override (ev, i, craft__layer_field (l, (guint) item->field)->name, len);
+              g_byte_array_append (out, bytes != NULL ? bytes : ev->data + start, (guint) len);
             }
           else
             {
@@ -499,7 +573,8 @@ craft__pseudo_header (const CraftEval *ev, GByteArray *out)
               g_byte_array_append (out, bytes, item->bits / 8);
             }
         }
-      return TRUE;
+      pseudo_upper = saved_upper;
+      return ok;
     }
   return FALSE;
 }

@@ -137,6 +137,10 @@ craft_packet_answers (CraftPacket *reply, CraftPacket *request)
         return FALSE;
       if (a->answer != NULL && !holds (a->answer, reply, i, request, j, quote < nr))
         return FALSE;
+      /* A message of a protocol with a definition per message answers as a
+       * whole: what follows it (neighbour discovery options) is its own. */
+      if (a->answers != NULL)
+        break;
     }
   return quote < nr && i <= quote ? quote_matches (reply, quote + 1, request) : TRUE;
 }

@@ -49,6 +49,9 @@ typedef enum {
   CRAFT_SPAN_PAYLOAD,  /* what this layer carries */
   CRAFT_SPAN_PSEUDO,   /* the pseudo-header declared by the nearest lower layer that has one */
   CRAFT_SPAN_FIELD,    /* one field of this layer (.field) */
+  CRAFT_SPAN_UPPER,    /* in a pseudo-header: the layer the checksum is for, with what it carries;
+                        * BOUND with this span: the value of the binding that puts that layer on
+                        * the one below it */
 } CraftSpan;
 
 struct _CraftCalc {
@@ -133,6 +136,17 @@ typedef struct {
   CraftCalc *calc;
 } CraftPseudoItem;
 
+/* `pseudo ITEM = [tail(]FIELD[)] [if EXPR];` in a layer that may lie between
+ * a checksummed layer and the layer offering its pseudo-header (an IPv6
+ * routing header): while EXPR holds, the offered item named ITEM (a field
+ * item) is this layer's FIELD instead, or with tail() its last bytes. */
+typedef struct {
+  char *item;
+  CraftCalc *field;      /* a FIELD node */
+  gboolean tail;
+  CraftCalc *condition;  /* NULL = always */
+} CraftPseudoOverride;
+
 /* A one-line summary template, used when its condition holds and every
  * reference resolves. */
 typedef struct {
@@ -148,6 +162,7 @@ struct _CraftLayerDef {
   GPtrArray *fields;          /* CraftFieldDef* (owned) */
   CraftCalc *length;          /* total bytes of header + payload, when the header says so */
   GArray *pseudo;             /* CraftPseudoItem; NULL when the layer offers no pseudo-header */
+  GArray *pseudo_overrides;   /* CraftPseudoOverride; NULL when none */
   gint route_field;           /* field holding the destination to route by, or -1 */
   GArray *summaries;          /* CraftSummary */
   CraftCalc *guard;           /* when several bindings match, dissection takes this layer only if the

@@ -45,6 +45,7 @@ typedef struct {
   guint n_operators;      /* binary operators in the expression being parsed */
   gboolean in_answer;     /* parsing an answer rule: request.FIELD and quoting() are allowed */
   gboolean in_heuristic;  /* checking a heuristic condition: a guard that may also use len(layer) */
+  gboolean in_pseudo;     /* parsing a pseudo-header: len(upper) and bound(upper) are allowed */
   GError *error;
 } Pdl;
 
@@ -485,6 +486,12 @@ parse_span (Pdl *p, gboolean allow_pseudo)
     { "header", CRAFT_SPAN_HEADER }, { "layer", CRAFT_SPAN_LAYER },
     { "payload", CRAFT_SPAN_PAYLOAD }, { "pseudo", CRAFT_SPAN_PSEUDO },
   };
+  if (p->in_pseudo && strcmp (word, "upper") == 0)
+    {
+      CraftCalc *c = calc_new (p, CRAFT_CALC_LEN);
+      c->span = CRAFT_SPAN_UPPER;
+      return c;
+    }
   for (gsize i = 0; i < G_N_ELEMENTS (spans); i++)
     if (strcmp (word, spans[i].word) == 0)
       {
@@ -532,7 +539,13 @@ parse_function (Pdl *p, const char *name, Loc at, guint depth)
                                                                 : "a field name");
       if (field == NULL)
         return NULL;
-      c = field_ref (p, name[0] == 's' ? CRAFT_CALC_SOURCE_IP : name[0] == 'b' ? CRAFT_CALC_BOUND : CRAFT_CALC_IS_SET,
+      if (p->in_pseudo && name[0] == 'b' && strcmp (field, "upper") == 0)
+        {
+          c = calc_new (p, CRAFT_CALC_BOUND);
+          c->span = CRAFT_SPAN_UPPER;
+        }
+      else
+        c = field_ref (p, name[0] == 's' ? CRAFT_CALC_SOURCE_IP : name[0] == 'b' ? CRAFT_CALC_BOUND : CRAFT_CALC_IS_SET,
                      field);
     }
   else if (strcmp (name, "max") == 0 || strcmp (name, "min") == 0)
@@ -906,7 +919,7 @@ check_dissect_calc (Pdl *p, const CraftCalc *c, const char *role)
   const CraftCalc *bad = calc_find (c, needs_layout);
   if (bad == NULL)
     return TRUE;
-  static const char *const span_names[] = { "header", "layer", "payload", "pseudo", "" };
+  static const char *const span_names[] = { "header", "layer", "payload", "pseudo", "", "upper" };
   g_autofree char *what = bad->type == CRAFT_CALC_LEN ? g_strdup_printf ("len(%s)", span_names[bad->span])
                           : bad->type == CRAFT_CALC_CHECKSUM ? g_strdup ("inet_checksum()")
                           : bad->type == CRAFT_CALC_CRC32    ? g_strdup ("crc32()")
@@ -1248,17 +1261,57 @@ parse_field (Pdl *p, const char *name, Loc at)
 
 /* ---- layers ---- */
 
+/* `pseudo ITEM = [tail(]FIELD[)] [if EXPR];` after `pseudo ITEM`. */
+static gboolean
+parse_pseudo_override (Pdl *p, char *item)
+{
+  CraftLayerDef *l = p->layer;
+  next (p); /* the '=' */
+  g_autofree char *word = expect_name (p, "a field name or tail(FIELD)");
+  if (word == NULL)
+    return FALSE;
+  CraftPseudoOverride o = { .item = g_strdup (item) };
+  if (!l->pseudo_overrides)
+    l->pseudo_overrides = g_array_new (FALSE, TRUE, sizeof (CraftPseudoOverride));
+  if (strcmp (word, "tail") == 0 && accept_char (p, '('))
+    {
+      g_free (word);
+      if ((word = expect_name (p, "the field whose last bytes replace the item")) == NULL)
+        {
+          g_free (o.item);
+          return FALSE;
+        }
+      o.tail = TRUE;
+    }
+  o.field = field_ref (p, CRAFT_CALC_FIELD, word);
+  /* Owned by the layer from here on, so that a failure below frees it. */
+  g_array_append_val (l->pseudo_overrides, o);
+  CraftPseudoOverride *added = &g_array_index (l->pseudo_overrides, CraftPseudoOverride, l->pseudo_overrides->len - 1);
+  if (o.tail && !expect_char (p, ')', "to close tail("))
+    return FALSE;
+  if (accept_word (p, "if") && (added->condition = parse_expression (p)) == NULL)
+    return FALSE;
+  return expect_char (p, ';', "after the pseudo-header replacement");
+}
+
 static gboolean
 parse_pseudo (Pdl *p)
 {
   CraftLayerDef *l = p->layer;
+  Loc at = token_loc (p);
+  g_autofree char *first = expect_name (p, "a field name or an integer like u16(len(payload))");
+  if (first == NULL)
+    return FALSE;
+  if (peek_char (p, '='))
+    return parse_pseudo_override (p, first);
   if (l->pseudo != NULL)
-    return invalid (p, "layer '%s' already has a pseudo-header", l->name);
+    return fail_at (p, CRAFT_ERROR_DEFINITION, at, "layer '%s' already has a pseudo-header", l->name);
   l->pseudo = g_array_new (FALSE, TRUE, sizeof (CraftPseudoItem));
   do
     {
       CraftPseudoItem item = { .field = -1 };
-      g_autofree char *word = expect_name (p, "a field name or an integer like u16(len(payload))");
+      g_autofree char *word = first != NULL ? g_steal_pointer (&first)
+                                            : expect_name (p, "a field name or an integer like u16(len(payload))");
       if (word == NULL)
         return FALSE;
       gboolean is_signed;
@@ -1268,7 +1321,9 @@ parse_pseudo (Pdl *p)
             return invalid (p, "pseudo-header integers are u8, u16, u24 … u64, not %s", word);
           if (!expect_char (p, '(', "after the width"))
             return FALSE;
+          p->in_pseudo = TRUE;
           item.calc = parse_expression (p);
+          p->in_pseudo = FALSE;
           if (item.calc == NULL)
             return FALSE;
           g_array_append_val (l->pseudo, item);
@@ -1868,6 +1923,17 @@ finish_layer (Pdl *p, Loc at)
             item->field = (gint) item->calc->field;
           }
       }
+  for (guint i = 0; l->pseudo_overrides != NULL && i < l->pseudo_overrides->len; i++)
+    {
+      CraftPseudoOverride *o = &g_array_index (l->pseudo_overrides, CraftPseudoOverride, i);
+      if (!resolve_calc (p, o->field, n, "the pseudo-header") || !resolve_calc (p, o->condition, n, "a condition"))
+        return FALSE;
+      const CraftFieldDef *f = g_ptr_array_index (l->fields, o->field->field);
+      if (f->kind->is_integer)
+        return fail_at (p, CRAFT_ERROR_DEFINITION, calc_loc (o->field),
+                        "a pseudo-header item is replaced by an address or byte-string field; '%s' is %s", f->name,
+                        f->kind->name);
+    }
   if (!resolve_wireshark_names (p, l) || !finish_answer_rules (p, l))
     return FALSE;
   if (p->route_name != NULL)

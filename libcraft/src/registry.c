@@ -74,6 +74,14 @@ craft__layer_def_free (CraftLayerDef *layer)
         craft__calc_free (g_array_index (layer->pseudo, CraftPseudoItem, i).calc);
       g_array_unref (layer->pseudo);
     }
+  for (guint i = 0; layer->pseudo_overrides != NULL && i < layer->pseudo_overrides->len; i++)
+    {
+      CraftPseudoOverride *o = &g_array_index (layer->pseudo_overrides, CraftPseudoOverride, i);
+      g_free (o->item);
+      craft__calc_free (o->field);
+      craft__calc_free (o->condition);
+    }
+  g_clear_pointer (&layer->pseudo_overrides, g_array_unref);
   for (guint i = 0; i < layer->summaries->len; i++)
     {
       CraftSummary *s = &g_array_index (layer->summaries, CraftSummary, i);

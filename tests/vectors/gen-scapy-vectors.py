@@ -11,20 +11,28 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 USAGE = "usage: /usr/bin/python3 %s [EXPR_FILE [TSV_FILE]]" % sys.argv[0]
 
 
-def check_syntax(expr):
+SCAPY_MARK = " # scapy: "
+
+
+def check_syntax(expr, lists=False):
     """Reject anything outside the restricted expression grammar.
 
     Allowed: Layer(kw=value, ...) calls (keyword arguments only), '/' stacking,
     bare layer names, int/str/bytes literals and None.  Anything else (lists,
     tuples, '*', variables used as values, nested calls as values, ...) is an
     error, so that the C side can parse every line without a Python
-    interpreter.
+    interpreter.  With lists=True (the Scapy side of a line that writes the
+    expression twice) a value may also be a list of such literals.
     """
     tree = ast.parse(expr, mode="eval")
 
     def value(node):
         if isinstance(node, ast.Constant) and (
                 node.value is None or type(node.value) in (int, str, bytes)):
+            return
+        if lists and isinstance(node, ast.List):
+            for element in node.elts:
+                value(element)
             return
         raise ValueError("unsupported value %s" % ast.dump(node))
 
@@ -73,9 +81,16 @@ def main(argv):
                 print("%s:%d: TAB in expression" % (expr_path, lineno),
                       file=sys.stderr)
                 return 1
+            # "CRAFT_EXPR # scapy: SCAPY_EXPR": where the two spell a value
+            # differently (Scapy's address lists are craft's raw bytes),
+            # Scapy builds its own spelling and the vector keeps craft's.
+            scapy_expr = expr
+            if SCAPY_MARK in expr:
+                expr, scapy_expr = (part.strip() for part in expr.split(SCAPY_MARK, 1))
             try:
                 check_syntax(expr)
-                data = raw(eval(expr, dict(ns)))
+                check_syntax(scapy_expr, lists=scapy_expr is not expr)
+                data = raw(eval(scapy_expr, dict(ns)))
             except Exception as e:
                 print("%s:%d: %s: %s: %s" % (expr_path, lineno, expr,
                                               type(e).__name__, e),
