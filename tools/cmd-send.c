@@ -20,6 +20,24 @@ print_rate (FILE *out, CraftInjector *injector, const char *end)
   fputs (end, out);
 }
 
+typedef struct {
+  gboolean shown;      /* standard error is a terminal */
+  gint64 last_usec;    /* when the line was last drawn */
+} Progress;
+
+static void
+show_progress (CraftInjector *injector, gpointer user_data)
+{
+  Progress *progress = user_data;
+  gint64 now = g_get_monotonic_time ();
+  if (now - progress->last_usec < PROGRESS_USEC)
+    return;
+  progress->last_usec = now;
+  fprintf (stderr, "\r\033[K");
+  print_rate (stderr, injector, "");
+  fflush (stderr);
+}
+
 int
 craft_cmd_send (int argc, char **argv)
 {
@@ -75,38 +93,22 @@ craft_cmd_send (int argc, char **argv)
   craft_injector_set_interval (injector, inter);
   craft_tool_catch_interrupts (injector, NULL);
 
-  gboolean progress = isatty (STDERR_FILENO);
-  gint64 last_progress = g_get_monotonic_time ();
-  guint64 members = craft_packet_get_n_members (packet);
-  for (gint64 round = 0; round < repeat; round++)
-    for (guint64 m = 0; m < members; m++)
-      {
-        if (!craft_packet_select_member (packet, m, &error))
-          return craft_tool_report (error, expression);
-        if (!craft_injector_send (injector, packet, &error))
-          {
-            if (craft_tool_interrupted)
-              {
-                g_clear_error (&error);
-                fprintf (stderr, "%scraft send: interrupted; ", progress ? "\r\033[K" : "");
-                print_rate (stderr, injector, "\n");
-                return 128 + craft_tool_interrupted;
-              }
-            if (progress)
-              fprintf (stderr, "\r\033[K");
-            return craft_tool_report (error, expression);
-          }
-        if (progress && g_get_monotonic_time () - last_progress >= PROGRESS_USEC)
-          {
-            last_progress = g_get_monotonic_time ();
-            fprintf (stderr, "\r\033[K");
-            print_rate (stderr, injector, "");
-            fflush (stderr);
-          }
-      }
-  if (!craft_injector_flush (injector, &error))
-    return craft_tool_report (error, NULL);
-  if (progress)
+  Progress progress = { isatty (STDERR_FILENO), g_get_monotonic_time () };
+  if (!craft_injector_send_set (injector, packet, (guint64) repeat, progress.shown ? show_progress : NULL, &progress,
+                                &error))
+    {
+      if (craft_tool_interrupted)
+        {
+          g_clear_error (&error);
+          fprintf (stderr, "%scraft send: interrupted; ", progress.shown ? "\r\033[K" : "");
+          print_rate (stderr, injector, "\n");
+          return 128 + craft_tool_interrupted;
+        }
+      if (progress.shown)
+        fprintf (stderr, "\r\033[K");
+      return craft_tool_report (error, expression);
+    }
+  if (progress.shown)
     fprintf (stderr, "\r\033[K");
   print_rate (stdout, injector, "\n");
   return fflush (stdout) == 0 ? 0 : 1;

@@ -73,3 +73,11 @@
  * hundred bytes cross every length a one-byte field can describe, while a
  * million fuzzed packets still stream at disk speed. */
 #define CRAFT_FUZZ_MAX_BYTES 256
+
+/* ---- sending ---- */
+
+/* Bytes of built packets craft_injector_send_set() keeps to send again on
+ * later rounds instead of building them afresh (with ~100 bytes of
+ * bookkeeping each). 128 MiB holds a set of a million small frames; a
+ * larger set is built again each round. Enforced in inject-set.c. */
+#define CRAFT_SEND_REPLAY_MAX_BYTES (128u * 1024u * 1024u)

@@ -1,22 +1,25 @@
-/* Injection: frames through libpcap, routed packets through a raw socket, paced by a monotonic clock, batched. */
+/* Injection: frames through a packet socket, routed packets through a raw socket, paced by a monotonic clock,
+ * batched with sendmmsg(). */
 /* sendmmsg() */
 #define _GNU_SOURCE
 #include "net-private.h"
 #include "packet-private.h"
 
 #include <errno.h>
-#include <linux/filter.h>
+#include <linux/if_packet.h>
 #include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
-/* Packets queued for one sendmmsg() call when sending unpaced: enough to
- * make the system call's cost small per packet, few enough that a set's
- * first packets leave at once. */
-#define BATCH_MAX 64
+/* Packets queued for one sendmmsg() call: enough to make the system call's
+ * cost small per packet (a veth pair takes ~1 µs a frame, the call itself
+ * as much again), few enough that a set's first packets leave at once. */
+#define BATCH_MAX 128
 
+/* A packet waiting for the next sendmmsg(): its bytes (kept alive by a
+ * reference) and, for the raw sockets, its destination. */
 typedef struct {
   GBytes *bytes;
   struct sockaddr_storage to;
@@ -30,7 +33,7 @@ struct _CraftInjector {
   int linktype;
   guint8 hwaddr[6];
   gboolean has_hwaddr;
-  pcap_t *pcap;
+  int frames;              /* the packet socket frames go out on, -1 until first needed */
   int raw4, raw6;          /* raw sockets, -1 until first needed */
   double period;           /* seconds between packets, 0 when unpaced */
   double rate, interval;
@@ -55,22 +58,20 @@ craft_injector_new (CraftRegistry *reg, const char *interface, GError **error)
 {
   if (!craft__interface_check (interface, error))
     return NULL;
-  /* An injecting handle needs no bytes of what it would capture, nor room
-   * to keep them. */
+  /* libpcap says what the interface's link type is, and why it cannot be
+   * opened (permissions, no such device) in its words; the handle is closed
+   * at once: left open, it would see every frame sent. It needs no bytes of
+   * what it would capture, nor room to keep them. */
   pcap_t *pcap = craft__pcap_open (interface, 64, 64 * 1024, FALSE, error);
   if (pcap == NULL)
     return NULL;
-  /* Capture nothing: a filter whose one instruction keeps 0 bytes of each
-   * packet spares the kernel copying every frame into our buffer. */
-  struct bpf_insn none = BPF_STMT (BPF_RET | BPF_K, 0);
-  struct bpf_program program = { 1, &none };
-  pcap_setfilter (pcap, &program);
+  int linktype = pcap_datalink (pcap);
+  pcap_close (pcap);
   CraftInjector *inj = g_new0 (CraftInjector, 1);
   inj->reg = craft_registry_ref (reg);
   inj->interface = g_strdup (interface);
-  inj->pcap = pcap;
-  inj->linktype = pcap_datalink (pcap);
-  inj->raw4 = inj->raw6 = inj->queue_fd = -1;
+  inj->linktype = linktype;
+  inj->frames = inj->raw4 = inj->raw6 = inj->queue_fd = -1;
   if (!craft__interface_mtu (interface, &inj->mtu))
     inj->mtu = 1500;
   inj->has_hwaddr = craft__interface_hwaddr (interface, inj->hwaddr);
@@ -86,11 +87,12 @@ craft_injector_free (CraftInjector *injector)
     return;
   craft_injector_flush (injector, NULL);
   g_array_unref (injector->queue);
+  if (injector->frames >= 0)
+    close (injector->frames);
   if (injector->raw4 >= 0)
     close (injector->raw4);
   if (injector->raw6 >= 0)
     close (injector->raw6);
-  pcap_close (injector->pcap);
   craft_registry_unref (injector->reg);
   g_free (injector->interface);
   g_free (injector);
@@ -180,9 +182,17 @@ interrupted (GError **error)
   return FALSE;
 }
 
-/* Waits until the next packet's time: the first scheduled packet's time
+/* When packet n of a paced send is due: the first scheduled packet's time
  * plus one period per packet since, so that a late packet is followed by
  * earlier ones and the rate holds on average. */
+static gint64
+due_usec (CraftInjector *inj, guint64 n)
+{
+  return inj->start_usec + (gint64) ((double) n * inj->period * G_USEC_PER_SEC);
+}
+
+/* Waits until the next packet's time. What is queued was due before it and
+ * leaves first, so a wait never holds a packet back. */
 static gboolean
 pace (CraftInjector *inj, GError **error)
 {
@@ -191,8 +201,12 @@ pace (CraftInjector *inj, GError **error)
   gint64 now = g_get_monotonic_time ();
   if (inj->scheduled == 0)
     inj->start_usec = now;
-  gint64 due = inj->start_usec + (gint64) ((double) inj->scheduled * inj->period * G_USEC_PER_SEC);
+  gint64 due = due_usec (inj, inj->scheduled);
   inj->scheduled++;
+  if (due <= now)
+    return TRUE;
+  if (!craft_injector_flush (inj, error))
+    return FALSE;
   while (due > g_get_monotonic_time ())
     {
       if (inj->cancelled)
@@ -206,11 +220,31 @@ pace (CraftInjector *inj, GError **error)
   return inj->cancelled ? interrupted (error) : TRUE;
 }
 
+/* Whether a paced send is behind its schedule: the next packet is due
+ * already, so the queue waits for it and they leave in one call. */
+static gboolean
+behind_schedule (CraftInjector *inj)
+{
+  return inj->period > 0 && due_usec (inj, inj->scheduled) <= g_get_monotonic_time ();
+}
+
 static void
 count_sent (CraftInjector *inj, guint n)
 {
   inj->last_usec = g_get_monotonic_time ();
   inj->sent += n;
+}
+
+static void
+socket_error (CraftInjector *inj, int e, const char *what, GError **error)
+{
+  if (e == EPERM || e == EACCES)
+    g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_IO,
+                 "%s: permission denied: sending needs CAP_NET_RAW (run as root, or give craft the "
+                 "capability: setcap cap_net_raw,cap_net_admin+ep craft)",
+                 inj->interface);
+  else
+    g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_IO, "%s: cannot open %s: %s", inj->interface, what, g_strerror (e));
 }
 
 /* The raw socket for `family`, opened and bound to the interface on first use. */
@@ -224,15 +258,7 @@ raw_socket (CraftInjector *inj, int family, GError **error)
   int s = socket (family, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
   if (s < 0)
     {
-      int e = errno;
-      if (e == EPERM || e == EACCES)
-        g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_IO,
-                     "%s: permission denied: sending needs CAP_NET_RAW (run as root, or give craft the "
-                     "capability: setcap cap_net_raw,cap_net_admin+ep craft)",
-                     inj->interface);
-      else
-        g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_IO, "%s: cannot open a raw %s socket: %s", inj->interface,
-                     family == AF_INET ? "IPv4" : "IPv6", g_strerror (e));
+      socket_error (inj, errno, family == AF_INET ? "a raw IPv4 socket" : "a raw IPv6 socket", error);
       return -1;
     }
   /* Through this interface only, as -i asks, whatever the routes prefer. */
@@ -244,6 +270,47 @@ raw_socket (CraftInjector *inj, int family, GError **error)
       return -1;
     }
   *fd = s;
+  return s;
+}
+
+/* The packet socket frames go out on, opened and bound to the interface on
+ * first use. It takes frames whole, link header included, as libpcap's
+ * pcap_inject() does, and sendmmsg() hands it a batch in one call. */
+static int
+frame_socket (CraftInjector *inj, GError **error)
+{
+  if (inj->frames >= 0)
+    return inj->frames;
+  if (inj->linktype == DLT_LINUX_SLL || inj->linktype == DLT_LINUX_SLL2)
+    {
+      g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_IO,
+                   "%s: sending failed: the interface has no link layer that frames could be sent with (it is "
+                   "captured in Linux cooked mode)",
+                   inj->interface);
+      return -1;
+    }
+  unsigned index = if_nametoindex (inj->interface);
+  if (index == 0)
+    {
+      g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_IO, "%s: no such interface", inj->interface);
+      return -1;
+    }
+  /* Protocol 0: the socket receives nothing, it only sends. */
+  int s = socket (AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+  if (s < 0)
+    {
+      socket_error (inj, errno, "a packet socket", error);
+      return -1;
+    }
+  struct sockaddr_ll to = { .sll_family = AF_PACKET, .sll_protocol = 0, .sll_ifindex = (int) index };
+  if (bind (s, (struct sockaddr *) &to, sizeof to) != 0)
+    {
+      g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_IO, "%s: cannot bind a packet socket to the interface: %s",
+                   inj->interface, g_strerror (errno));
+      close (s);
+      return -1;
+    }
+  inj->frames = s;
   return s;
 }
 
@@ -277,7 +344,7 @@ craft_injector_flush (CraftInjector *injector, GError **error)
           iov[i].iov_len = len;
           msgs[i].msg_hdr.msg_iov = &iov[i];
           msgs[i].msg_hdr.msg_iovlen = 1;
-          msgs[i].msg_hdr.msg_name = &q->to;
+          msgs[i].msg_hdr.msg_name = q->to_len > 0 ? &q->to : NULL;
           msgs[i].msg_hdr.msg_namelen = q->to_len;
         }
       int sent = sendmmsg (injector->queue_fd, msgs, n, 0);
@@ -376,8 +443,10 @@ craft_injector_build (CraftInjector *injector, CraftPacket *packet, gboolean *ne
   return g_steal_pointer (&bytes);
 }
 
-/* Sends bytes built for this interface: a frame through libpcap, or a routed
- * packet to `destination` (4 or 16 bytes) through the raw socket. */
+/* Sends bytes built for this interface: a frame through the packet socket,
+ * or a routed packet to `destination` (4 or 16 bytes) through the raw
+ * socket. Packets queue for one sendmmsg() until BATCH_MAX wait, a packet
+ * for another socket comes, or (paced) the schedule has time to spare. */
 gboolean
 craft__injector_send_bytes (CraftInjector *inj, GBytes *bytes, gboolean network, const guint8 *destination,
                             gsize destination_length, GError **error)
@@ -391,29 +460,13 @@ craft__injector_send_bytes (CraftInjector *inj, GBytes *bytes, gboolean network,
       inj->started = TRUE;
       inj->first_usec = g_get_monotonic_time ();
     }
-  gsize len;
-  const guint8 *data = g_bytes_get_data (bytes, &len);
-  if (!network)
-    {
-      /* Frames keep their order with the routed packets queued before them. */
-      if (!craft_injector_flush (inj, error))
-        return FALSE;
-      if (pcap_inject (inj->pcap, data, len) < 0)
-        {
-          g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_IO, "%s: sending failed: %s", inj->interface,
-                       pcap_geterr (inj->pcap));
-          return FALSE;
-        }
-      count_sent (inj, 1);
-      return TRUE;
-    }
-  int family = destination_length == 4 ? AF_INET : AF_INET6;
-  int fd = raw_socket (inj, family, error);
-  if (fd < 0)
-    return FALSE;
   Queued q = { NULL, { 0 }, 0 };
-  if (family == AF_INET)
+  int fd;
+  if (!network)
+    fd = frame_socket (inj, error);
+  else if (destination_length == 4)
     {
+      fd = raw_socket (inj, AF_INET, error);
       struct sockaddr_in *sin = (struct sockaddr_in *) &q.to;
       sin->sin_family = AF_INET;
       memcpy (&sin->sin_addr, destination, 4);
@@ -421,25 +474,24 @@ craft__injector_send_bytes (CraftInjector *inj, GBytes *bytes, gboolean network,
     }
   else
     {
+      fd = raw_socket (inj, AF_INET6, error);
       struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *) &q.to;
       sin6->sin6_family = AF_INET6;
       memcpy (&sin6->sin6_addr, destination, 16);
       q.to_len = sizeof *sin6;
     }
-  if (inj->period > 0)
-    {
-      /* Paced: each packet at its time. */
-      if (sendto (fd, data, len, 0, (struct sockaddr *) &q.to, q.to_len) < 0)
-        return send_error (inj, errno, error);
-      count_sent (inj, 1);
-      return TRUE;
-    }
+  if (fd < 0)
+    return FALSE;
+  /* One socket per batch: packets keep their order across sockets. */
   if (inj->queue->len > 0 && inj->queue_fd != fd && !craft_injector_flush (inj, error))
     return FALSE;
   inj->queue_fd = fd;
   q.bytes = g_bytes_ref (bytes);
   g_array_append_val (inj->queue, q);
-  return inj->queue->len < BATCH_MAX || craft_injector_flush (inj, error);
+  /* Paced and on time, the packet leaves now, at its time. */
+  if (inj->queue->len >= BATCH_MAX || (inj->period > 0 && !behind_schedule (inj)))
+    return craft_injector_flush (inj, error);
+  return TRUE;
 }
 
 gboolean

@@ -63,7 +63,7 @@ ask (CraftRegistry *reg, const char *interface, const CraftLayerDef *resolver, c
   int linktype = craft_sniffer_get_linktype (sniffer);
   for (guint attempt = 0; attempt < CRAFT_RESOLVE_TRIES; attempt++)
     {
-      if (!craft__injector_send_bytes (injector, bytes, FALSE, NULL, 0, NULL))
+      if (!craft__injector_send_bytes (injector, bytes, FALSE, NULL, 0, NULL) || !craft_injector_flush (injector, NULL))
         return FALSE;
       gint64 deadline = g_get_monotonic_time () + CRAFT_RESOLVE_TIMEOUT_MS * 1000;
       CraftCaptureRecord record;

@@ -53,16 +53,31 @@ CRAFT_API GBytes *craft_injector_build (CraftInjector *injector, CraftPacket *pa
                                         GError **error);
 
 /* Builds (as craft_injector_build()) and sends the member `packet` has
- * selected, after waiting for its time when the injector is paced. Without
- * pacing, packets for the raw socket are queued and sent in batches with one
- * system call (sendmmsg); craft_injector_flush() sends the queue, and the
- * call that sends a batch reports its errors. Errors: those of
+ * selected, after waiting for its time when the injector is paced. Packets
+ * are queued and sent in batches with one system call (sendmmsg): up to 128
+ * at a time, or, when paced, those whose time has come (one at a time
+ * unless the sender is behind its schedule); craft_injector_flush() sends
+ * the queue, and the call that sends a batch reports its errors. Errors: those of
  * craft_injector_build(), and CRAFT_ERROR_IO when the kernel refuses the
  * packet (no route, interface gone), naming the interface and the cause. */
 CRAFT_API gboolean craft_injector_send (CraftInjector *injector, CraftPacket *packet, GError **error);
 
 /* Sends what is queued. */
 CRAFT_API gboolean craft_injector_flush (CraftInjector *injector, GError **error);
+
+/* Called by craft_injector_send_set() after each packet it hands on. */
+typedef void (*CraftSendProgressFunc) (CraftInjector *injector, gpointer user_data);
+
+/* Sends every member of `packet`'s set, `rounds` times over, in order, as
+ * craft_injector_send() would one by one (paced, batched), then flushes.
+ * Each member is built once: later rounds send the same bytes again, unless
+ * the packet reads the clock (clock_ms()) or the set is too large to keep
+ * (CRAFT_SEND_REPLAY_MAX_BYTES), in which case each round builds afresh.
+ * `progress` (may be NULL) is called after each packet. Errors: those of
+ * craft_packet_select_member() and craft_injector_send(); the packets before
+ * the failing one are sent. */
+CRAFT_API gboolean craft_injector_send_set (CraftInjector *injector, CraftPacket *packet, guint64 rounds,
+                                            CraftSendProgressFunc progress, gpointer user_data, GError **error);
 
 /* Packets handed to the kernel so far, and the seconds from the first to the
  * last of them. */

@@ -1,0 +1,132 @@
+/* Sending a whole set, round after round: each member built once, later rounds sending the same bytes again. */
+#include "craft-limits.h"
+#include "net-private.h"
+#include "packet-private.h"
+
+/* A member built for the interface, ready to be sent again. */
+typedef struct {
+  GBytes *bytes;
+  gboolean network;
+  guint8 destination[16];
+  gsize destination_length;
+} Built;
+
+static void
+built_clear (Built *b)
+{
+  g_clear_pointer (&b->bytes, g_bytes_unref);
+}
+
+static gboolean
+calc_reads_clock (const CraftCalc *calc)
+{
+  if (calc == NULL)
+    return FALSE;
+  if (calc->type == CRAFT_CALC_CLOCK_MS)
+    return TRUE;
+  if (calc_reads_clock (calc->a) || calc_reads_clock (calc->b))
+    return TRUE;
+  for (guint i = 0; calc->items != NULL && i < calc->items->len; i++)
+    if (calc_reads_clock (g_ptr_array_index (calc->items, i)))
+      return TRUE;
+  return FALSE;
+}
+
+/* Whether building the packet twice can give different bytes: some layer
+ * computes a value from the clock. */
+static gboolean
+packet_reads_clock (CraftPacket *packet)
+{
+  for (guint i = 0; i < craft_packet_get_n_layers (packet); i++)
+    {
+      const CraftLayerDef *def = craft_packet_get_layer (packet, i);
+      if (calc_reads_clock (def->length))
+        return TRUE;
+      for (guint f = 0; f < def->fields->len; f++)
+        {
+          const CraftFieldDef *field = g_ptr_array_index (def->fields, f);
+          if (calc_reads_clock (field->default_calc) || calc_reads_clock (field->condition)
+              || calc_reads_clock (field->size_calc))
+            return TRUE;
+        }
+      for (guint p = 0; def->pseudo != NULL && p < def->pseudo->len; p++)
+        if (calc_reads_clock (g_array_index (def->pseudo, CraftPseudoItem, p).calc))
+          return TRUE;
+    }
+  return FALSE;
+}
+
+/* Builds member `index` for the injector's interface, with its destination
+ * when it goes through the kernel's routing. */
+static gboolean
+build_member (CraftInjector *injector, CraftPacket *packet, guint64 index, Built *out, GError **error)
+{
+  if (!craft_packet_select_member (packet, index, error))
+    return FALSE;
+  out->bytes = craft_injector_build (injector, packet, &out->network, error);
+  if (out->bytes == NULL)
+    return FALSE;
+  if (out->network && !craft__packet_destination (packet, out->destination, &out->destination_length))
+    {
+      g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_VALUE, "%s: the packet has no destination address to send to",
+                   craft_injector_get_interface (injector));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+send_built (CraftInjector *injector, const Built *b, CraftSendProgressFunc progress, gpointer user_data,
+            GError **error)
+{
+  if (!craft__injector_send_bytes (injector, b->bytes, b->network, b->destination, b->destination_length, error))
+    return FALSE;
+  if (progress != NULL)
+    progress (injector, user_data);
+  return TRUE;
+}
+
+gboolean
+craft_injector_send_set (CraftInjector *injector, CraftPacket *packet, guint64 rounds, CraftSendProgressFunc progress,
+                         gpointer user_data, GError **error)
+{
+  guint64 members = craft_packet_get_n_members (packet);
+  /* Kept for the rounds after the first, while they fit. */
+  g_autoptr (GArray) kept = NULL;
+  gsize kept_bytes = 0;
+  if (rounds > 1 && !packet_reads_clock (packet))
+    {
+      kept = g_array_new (FALSE, TRUE, sizeof (Built));
+      g_array_set_clear_func (kept, (GDestroyNotify) built_clear);
+    }
+  for (guint64 round = 0; round < rounds; round++)
+    {
+      if (round > 0 && kept != NULL)
+        {
+          for (guint i = 0; i < kept->len; i++)
+            if (!send_built (injector, &g_array_index (kept, Built, i), progress, user_data, error))
+              return FALSE;
+          continue;
+        }
+      for (guint64 m = 0; m < members; m++)
+        {
+          Built b = { 0 };
+          if (!build_member (injector, packet, m, &b, error) || !send_built (injector, &b, progress, user_data, error))
+            {
+              built_clear (&b);
+              return FALSE;
+            }
+          if (kept != NULL)
+            {
+              kept_bytes += g_bytes_get_size (b.bytes) + sizeof b + 64;
+              if (kept_bytes > CRAFT_SEND_REPLAY_MAX_BYTES)
+                g_clear_pointer (&kept, g_array_unref);
+            }
+          if (kept != NULL)
+            g_array_append_val (kept, b);
+          else
+            built_clear (&b);
+        }
+    }
+  return craft_injector_flush (injector, error);
+}
