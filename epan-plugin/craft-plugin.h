@@ -82,6 +82,11 @@ void craft_plugin_apply_standard_layers (void);
 /* heuristic.c: layers with `heuristic on LAYER if EXPR;` join the Wireshark heuristic lists of those layers. */
 void craft_plugin_register_heuristics (void);
 
+/* frame.c: the frame `tvb` lies in, dissected by libcraft from its link type
+ * and verified, when its layer `index` is one of `def` starting at the tvb's
+ * first byte; else NULL. Caller owns. */
+CraftPacket *craft_plugin_whole_frame (tvbuff_t *tvb, packet_info *pinfo, const CraftLayerDef *def, guint *index);
+
 /* dissector.c: the one generic dissector. `cb_data` is the CraftPluginLayer. */
 int craft_plugin_dissect (tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data, void *cb_data);
 /* Dissects one message of `layer` that starts at the tvb's first byte. */

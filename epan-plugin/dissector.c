@@ -10,6 +10,12 @@ typedef struct {
   CraftPacket *packet;
   gsize length;         /* bytes libcraft dissected */
   gboolean judged;      /* craft_packet_verify() could judge every computed field: no bytes are missing */
+  /* When a checksum covers a pseudo-header that a layer below offers but
+   * Wireshark dissected (its IP): the whole frame read by libcraft, whose
+   * layer `index + delta` is this packet's layer `index`, and verified. */
+  CraftPacket *whole;
+  guint delta;
+  gboolean whole_judged;
 } View;
 
 /* The layer the next call through a layer's handle shows, instead of
@@ -115,11 +121,11 @@ reads_pseudo (const CraftCalc *c)
   return reads_pseudo (c->a) || reads_pseudo (c->b);
 }
 
-/* A computed field that cannot be checked here: its checksum covers a
- * pseudo-header, and the layer that offers one was dissected by Wireshark,
- * not by libcraft (Telemetry over Wireshark's UDP). */
+/* A computed field that cannot be checked from this packet: its checksum
+ * covers a pseudo-header, and the layer that offers one was dissected by
+ * Wireshark, not by libcraft (craft.udp over Wireshark's IP). */
 static gboolean
-unverifiable (CraftPacket *p, guint layer, const CraftFieldDef *f)
+needs_lower_pseudo (CraftPacket *p, guint layer, const CraftFieldDef *f)
 {
   if (f->default_mode != CRAFT_DEFAULT_COMPUTED || !reads_pseudo (f->default_calc))
     return FALSE;
@@ -127,6 +133,42 @@ unverifiable (CraftPacket *p, guint layer, const CraftFieldDef *f)
     if (craft__packet_layer (p, i)->def->pseudo != NULL)
       return FALSE;
   return TRUE;
+}
+
+/* ... and that the whole frame, read by libcraft, cannot check either. */
+static gboolean
+unverifiable (View *view, guint layer, const CraftFieldDef *f)
+{
+  return view->whole == NULL && needs_lower_pseudo (view->packet, layer, f);
+}
+
+/* Reads the whole frame when a field of the packet needs a lower layer's
+ * pseudo-header: the verdicts on those fields are then the whole frame's. */
+static void
+find_whole_frame (View *view, const CraftPluginLayer *pl, tvbuff_t *tvb, packet_info *pinfo)
+{
+  CraftPacket *p = view->packet;
+  gboolean needed = FALSE;
+  for (guint i = 0; i < craft_packet_get_n_layers (p) && !needed; i++)
+    {
+      const CraftLayer *l = craft__packet_layer (p, i);
+      for (guint k = 0; k < l->def->fields->len && !needed; k++)
+        needed = l->slots[k].present && needs_lower_pseudo (p, i, craft__layer_field (l, k));
+    }
+  guint index;
+  CraftPacket *whole = needed ? craft_plugin_whole_frame (tvb, pinfo, pl->def, &index) : NULL;
+  if (whole == NULL)
+    return;
+  wmem_register_callback (pinfo->pool, release_packet, whole);
+  view->whole = whole;
+  view->delta = index;
+  view->whole_judged = TRUE;
+  for (guint i = 0; i < craft_packet_get_n_findings (whole); i++)
+    {
+      CraftFindingKind kind = craft_packet_get_finding (whole, i)->kind;
+      if (kind == CRAFT_FINDING_TRUNCATED || kind == CRAFT_FINDING_LENGTH)
+        view->whole_judged = FALSE;
+    }
 }
 
 /* The finding of `kind` on a field, or NULL. */
@@ -161,7 +203,12 @@ show_checksum (View *view, guint layer, guint index, const CraftPluginField *wf,
   CraftPacket *p = view->packet;
   const CraftFieldDef *f = craft__layer_field (craft__packet_layer (p, layer), index);
   guint encoding = f->little_endian ? ENC_LITTLE_ENDIAN : ENC_BIG_ENDIAN;
-  if (field_finding (p, layer, index, CRAFT_FINDING_CHECKSUM) != NULL)
+  /* Judged from the whole frame when it needs a pseudo-header from below. */
+  gboolean from_whole = view->whole != NULL && needs_lower_pseudo (p, layer, f);
+  CraftPacket *judge = from_whole ? view->whole : p;
+  guint judge_layer = from_whole ? layer + view->delta : layer;
+  gboolean judged = from_whole ? view->whole_judged : view->judged;
+  if (field_finding (judge, judge_layer, index, CRAFT_FINDING_CHECKSUM) != NULL)
     {
       /* The finding's text says what it should be. */
       proto_item *item = proto_tree_add_uint (tree, wf->hf, tvb, start, length, (guint32) have);
@@ -176,7 +223,7 @@ show_checksum (View *view, guint layer, guint index, const CraftPluginField *wf,
   gboolean sentinel = have == 0 && f->default_calc->type == CRAFT_CALC_BINARY && f->default_calc->op == CRAFT_OP_ELSE;
   if (sentinel)
     flags = PROTO_CHECKSUM_NOT_PRESENT;
-  else if (view->judged && !unverifiable (p, layer, f))
+  else if (judged && !unverifiable (view, layer, f))
     flags = PROTO_CHECKSUM_VERIFY;
   return proto_tree_add_checksum (tree, tvb, start, wf->hf, wf->hf_status, NULL, pinfo, (guint32) have, encoding,
                                   flags);
@@ -359,7 +406,8 @@ show_findings (View *view, guint layer, CraftPluginLayer *pl, proto_item *top, p
       proto_item *at = top;
       if (own && f->field >= 0 && (guint) f->field < n_fields)
         {
-          if (unverifiable (p, layer, craft__layer_field (craft__packet_layer (p, layer), (guint) f->field)))
+          /* Judged without the pseudo-header: not a verdict. */
+          if (needs_lower_pseudo (p, layer, craft__layer_field (craft__packet_layer (p, layer), (guint) f->field)))
             continue;
           if (items[f->field] != NULL)
             at = items[f->field];
@@ -367,6 +415,17 @@ show_findings (View *view, guint layer, CraftPluginLayer *pl, proto_item *top, p
       cut_short |= f->kind == CRAFT_FINDING_TRUNCATED;
       if ((guint) f->kind < CRAFT_PLUGIN_N_EXPERT && !capture_cut (f, tvb))
         expert_add_info_format (pinfo, at, &pl->ei[f->kind], "%s", f->message);
+    }
+  /* The whole frame's verdicts on the fields that needed it. */
+  for (guint i = 0; view->whole != NULL && i < craft_packet_get_n_findings (view->whole); i++)
+    {
+      const CraftFinding *f = craft_packet_get_finding (view->whole, i);
+      if (f->layer != layer + view->delta || f->kind != CRAFT_FINDING_CHECKSUM || f->field < 0
+          || (guint) f->field >= n_fields
+          || !needs_lower_pseudo (p, layer, craft__layer_field (craft__packet_layer (p, layer), (guint) f->field)))
+        continue;
+      expert_add_info_format (pinfo, items[f->field] != NULL ? items[f->field] : top, &pl->ei[f->kind], "%s",
+                              f->message);
     }
   return cut_short;
 }
@@ -622,6 +681,7 @@ craft_plugin_dissect_message (CraftPluginLayer *pl, tvbuff_t *tvb, packet_info *
   View *view = dissect_bytes (pl, tvb, pinfo);
   if (view == NULL)
     return 0;
+  find_whole_frame (view, pl, tvb, pinfo);
   if (craft_packet_get_n_layers (view->packet) == 0 || craft_packet_get_layer (view->packet, 0) != pl->def)
     {
       /* A header cut short: the fields before the cut, if any, then the

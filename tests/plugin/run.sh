@@ -53,12 +53,15 @@ craft() {
 }
 
 # tshark_with PLUGIN_DIR ARGS...: tshark with that plugin folder, as nobody when root.
+# $tshark_env: more VAR=VALUE words for its environment.
+tshark_env=
 tshark_with() {
   plugins=$1
   shift
+  # shellcheck disable=SC2086 # tshark_env is a list of words
   set -- env HOME="$work/home" XDG_CONFIG_HOME="$work/home" WIRESHARK_PLUGIN_DIR="$plugins" \
     CRAFT_PROTO_PATH="$proto_path" LD_PRELOAD="${CRAFT_TSHARK_PRELOAD:-}" \
-    ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 "$TSHARK" "$@"
+    ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 $tshark_env "$TSHARK" "$@"
   if [ "$(id -u)" = 0 ]; then
     setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
   else
@@ -371,6 +374,25 @@ test_decode_as() {
   # With the preference, the standard layers are craft's.
   expect "preference" "$(ws -r "$work/standard.pcap" -o craft.standard_layers:TRUE -Y 'frame.number == 1' -T fields -e frame.protocols -e craft.tcp.chksum.status)" \
     'craft.ether:craft.ip:craft.tcp	1'
+  # craft.udp and craft.tcp over Wireshark's own IP: their checksums cover
+  # IP's pseudo-header, which the plugin reads from the whole frame.
+  pcap "$work/pseudo.pcap" \
+    "$ETH/$IP4/UDP(sport=40000,dport=40001)/\"abc\"" \
+    "$ETH/$IP4/UDP(sport=40000,dport=40001,chksum=0x1234)/\"abc\"" \
+    "$ETH/$IP4/TCP(sport=40000,dport=40002)" \
+    "$ETH/$IP4/TCP(sport=40000,dport=40002,chksum=1)"
+  got=$(ws -r "$work/pseudo.pcap" -d ip.proto==17,craft.udp -d ip.proto==6,craft.tcp -T fields -E separator=";" \
+    -e frame.protocols -e craft.udp.chksum.status -e craft.tcp.chksum.status -e _ws.expert.message)
+  printf '%s\n' "$got" | sed 's/should be 0x[0-9a-f]*/should be X/' > "$work/pseudo.txt"
+  expect "pseudo-header checksums over Wireshark's IP" "$(cat "$work/pseudo.txt")" 'eth:ethertype:ip:craft.udp:data;1;;
+eth:ethertype:ip:craft.udp:data;0;;UDP.chksum is 0x1234, should be X
+eth:ethertype:ip:craft.tcp;;1;
+eth:ethertype:ip:craft.tcp;;0;TCP.chksum is 0x1, should be X'
+  # The same values as Wireshark's own check.
+  expect "Wireshark's own verdicts" "$(ws -r "$work/pseudo.pcap" -o udp.check_checksum:TRUE -o tcp.check_checksum:TRUE -T fields -e udp.checksum.status -e tcp.checksum.status)" '1	
+0	
+	1
+	0'
 }
 
 test_fuzz() {
@@ -456,6 +478,92 @@ test_heuristic() {
 4;;;;'
 }
 
+# fuzzed_capture NAME SPEC...: $work/NAME.pcap of the packets `craft fuzz`
+# makes for each SPEC, "COUNT SEED EXPR" or "COUNT SEED --break=WHAT EXPR".
+fuzzed_capture() {
+  name=$1
+  shift
+  parts=
+  k=0
+  for spec in "$@"; do
+    k=$((k + 1))
+    count=${spec%% *}
+    rest=${spec#* }
+    seed=${rest%% *}
+    rest=${rest#* }
+    broken=
+    case $rest in
+      --break=*) broken=${rest%% *}; rest=${rest#* } ;;
+    esac
+    # shellcheck disable=SC2086 # broken is one word or none
+    craft fuzz "$rest" -c "$count" --seed "$seed" $broken -w "$work/$name-$k.pcap" 2>/dev/null \
+      || fail "craft fuzz failed: $spec"
+    parts="$parts $work/$name-$k.pcap"
+  done
+  # shellcheck disable=SC2086 # parts is a list of paths without spaces
+  "$MERGECAP" -a -w "$work/$name.pcap" $parts || fail "mergecap failed"
+  chmod a+r "$work/$name.pcap"
+}
+
+# survives CAPTURE FRAMES TOP-LINE MINIMUM [TSHARK-OPTIONS...]: tshark -V
+# with the plugin reads every frame of the capture, exits 0, reports no
+# dissector bug, sanitizer finding or GLib critical, and shows at least
+# MINIMUM frames with the protocol line TOP-LINE.
+survives() {
+  capture=$1 frames=$2 top=$3 minimum=$4
+  shift 4
+  status=0
+  tshark_env=WIRESHARK_ABORT_ON_DISSECTOR_BUG=1
+  ws -r "$capture" -V "$@" > "$work/out.txt" 2> "$work/err.txt" || status=$?
+  tshark_env=
+  label="$(basename "$capture") $*"
+  if [ "$status" -ne 0 ]; then
+    tail -30 "$work/err.txt" >&2
+    fail "tshark exited with $status on $label"
+  fi
+  if grep -E -m 5 "Dissector bug|runtime error|AddressSanitizer|CRITICAL|assertion" "$work/out.txt" "$work/err.txt" >&2; then
+    fail "a dissector bug or a sanitizer finding on $label"
+  fi
+  expect "frames of $label" "$(grep -c '^Frame [0-9]*:' "$work/out.txt")" "$frames"
+  shown=$(grep -c "^$top" "$work/out.txt" || true)
+  [ "$shown" -ge "$minimum" ] || fail "only $shown frames of $label show $top, fewer than $minimum"
+  echo "$label: $frames frames, $shown with $top"
+}
+
+# Plugin under fuzz (issue 7): 10,000 packets of each example protocol from
+# craft fuzz, a fifth with lengths and checksums broken. IP is kept a whole
+# datagram (no fragments, no options) so that Wireshark's defragmentation
+# does not hold packets back, and the ports are fixed so that the examples'
+# bindings pick them.
+test_fuzz_packets() {
+  ip='IP(version=4,ihl=5,flags=0,frag=0,options=b"")'
+  udp="Ether()/$ip/UDP(sport=40000,dport=9999)"
+  tcp_fields='sport=40000,dport=7878,flags="PA",dataofs=5,options=b""'
+  tcp="Ether()/$ip/TCP($tcp_fields)"
+  # One TCP conversation: random sequence numbers against the reassembly.
+  one_stream="Ether()/IP(version=4,ihl=5,flags=0,frag=0,options=b\"\",src=\"192.0.2.1\",dst=\"192.0.2.2\")/TCP($tcp_fields)"
+  fuzzed_capture telemetry-fuzz \
+    "8000 71 $udp/Telemetry()" \
+    "2000 72 --break=lengths,checksums $udp/Telemetry()"
+  fuzzed_capture spindle-fuzz \
+    "3000 81 $tcp/Spindle()" \
+    "3000 82 $one_stream/Spindle()/SpindleJob()" \
+    "2000 83 $tcp/Spindle()/SpindleState()" \
+    "2000 84 --break=lengths,checksums $tcp/Spindle()/SpindleJob()"
+  # Every well-formed Telemetry packet reaches the plugin; Spindle messages
+  # whose fuzzed length runs past their segment wait for more (reassembly).
+  survives "$work/telemetry-fuzz.pcap" 10000 "Sensor telemetry" 8000
+  survives "$work/spindle-fuzz.pcap" 10000 "Spindle job queue" 5000
+  # A quarter of each again, from every part, with craft's definitions for
+  # the standard layers below (no TCP reassembly then: craft.tcp is not
+  # Wireshark's TCP).
+  "$EDITCAP" -r "$work/telemetry-fuzz.pcap" "$work/telemetry-some.pcap" 1-1500 8001-9000
+  "$EDITCAP" -r "$work/spindle-fuzz.pcap" "$work/spindle-some.pcap" 1-500 3001-3500 6001-6500 8001-9000
+  chmod a+r "$work"/*-some.pcap
+  survives "$work/telemetry-some.pcap" 2500 "Sensor telemetry" 2400 -o craft.standard_layers:TRUE
+  survives "$work/spindle-some.pcap" 2500 "Spindle job queue" 2400 -o craft.standard_layers:TRUE
+}
+
 case $test_name in
   fields) test_fields ;;
   values) test_values ;;
@@ -468,6 +576,7 @@ case $test_name in
   decode-as) test_decode_as ;;
   fuzz) test_fuzz ;;
   heuristic) test_heuristic ;;
+  fuzz-packets) test_fuzz_packets ;;
   *) fail "unknown test" ;;
 esac
 echo "PASS ($test_name)"
