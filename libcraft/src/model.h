@@ -31,6 +31,7 @@ typedef enum {
   CRAFT_CALC_NEG,
   CRAFT_CALC_NOT,
   CRAFT_CALC_BINARY,     /* .op with .a and .b */
+  CRAFT_CALC_COUNT,      /* count(field): the number of elements in a list field */
 } CraftCalcType;
 
 typedef enum {
@@ -88,6 +89,7 @@ typedef enum {
   CRAFT_SIZE_FIXED,    /* .size_bits */
   CRAFT_SIZE_EXPR,     /* .size_calc bytes */
   CRAFT_SIZE_REST,     /* up to the end of the layer */
+  CRAFT_SIZE_COUNT,    /* lists: .size_calc elements, as many bytes as they take */
 } CraftSizeMode;
 
 typedef enum {
@@ -124,6 +126,8 @@ struct _CraftFieldDef {
   char *default_text;         /* the default as written, for `craft ls` */
   char *wireshark_table;      /* `wireshark_table FIELD "udp.port";`: the Wireshark dissector table
                                * this field's value selects the layer above in, or NULL */
+  char *element_group;        /* list fields (`list(...) of NAME`): the layer or the element group
+                               * (`element of NAME`) its elements are, resolved when used */
 };
 
 /* A pseudo-header item: a field of the layer, or an integer of .bits from .calc. */
@@ -165,6 +169,13 @@ struct _CraftLayerDef {
   GPtrArray *identity;        /* `identity FIELD, ...;`: FIELD nodes a quote must share with the request */
   CraftCalc *resolve_target;  /* `resolve pdst -> hwsrc;`: FIELD nodes: the address asked about, and */
   CraftCalc *resolve_answer;  /* the answer's field holding its link address; NULL when not a resolver */
+  /* `element of GROUP "NAME" (FIELD, ...) if EXPR;`: this layer is one kind of element of the list
+   * fields declared `of GROUP`. */
+  char *element_of;           /* the group, or NULL */
+  char *element_name;         /* the name a (NAME, value) tuple chooses it by, or NULL */
+  GArray *element_fields;     /* guint: the fields a tuple's value fills, in order; NULL = none */
+  CraftCalc *element_if;      /* chooses it when dissecting, tested like a guard; NULL = any (the last resort) */
+  guint element_if_bytes;     /* bytes the test reads */
 };
 
 /* lower.field == value → upper, used both ways. Names are resolved to

@@ -15,16 +15,25 @@ def check_syntax(expr):
     """Reject anything outside the restricted expression grammar.
 
     Allowed: Layer(kw=value, ...) calls (keyword arguments only), '/' stacking,
-    bare layer names, int/str/bytes literals and None.  Anything else (lists,
-    tuples, '*', variables used as values, nested calls as values, ...) is an
-    error, so that the C side can parse every line without a Python
-    interpreter.
+    bare layer names, int/str/bytes literals and None, and for list fields
+    lists and tuples of those and layers as values.  Anything else ('*',
+    variables used as values, ...) is an error, so that the C side can parse
+    every line without a Python interpreter.
     """
     tree = ast.parse(expr, mode="eval")
 
     def value(node):
         if isinstance(node, ast.Constant) and (
                 node.value is None or type(node.value) in (int, str, bytes)):
+            return
+        # List fields (options, DNS sections) take lists and tuples of
+        # values and element layers, as one value.
+        if isinstance(node, (ast.List, ast.Tuple)):
+            for item in node.elts:
+                value(item)
+            return
+        if isinstance(node, (ast.Call, ast.Name, ast.BinOp)):
+            layer(node)
             return
         raise ValueError("unsupported value %s" % ast.dump(node))
 
