@@ -105,6 +105,16 @@ test_ls_layers (void)
                    "ICMPv6TimeExceeded    : ICMPv6 time exceeded\n"
                    "ICMPv6Unknown         : ICMPv6 message of another type\n"
                    "IP                    : Internet Protocol version 4\n"
+                   "IPOption              : IP Option\n"
+                   "IPOption_EOL          : IP Option End of Options List\n"
+                   "IPOption_LSRR         : IP Option Loose Source and Record Route\n"
+                   "IPOption_MTU_Probe    : IP Option MTU Probe\n"
+                   "IPOption_NOP          : IP Option No Operation\n"
+                   "IPOption_Router_Alert : IP Option Router Alert\n"
+                   "IPOption_RR           : IP Option Record Route\n"
+                   "IPOption_SSRR         : IP Option Strict Source and Record Route\n"
+                   "IPOption_Timestamp    : IP Option Timestamp\n"
+                   "IPOptionAddress       : IP option address\n"
                    "IPv6                  : Internet Protocol version 6\n"
                    "IPv6ExtHdrDestOpt     : IPv6 destination options\n"
                    "IPv6ExtHdrFragment    : IPv6 fragment header\n"
@@ -115,6 +125,16 @@ test_ls_layers (void)
                    "Padding               : Bytes past the end of a layer's length field\n"
                    "Raw                   : Bytes no definition claims\n"
                    "TCP                   : Transmission Control Protocol\n"
+                   "TCPOption             : TCP option\n"
+                   "TCPOption_EOL         : TCP option End of List\n"
+                   "TCPOption_MSS         : TCP option Maximum Segment Size\n"
+                   "TCPOption_NOP         : TCP option No-Operation\n"
+                   "TCPOption_SAck        : TCP option SACK\n"
+                   "TCPOption_SAckOK      : TCP option SACK Permitted\n"
+                   "TCPOption_Timestamp   : TCP option Timestamps\n"
+                   "TCPOption_UTO         : TCP option User Timeout\n"
+                   "TCPOption_WScale      : TCP option Window Scale\n"
+                   "TCPSAckEdge           : TCP SACK block edge\n"
                    "UDP                   : User Datagram Protocol\n"
                    "VXLAN                 : Virtual eXtensible Local Area Network\n");
 
@@ -143,19 +163,19 @@ test_ls_layer (void)
   g_assert_cmpint (ip.status, ==, 0);
   g_assert_cmpstr (ip.err, ==, "");
   g_assert_cmpstr (ip.out, ==,
-                   "version : uint (4 bits)    = 4\n"
-                   "ihl     : uint (4 bits)    = len(header) / 4\n"
-                   "tos     : uint (8 bits)    = 0\n"
-                   "len     : uint (16 bits)   = len(layer)\n"
-                   "id      : uint (16 bits)   = 1\n"
-                   "flags   : uint (3 bits)    = 0\n"
-                   "frag    : uint (13 bits)   = 0\n"
-                   "ttl     : uint (8 bits)    = 64\n"
-                   "proto   : uint (8 bits)    = 0\n"
-                   "chksum  : uint (16 bits)   = inet_checksum(header)\n"
-                   "src     : ipv4 (32 bits)   = source_ip(dst)\n"
-                   "dst     : ipv4 (32 bits)   = \"127.0.0.1\"\n"
-                   "options : bytes (variable) = b''\n");
+                   "version : uint (4 bits)   = 4\n"
+                   "ihl     : uint (4 bits)   = len(header) / 4\n"
+                   "tos     : uint (8 bits)   = 0\n"
+                   "len     : uint (16 bits)  = len(layer)\n"
+                   "id      : uint (16 bits)  = 1\n"
+                   "flags   : uint (3 bits)   = 0\n"
+                   "frag    : uint (13 bits)  = 0\n"
+                   "ttl     : uint (8 bits)   = 64\n"
+                   "proto   : uint (8 bits)   = 0\n"
+                   "chksum  : uint (16 bits)  = inet_checksum(header)\n"
+                   "src     : ipv4 (32 bits)  = source_ip(dst)\n"
+                   "dst     : ipv4 (32 bits)  = \"127.0.0.1\"\n"
+                   "options : list (variable) = []\n");
 
   g_auto (Run) ether = { 0 };
   run_craft (&ether, "ls", "Ether");
@@ -274,7 +294,7 @@ test_check_bad (void)
   g_assert_cmpint (run.status, ==, 2);
   g_assert_cmpstr (run.out, ==, "");
   g_autofree char *expected = g_strdup_printf (
-    "%s:3:8: unknown type 'u7x' (expected u1…u64, s1…s64, mac, ipv4, ipv6 or bytes)\n"
+    "%s:3:8: unknown type 'u7x' (expected u1…u64, s1…s64, mac, ipv4, ipv6, bytes, dnsname or list)\n"
     "%s:2:13: 300 is out of range for 8-bit field 'a' (0..255)\n"
     "%s:1:6: no layer named 'Nope' is loaded (a binding can only name layers defined earlier)\n"
     "%s:5:9: a guard reads only fields at a fixed place: 'k' follows 'v', which is of variable size\n",
@@ -286,7 +306,7 @@ test_check_bad (void)
   run_craft (&relative, "check", "type.pdl");
   g_assert_cmpint (relative.status, ==, 2);
   g_assert_cmpstr (relative.err, ==,
-                   "type.pdl:3:8: unknown type 'u7x' (expected u1…u64, s1…s64, mac, ipv4, ipv6 or bytes)\n");
+                   "type.pdl:3:8: unknown type 'u7x' (expected u1…u64, s1…s64, mac, ipv4, ipv6, bytes, dnsname or list)\n");
 
   /* Each file stands alone on the built-in set: a layer from another file is unknown. */
   g_autofree char *uses = write_file ("uses.pdl", "bind Fine.x == 1 -> Raw;\n");

@@ -436,7 +436,7 @@ test_verbose (void)
                    "     chksum    = 0x1234\n"
                    "     src       = 192.0.2.1\n"
                    "     dst       = 192.0.2.2\n"
-                   "     options   = b''\n"
+                   "     options   = []\n"
                    "###[ TCP ]###\n"
                    "        sport     = 1\n"
                    "        dport     = 2\n"
@@ -448,7 +448,7 @@ test_verbose (void)
                    "        window    = 8192\n"
                    "        chksum    = 0x0\n"
                    "        urgptr    = 0\n"
-                   "        options   = b''\n"
+                   "        options   = []\n"
                    "!!! IP.chksum is 0x1234, should be 0x35cc\n"
                    "!!! TCP.chksum is 0x0, should be 0xbda\n"
                    "\n");

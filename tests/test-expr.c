@@ -254,6 +254,10 @@ test_layers_every_field (void)
             value = "\"2001:DB8:0::7\"", shown = "2001:db8::7";
           else if (strcmp (kind, "bytes") == 0)
             value = "b\"\\x01\\x02\\x00\\xff\"";
+          else if (strcmp (kind, "list") == 0)
+            value = "[]", shown = "[]";
+          else if (strcmp (kind, "dnsname") == 0)
+            value = "\"example.com\"", shown = "example.com.";
           else
             g_assert_not_reached ();
           g_autofree char *expression = g_strdup_printf ("%s(%s=%s)", name, fname, value);
@@ -627,7 +631,7 @@ test_error_wrong_type (void)
   assert_expr_error ("Ether(dst=0)", TYPE, 11, "field 'dst' is mac");
   assert_expr_error ("Ether(src=True)", TYPE, 11, "field 'src' is mac");
   assert_expr_error ("Raw(load=3)", TYPE, 10, "field 'load' is bytes: give it as a string, not a number");
-  assert_expr_error ("IP(options=0)", TYPE, 12, "field 'options' is bytes");
+  assert_expr_error ("IP(options=0)", TYPE, 12, "field 'options' is a list of ip_options");
   assert_expr_error ("IP(ttl=\"abc\")", TYPE, 8, "field 'ttl' is an integer; 'abc' is not a number");
   assert_expr_error ("IP(ttl=\"\")", TYPE, 8, "field 'ttl' is an integer; '' is not a number");
   assert_expr_error ("IP(ttl=\" 5\")", TYPE, 8, "' 5' is not a number");
@@ -702,16 +706,15 @@ test_error_unsupported (void)
   assert_expr_error ("IP(ttl=[])", VALUE, 8, "an empty list makes no packets");
   assert_expr_error ("IP(ttl=())", UNSUPPORTED, 8, "a tuple is a range (low, high) of integers");
   assert_expr_error ("IP(ttl=(1, 2, 3))", UNSUPPORTED, 8, "a tuple is a range (low, high) of integers");
-  assert_expr_error ("TCP(options=[(\"MSS\", 1460)])", UNSUPPORTED, 14, "a member of a list must be");
+  assert_expr_error ("TCP(options=[(\"Bogus\", 1)])", VALUE, 15, "'Bogus' is not an element of tcp_options");
   assert_expr_error ("IP(dst=(\"192.0.2.1\", \"192.0.2.2\"))", UNSUPPORTED, 8, "a tuple is a range");
 }
 
 static void
 test_error_nested_packet (void)
 {
-  g_test_summary ("Packets as field values are not supported yet.");
-  assert_expr_error ("IP(options=IP())", UNSUPPORTED, 12,
-                     "field 'options': packets as field values are not supported yet");
+  g_test_summary ("Packets are values only of list fields, and only the list's own elements.");
+  assert_expr_error ("IP(options=IP())", TYPE, 12, "IP is not an element of ip_options (field 'options')");
   assert_expr_error ("ICMP(type=3)/Raw(load=IP()/UDP())", UNSUPPORTED, 23, "packets as field values");
   assert_expr_error ("IP(ttl=TCP()/\"x\")", UNSUPPORTED, 8, "packets as field values");
 }

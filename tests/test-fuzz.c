@@ -140,7 +140,7 @@ test_explicit_fields (void)
     { "IP", "ttl", "3" },                    { "IP", "id", "4660" },
     { "IP", "chksum", "0x1234" },            { "TCP", "sport", "1234" },
     { "TCP", "dport", "http" },              { "TCP", "flags", "SA" },
-    { "TCP", "options", "b'\\x02\\x04\\x05\\xb4'" }, { "Raw", "load", "b'hello'" },
+    { "TCP", "options", "[TCPOption_MSS(kind=MSS, len=4, mss=1460)]" }, { "Raw", "load", "b'hello'" },
   };
   g_autoptr (CraftPacket) template
     = parse (registry, "Ether(dst=\"00:11:22:33:44:55\",src=\"66:77:88:99:aa:bb\")/IP(src=\"192.0.2.1\","

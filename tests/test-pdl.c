@@ -169,6 +169,7 @@ dump_calc (GString *out, const CraftCalc *c, const CraftLayerDef *l)
       g_string_append_printf (out, "bound(%s)", c->span == CRAFT_SPAN_UPPER ? "upper" : fname);
       break;
     case CRAFT_CALC_IS_SET: g_string_append_printf (out, "is_set(%s)", fname); break;
+    case CRAFT_CALC_COUNT: g_string_append_printf (out, "count(%s)", fname); break;
     case CRAFT_CALC_MAX:
     case CRAFT_CALC_MIN:
       g_string_append (out, c->type == CRAFT_CALC_MAX ? "max(" : "min(");
@@ -1072,7 +1073,7 @@ static const ErrorCase error_cases[] = {
   { "statement-without-colon", "A field name without ':' is read as an unknown statement.", FALSE,
     "layer L {\n  ttl u8 = 64;\n}\n", -1, SYNTAX, 2, 3,
     "expected a field ('name: type') or one of description, length, pseudo, route, summary, guard, wireshark, wireshark_table, wireshark_addresses, answer, "
-    "answers, quotes, identity, resolve, fallback, trailer, heuristic; found 'ttl'" },
+    "answers, quotes, identity, resolve, element, fallback, trailer, heuristic; found 'ttl'" },
   { "misspelled-statement", "A misspelled statement keyword.", FALSE,
     "layer L {\n  a: u8;\n  lenght = a;\n}\n", -1, SYNTAX, 3, 3, "found 'lenght'" },
   { "statement-with-colon", "A statement keyword with ':' is a field, so its type is checked.", FALSE,
@@ -1666,10 +1667,30 @@ static const struct {
   { "Ether", { "dst", "src", "type" } },
   { "Dot1Q", { "prio", "id", "vlan", "type" } },
   { "ARP", { "hwtype", "ptype", "hwlen", "plen", "op", "hwsrc", "psrc", "hwdst", "pdst" } },
+  { "IPOption_EOL", { "copy_flag", "optclass", "option" } },
+  { "IPOption_NOP", { "copy_flag", "optclass", "option" } },
+  { "IPOptionAddress", { "addr" } },
+  { "IPOption_RR", { "copy_flag", "optclass", "option", "length", "pointer", "routers" } },
+  { "IPOption_LSRR", { "copy_flag", "optclass", "option", "length", "pointer", "routers" } },
+  { "IPOption_SSRR", { "copy_flag", "optclass", "option", "length", "pointer", "routers" } },
+  { "IPOption_Timestamp", { "copy_flag", "optclass", "option", "length", "pointer", "oflw", "flg", "internet_address", "timestamp" } },
+  { "IPOption_MTU_Probe", { "copy_flag", "optclass", "option", "length", "mtu" } },
+  { "IPOption_Router_Alert", { "copy_flag", "optclass", "option", "length", "alert" } },
+  { "IPOption", { "copy_flag", "optclass", "option", "length", "value" } },
   { "IP", { "version", "ihl", "tos", "len", "id", "flags", "frag", "ttl", "proto", "chksum", "src", "dst",
             "options" } },
   { "ICMP", { "type", "code", "chksum", "id", "seq", "ts_ori", "ts_rx", "ts_tx", "gw", "ptr", "reserved", "length",
               "addr_mask", "nexthopmtu", "unused", "unused" } },
+  { "TCPOption_EOL", { "kind" } },
+  { "TCPOption_NOP", { "kind" } },
+  { "TCPOption_MSS", { "kind", "len", "mss" } },
+  { "TCPOption_WScale", { "kind", "len", "scale" } },
+  { "TCPOption_SAckOK", { "kind", "len" } },
+  { "TCPSAckEdge", { "edge" } },
+  { "TCPOption_SAck", { "kind", "len", "edges" } },
+  { "TCPOption_Timestamp", { "kind", "len", "tsval", "tsecr" } },
+  { "TCPOption_UTO", { "kind", "len", "timeout" } },
+  { "TCPOption", { "kind", "len", "value" } },
   { "TCP", { "sport", "dport", "seq", "ack", "dataofs", "reserved", "flags", "window", "chksum", "urgptr",
              "options" } },
   { "UDP", { "sport", "dport", "len", "chksum" } },

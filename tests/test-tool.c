@@ -152,7 +152,7 @@ test_show_tree (void)
                    "  chksum    = 0xf6ca\n"
                    "  src       = 192.0.2.1\n"
                    "  dst       = 192.0.2.2\n"
-                   "  options   = b''\n"
+                   "  options   = []\n"
                    "###[ UDP ]###\n"
                    "     sport     = 1234\n"
                    "     dport     = domain (53)\n"
@@ -327,7 +327,7 @@ test_definition_error (void)
   g_assert_cmpint (run.status, ==, 2);
   g_assert_cmpstr (run.out, ==, "");
   g_autofree char *expected
-    = g_strdup_printf ("craft: %s:3:8: unknown type 'u7x' (expected u1…u64, s1…s64, mac, ipv4, ipv6 or bytes)\n",
+    = g_strdup_printf ("craft: %s:3:8: unknown type 'u7x' (expected u1…u64, s1…s64, mac, ipv4, ipv6, bytes, dnsname or list)\n",
                        path);
   g_assert_cmpstr (run.err, ==, expected);
 

@@ -159,11 +159,12 @@ main (int argc, char **argv)
   g_assert_no_error (error);
 
   /* layers.tsv: the standard layers; breadth.tsv: NTP, GRE, VXLAN, IPv6
-   * extension headers, ICMPv6 and neighbour discovery. */
+   * extension headers, ICMPv6 and neighbour discovery; lists.tsv: IP and
+   * TCP options, DNS and DHCP (lists of elements). */
   static const struct {
     const char *name;
     guint at_least;
-  } files[] = { { "layers", 40 }, { "breadth", 80 } };
+  } files[] = { { "layers", 40 }, { "breadth", 80 }, { "lists", 45 } };
   g_autoptr (GPtrArray) vectors = g_ptr_array_new_with_free_func (vector_free);
   for (gsize f = 0; f < G_N_ELEMENTS (files); f++)
     {

@@ -63,6 +63,10 @@ describe_default (const CraftFieldDef *f)
     return "::";
   if (strcmp (kind, "bytes") == 0)
     return "b''";
+  if (strcmp (kind, "list") == 0)
+    return "[]";
+  if (strcmp (kind, "dnsname") == 0)
+    return "\".\"";
   return "0";
 }
 

@@ -359,6 +359,8 @@ craft__calc_eval (const CraftCalc *c, const CraftEval *ev)
       return (guint64) MAX (eval_signed (c->a, ev), eval_signed (c->b, ev));
     case CRAFT_CALC_MIN:
       return (guint64) MIN (eval_signed (c->a, ev), eval_signed (c->b, ev));
+    case CRAFT_CALC_COUNT:
+      return craft__list_count (ev->packet, ev->layer, c->field);
     case CRAFT_CALC_IS_SET:
       {
         /* A dissected value counts as set until an edit makes the builder compute it afresh. */

@@ -45,11 +45,22 @@
 /* Bytes of a domain name once its compression pointers are followed (RFC
  * 1035 section 3.1: 255), and the pointers followed in one name. A hostile
  * name can point back at itself or chain pointers so that a few bytes
- * expand to megabytes; every pointer must point backwards and the total is
- * capped. Not enforced yet: no field kind decodes names so far; the DNS
- * name kind must enforce both. */
+ * expand to megabytes; every pointer must point before the pointer itself
+ * and the total is capped. Enforced by the dnsname kind (names.c): a name
+ * that breaks either is a finding, and shows as "<bad name>". */
 #define CRAFT_MAX_NAME_LENGTH 255
 #define CRAFT_MAX_NAME_POINTERS 127
+
+/* Elements read from one list field (IP and TCP options, DNS records, DHCP
+ * options): a 64 KiB list of one-byte NOPs is 65536 elements, each read as a
+ * small packet; real lists have a few dozen. Elements past it are not read
+ * (a finding). Enforced by the list walker (list.c). */
+#define CRAFT_MAX_LIST_ELEMENTS_PER_FIELD 1024
+
+/* Lists inside elements of lists (an IP option's list of routers is one
+ * level): each level is one recursion of the list walker. Deeper lists are
+ * left unread, with a finding. Enforced by the list walker (list.c). */
+#define CRAFT_MAX_LIST_DEPTH 8
 
 /* ---- expressions ---- */
 
@@ -73,6 +84,11 @@
  * hundred bytes cross every length a one-byte field can describe, while a
  * million fuzzed packets still stream at disk speed. */
 #define CRAFT_FUZZ_MAX_BYTES 256
+
+/* The most bytes of random elements craft_packet_fuzz() gives a list field:
+ * the 40 bytes IPv4 and TCP leave for options, so that the header length
+ * still describes them. */
+#define CRAFT_FUZZ_MAX_LIST_BYTES 40
 
 /* ---- sending ---- */
 

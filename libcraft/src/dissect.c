@@ -55,6 +55,8 @@ dissect_fields (CraftPacket *p, guint index, gsize end)
                                      "%s.%s starts mid-byte", l->def->name, f->name);
           return FALSE;
         }
+      if (f->kind->wire_size != NULL || f->kind->is_list)
+        bits = craft__dissect_sized_value (p, index, i, data, pos / 8, end, bits / 8) * 8;
       if (bits > room)
         {
           craft__packet_add_finding (p, CRAFT_FINDING_TRUNCATED, index, (gint) i, (guint) (pos / 8),
@@ -162,6 +164,23 @@ guard_eval (const CraftCalc *c, const CraftLayerDef *def, const guint8 *data, gs
     case CRAFT_OP_GE: return a >= b;
     default: return 0;
     }
+}
+
+gboolean
+craft__element_test_holds (const CraftLayerDef *layer, const guint8 *data, gsize length)
+{
+  if (layer->element_if == NULL)
+    return TRUE;
+  if (length < layer->element_if_bytes)
+    return FALSE;
+  gboolean short_data = FALSE;
+  return guard_eval (layer->element_if, layer, data, length, &short_data) != 0 && !short_data;
+}
+
+gboolean
+craft__dissect_layer_fields (CraftPacket *p, guint index, gsize end)
+{
+  return dissect_fields (p, index, end);
 }
 
 gboolean

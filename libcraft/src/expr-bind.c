@@ -31,6 +31,9 @@ keyword_field (CraftPacket *p, guint layer, const CraftExprKeyword *kw, GError *
   return NULL;
 }
 
+static gboolean set_list_keyword (CraftPacket *p, guint layer, const CraftFieldDef *f, const CraftExprNode *v,
+                                  GError **error);
+
 static gboolean
 set_keyword (CraftPacket *p, guint layer, const CraftExprKeyword *kw, GError **error)
 {
@@ -38,6 +41,8 @@ set_keyword (CraftPacket *p, guint layer, const CraftExprKeyword *kw, GError **e
   if (f == NULL)
     return FALSE;
   const CraftExprNode *v = kw->value;
+  if (f->kind->is_list && v->type != CRAFT_EXPR_STR && v->type != CRAFT_EXPR_BYTES)
+    return set_list_keyword (p, layer, f, v, error);
   gboolean is_set;
   if (!craft__set_from_node (p, layer, f, kw->name, v, &is_set, error))
     return FALSE;
@@ -130,6 +135,279 @@ push_layer_call (CraftPacket *p, const CraftExprNode *node, GError **error)
     if (!set_keyword (p, first, &g_array_index (node->keywords, CraftExprKeyword, i), error))
       return FALSE;
   return TRUE;
+}
+
+/* ---- list fields: a list is one value, a sequence of element layers ---- */
+
+static gboolean list_value (CraftRegistry *reg, const CraftFieldDef *f, const CraftExprNode *node, GByteArray *out,
+                            GError **error);
+
+/* Whether `def` may be an element of list field `f`. */
+static gboolean
+is_element_of (CraftRegistry *reg, const CraftLayerDef *def, const CraftFieldDef *f)
+{
+  if (craft_registry_lookup_layer (reg, f->element_group) != NULL)
+    return strcmp (def->name, f->element_group) == 0;
+  return def->element_of != NULL && strcmp (def->element_of, f->element_group) == 0;
+}
+
+/* The element a tuple's head names: the one called `name`, or with `name`
+ * NULL, the element without a name that takes values (unknown kinds, raw);
+ * for a list of one layer, that layer. */
+static const CraftLayerDef *
+element_by_name (CraftRegistry *reg, const CraftFieldDef *f, const char *name)
+{
+  const CraftLayerDef *direct = craft_registry_lookup_layer (reg, f->element_group);
+  if (direct != NULL)
+    return name == NULL || (direct->element_name && strcmp (direct->element_name, name) == 0) ? direct : NULL;
+  for (guint i = 0; i < reg->layers->len; i++)
+    {
+      const CraftLayerDef *def = g_ptr_array_index (reg->layers, i);
+      if (!is_element_of (reg, def, f))
+        continue;
+      if (name != NULL ? def->element_name != NULL && strcmp (def->element_name, name) == 0
+                       : def->element_name == NULL && def->element_fields != NULL)
+        return def;
+    }
+  return NULL;
+}
+
+static void
+append_element_names (CraftRegistry *reg, const CraftFieldDef *f, GString *names)
+{
+  for (guint i = 0; i < reg->layers->len; i++)
+    {
+      const CraftLayerDef *def = g_ptr_array_index (reg->layers, i);
+      if (is_element_of (reg, def, f) && def->element_name != NULL)
+        g_string_append_printf (names, "%s%s", names->len ? ", " : "", def->element_name);
+    }
+}
+
+/* Gives field `index` of the element `e` the value `v`. */
+static gboolean
+set_element_field (CraftPacket *e, guint index, const CraftExprNode *v, GError **error)
+{
+  const CraftFieldDef *f = craft__layer_field (craft__packet_layer (e, 0), index);
+  GError *local = NULL;
+  if (v->type == CRAFT_EXPR_NONE)
+    return TRUE;
+  if (f->kind->is_list && v->type != CRAFT_EXPR_STR && v->type != CRAFT_EXPR_BYTES)
+    return set_list_keyword (e, 0, f, v, error);
+  if (v->type == CRAFT_EXPR_LIST && f->kind == &craft__kind_bytes)
+    {
+      /* As Python's bytes([1, 3, 6]): a list of byte values. */
+      g_autoptr (GByteArray) bytes = g_byte_array_new ();
+      for (guint i = 0; i < v->items->len; i++)
+        {
+          const CraftExprNode *item = g_ptr_array_index (v->items, i);
+          if (item->type != CRAFT_EXPR_INT || item->integer < 0 || item->integer > 255)
+            {
+              craft_error_set_at (error, CRAFT_ERROR_VALUE, NULL, 0, item->column,
+                                  "field '%s': a list given to bytes holds byte values 0 to 255", f->name);
+              return FALSE;
+            }
+          guint8 b = (guint8) item->integer;
+          g_byte_array_append (bytes, &b, 1);
+        }
+      return craft_packet_set_bytes (e, 0, f->name, bytes->data, bytes->len, &local)
+             || fail_at (error, local, v->column);
+    }
+  if (v->type == CRAFT_EXPR_LIST || v->type == CRAFT_EXPR_TUPLE || v->type == CRAFT_EXPR_LAYER
+      || v->type == CRAFT_EXPR_STACK)
+    {
+      craft_error_set_at (error, CRAFT_ERROR_TYPE, NULL, 0, v->column, "field '%s' takes one value, not %s",
+                          f->name, craft__expr_type_name (v->type));
+      return FALSE;
+    }
+  CraftScalar scalar = { v->type, v->integer, v->bytes };
+  return craft__scalar_apply (e, 0, f->name, &scalar, &local) || fail_at (error, local, v->column);
+}
+
+/* Builds element `def` from `values` (CraftExprNode*, borrowed) spread over
+ * its value fields, and appends its bytes. */
+static gboolean
+element_from_values (CraftRegistry *reg, const CraftLayerDef *def, GPtrArray *values, guint column, GByteArray *out,
+                     GError **error)
+{
+  g_autoptr (CraftPacket) e = craft_packet_new (reg);
+  craft__packet_append_layer (e, def);
+  guint nfields = def->element_fields ? def->element_fields->len : 0;
+  const CraftExprNode *only = values->len == 1 ? g_ptr_array_index (values, 0) : NULL;
+  g_autoptr (GPtrArray) spread = g_ptr_array_new ();
+  if (only != NULL && only->type == CRAFT_EXPR_TUPLE && nfields > 1)
+    {
+      /* A tuple value spreads over several fields: ("Timestamp", (123, 0)). */
+      for (guint i = 0; i < only->items->len; i++)
+        g_ptr_array_add (spread, g_ptr_array_index (only->items, i));
+    }
+  else
+    for (guint i = 0; i < values->len; i++)
+      g_ptr_array_add (spread, g_ptr_array_index (values, i));
+  /* No value fields: the value can only say "nothing" (("NOP", None), ("SAckOK", b"")). */
+  if (nfields == 0 && spread->len == 1)
+    {
+      const CraftExprNode *v = g_ptr_array_index (spread, 0);
+      if (v->type == CRAFT_EXPR_NONE || ((v->type == CRAFT_EXPR_BYTES || v->type == CRAFT_EXPR_STR)
+                                         && g_bytes_get_size (v->bytes) == 0))
+        g_ptr_array_set_size (spread, 0);
+    }
+  /* One value field that is a list takes the whole value: ("SAck", (1, 2)). */
+  if (nfields == 1 && spread->len > 1
+      && craft__layer_field (craft__packet_layer (e, 0), g_array_index (def->element_fields, guint, 0))->kind->is_list)
+    {
+      CraftExprNode whole = { 0 };
+      whole.type = CRAFT_EXPR_LIST;
+      whole.column = column;
+      whole.items = spread;
+      if (!set_element_field (e, g_array_index (def->element_fields, guint, 0), &whole, error))
+        return FALSE;
+      g_ptr_array_set_size (spread, 0);
+    }
+  else if (spread->len > nfields)
+    {
+      craft_error_set_at (error, CRAFT_ERROR_VALUE, NULL, 0, column, "%s takes %u value%s, not %u",
+                          def->element_name ? def->element_name : def->name, nfields, nfields == 1 ? "" : "s",
+                          spread->len);
+      return FALSE;
+    }
+  for (guint i = 0; i < spread->len; i++)
+    if (!set_element_field (e, g_array_index (def->element_fields, guint, i), g_ptr_array_index (spread, i), error))
+      return FALSE;
+  GError *local = NULL;
+  g_autoptr (GBytes) bytes = craft_packet_build (e, &local);
+  if (bytes == NULL)
+    return fail_at (error, local, column);
+  g_byte_array_append (out, g_bytes_get_data (bytes, NULL), (guint) g_bytes_get_size (bytes));
+  return TRUE;
+}
+
+/* One item of a list value: an element layer, a (NAME, value...) tuple, a
+ * bare NAME, or a plain value for a list of one layer. */
+static gboolean
+list_item (CraftRegistry *reg, const CraftFieldDef *f, const CraftExprNode *item, GByteArray *out, GError **error)
+{
+  if (item->type == CRAFT_EXPR_LAYER)
+    {
+      g_autoptr (CraftPacket) e = craft_packet_new (reg);
+      if (!push_layer_call (e, item, error))
+        return FALSE;
+      const CraftLayerDef *def = craft__packet_layer (e, 0)->def;
+      if (e->layers->len != 1 || !is_element_of (reg, def, f))
+        {
+          craft_error_set_at (error, CRAFT_ERROR_TYPE, NULL, 0, item->column, "%s is not an element of %s (field '%s')",
+                              def->name, f->element_group, f->name);
+          return FALSE;
+        }
+      GError *local = NULL;
+      g_autoptr (GBytes) bytes = craft_packet_build (e, &local);
+      if (bytes == NULL)
+        return fail_at (error, local, item->column);
+      g_byte_array_append (out, g_bytes_get_data (bytes, NULL), (guint) g_bytes_get_size (bytes));
+      return TRUE;
+    }
+  if (item->type == CRAFT_EXPR_STACK)
+    {
+      for (guint i = 0; i < item->items->len; i++)
+        if (!list_item (reg, f, g_ptr_array_index (item->items, i), out, error))
+          return FALSE;
+      return TRUE;
+    }
+  g_autoptr (GPtrArray) values = g_ptr_array_new ();
+  const CraftExprNode *head = item;
+  if (item->type == CRAFT_EXPR_TUPLE && item->items->len > 0)
+    {
+      head = g_ptr_array_index (item->items, 0);
+      for (guint i = 1; i < item->items->len; i++)
+        g_ptr_array_add (values, g_ptr_array_index (item->items, i));
+    }
+  const CraftLayerDef *def = NULL;
+  gboolean direct = craft_registry_lookup_layer (reg, f->element_group) != NULL;
+  if (head->type == CRAFT_EXPR_STR && !(direct && item == head))
+    {
+      g_autofree char *name = g_strndup (g_bytes_get_data (head->bytes, NULL), g_bytes_get_size (head->bytes));
+      def = element_by_name (reg, f, name);
+      if (def == NULL)
+        {
+          GString *names = g_string_new (NULL);
+          append_element_names (reg, f, names);
+          craft_error_set_at (error, CRAFT_ERROR_VALUE, NULL, 0, head->column,
+                              "'%s' is not an element of %s (field '%s'; names: %s)", name, f->element_group, f->name,
+                              names->len ? names->str : "none");
+          g_string_free (names, TRUE);
+          return FALSE;
+        }
+    }
+  else if (head->type == CRAFT_EXPR_INT || direct)
+    {
+      /* (99, b"...") is an element of an unknown kind, given as raw; a
+       * plain value goes to the one layer of a list of it. */
+      def = element_by_name (reg, f, NULL);
+      g_ptr_array_insert (values, 0, (gpointer) head);
+      if (def == NULL)
+        {
+          craft_error_set_at (error, CRAFT_ERROR_VALUE, NULL, 0, head->column,
+                              "field '%s': %s has no element for values without a name", f->name, f->element_group);
+          return FALSE;
+        }
+    }
+  else
+    {
+      craft_error_set_at (error, CRAFT_ERROR_TYPE, NULL, 0, item->column,
+                          "an element of field '%s' is a layer, a (name, value) tuple or a name, not %s", f->name,
+                          craft__expr_type_name (head->type));
+      return FALSE;
+    }
+  if (def->element_fields == NULL && direct && values->len == 1 && def->fields->len > 0)
+    {
+      /* A list of a layer that names no value fields: its first field. */
+      g_autoptr (CraftPacket) e = craft_packet_new (reg);
+      craft__packet_append_layer (e, def);
+      if (!set_element_field (e, 0, g_ptr_array_index (values, 0), error))
+        return FALSE;
+      GError *local = NULL;
+      g_autoptr (GBytes) bytes = craft_packet_build (e, &local);
+      if (bytes == NULL)
+        return fail_at (error, local, item->column);
+      g_byte_array_append (out, g_bytes_get_data (bytes, NULL), (guint) g_bytes_get_size (bytes));
+      return TRUE;
+    }
+  return element_from_values (reg, def, values, item->column, out, error);
+}
+
+static gboolean
+list_value (CraftRegistry *reg, const CraftFieldDef *f, const CraftExprNode *node, GByteArray *out, GError **error)
+{
+  switch (node->type)
+    {
+    case CRAFT_EXPR_NONE:
+      return TRUE;
+    case CRAFT_EXPR_LIST:
+    case CRAFT_EXPR_TUPLE: /* a tuple value given to a list field: ("SAck", (1, 2)) */
+      for (guint i = 0; i < node->items->len; i++)
+        if (!list_item (reg, f, g_ptr_array_index (node->items, i), out, error))
+          return FALSE;
+      return TRUE;
+    default:
+      return list_item (reg, f, node, out, error);
+    }
+}
+
+static gboolean
+set_list_keyword (CraftPacket *p, guint layer, const CraftFieldDef *f, const CraftExprNode *v, GError **error)
+{
+  if (v->type == CRAFT_EXPR_INT || v->type == CRAFT_EXPR_BOOL)
+    {
+      craft_error_set_at (error, CRAFT_ERROR_TYPE, NULL, 0, v->column,
+                          "field '%s' is a list of %s: give its elements in [...], or its bytes as a string, "
+                          "not a number",
+                          f->name, f->element_group);
+      return FALSE;
+    }
+  g_autoptr (GByteArray) bytes = g_byte_array_new ();
+  if (!list_value (p->reg, f, v, bytes, error))
+    return FALSE;
+  GError *local = NULL;
+  return craft_packet_set_bytes (p, layer, f->name, bytes->data, bytes->len, &local) || fail_at (error, local, v->column);
 }
 
 static gboolean

@@ -397,7 +397,9 @@ craft_packet_fuzz (CraftPacket *packet, GRand *rng, CraftFuzzFlags flags)
           CraftSlot *s = &l->slots[k];
           if (!fuzzable (p, i, k, flags))
             continue;
-          Drawn d = { i, k, !f->kind->is_integer && f->bits == 0, f->size_mode == CRAFT_SIZE_EXPR };
+          /* A list's random elements are whole: halving them would break them. */
+          Drawn d = { i, k, !f->kind->is_integer && f->bits == 0 && !f->kind->is_list,
+                      f->size_mode == CRAFT_SIZE_EXPR };
           g_array_append_val (drawn, d);
           if (f->kind->is_integer)
             {
@@ -410,7 +412,10 @@ craft_packet_fuzz (CraftPacket *packet, GRand *rng, CraftFuzzFlags flags)
             }
           GByteArray *bytes = g_byte_array_new ();
           guint64 ignored;
-          f->kind->random (f, NULL, rng, &ignored, bytes);
+          if (f->kind->is_list)
+            craft__list_random (p->reg, f, rng, bytes);
+          else
+            f->kind->random (f, NULL, rng, &ignored, bytes);
           set_slot_bytes (s, bytes);
         }
     }

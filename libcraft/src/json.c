@@ -38,6 +38,8 @@ field_value (CraftPacket *packet, guint layer, guint index, GString *scratch, gi
     }
   else if (f->kind->format != NULL && f->kind->fixed_bits != 0 && len * 8 == f->kind->fixed_bits)
     f->kind->format (data, len, scratch);
+  else if (f->kind->format_at != NULL)
+    craft__slot_format_at (packet, layer, index, scratch);
   else
     {
       static const char digits[] = "0123456789abcdef";
@@ -64,6 +66,44 @@ add_field (JsonBuilder *builder, CraftPacket *packet, guint layer, guint index, 
     json_builder_add_string_value (builder, scratch->str);
 }
 
+static void add_layer (JsonBuilder *builder, CraftPacket *packet, guint i, GString *scratch);
+
+/* One element of a list field, as a layer object. */
+static void
+add_element (CraftPacket *element, gpointer data)
+{
+  g_autoptr (GString) scratch = g_string_new (NULL);
+  add_layer (data, element, 0, scratch);
+}
+
+/* {"layer": NAME, "fields": {...}}; a list field is an array of such objects. */
+static void
+add_layer (JsonBuilder *builder, CraftPacket *packet, guint i, GString *scratch)
+{
+  const CraftLayer *l = craft__packet_layer (packet, i);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "layer");
+  json_builder_add_string_value (builder, l->def->name);
+  json_builder_set_member_name (builder, "fields");
+  json_builder_begin_object (builder);
+  for (guint k = 0; k < l->def->fields->len; k++)
+    {
+      if (!l->slots[k].present)
+        continue;
+      if (!craft__layer_field (l, k)->kind->is_list)
+        {
+          add_field (builder, packet, i, k, scratch);
+          continue;
+        }
+      json_builder_set_member_name (builder, craft__layer_field (l, k)->name);
+      json_builder_begin_array (builder);
+      craft__list_foreach (packet, i, k, add_element, builder);
+      json_builder_end_array (builder);
+    }
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+}
+
 /* The "layers" array through JsonBuilder and JsonGenerator: the reference
  * for every escape and corner case, and the path taken whenever the direct
  * writer below declines. */
@@ -74,19 +114,7 @@ layers_json_builder (CraftPacket *packet)
   g_autoptr (GString) scratch = g_string_new (NULL);
   json_builder_begin_array (builder);
   for (guint i = 0; i < packet->layers->len; i++)
-    {
-      const CraftLayer *l = craft__packet_layer (packet, i);
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "layer");
-      json_builder_add_string_value (builder, l->def->name);
-      json_builder_set_member_name (builder, "fields");
-      json_builder_begin_object (builder);
-      for (guint k = 0; k < l->def->fields->len; k++)
-        if (l->slots[k].present)
-          add_field (builder, packet, i, k, scratch);
-      json_builder_end_object (builder);
-      json_builder_end_object (builder);
-    }
+    add_layer (builder, packet, i, scratch);
   json_builder_end_array (builder);
   g_autoptr (JsonNode) layers = json_builder_get_root (builder);
   g_autoptr (JsonGenerator) generator = json_generator_new ();
@@ -147,6 +175,21 @@ layers_json_direct (CraftPacket *packet, GString *out, GString *scratch)
           const char *name = craft__layer_field (l, k)->name;
           if (!plain_text (name, strlen (name)))
             goto decline;
+          if (craft__layer_field (l, k)->kind->is_list)
+            {
+              /* An empty list (most TCP headers' options) stays on this path. */
+              guint64 unused;
+              const guint8 *data;
+              gsize len;
+              craft__slot_value (packet, NULL, i, k, &unused, &data, &len);
+              if (len != 0)
+                goto decline;
+              g_string_append (out, first ? "\"" : ",\"");
+              g_string_append (out, name);
+              g_string_append (out, "\":[]");
+              first = FALSE;
+              continue;
+            }
           for (guint j = 0; j < k; j++)
             if (l->slots[j].present && strcmp (craft__layer_field (l, j)->name, name) == 0)
               goto decline;

@@ -21,6 +21,16 @@ struct _CraftKind {
    * other values; byte kinds append the value to `out`: an address's width,
    * a fixed string's size, else a random length up to CRAFT_FUZZ_MAX_BYTES. */
   void (*random) (const CraftFieldDef *field, const CraftEnum *names, GRand *rng, guint64 *num, GByteArray *out);
+  /* Lists of elements (`list(...) of GROUP`): the value is the elements' bytes, read and shown through
+   * the element layers (list.c). */
+  gboolean is_list;
+  /* Kinds whose wire form says where it ends (domain names): the bytes the value at `data` takes,
+   * at most `room`; sets *problem (static text) when it does not end properly there. */
+  gsize (*wire_size) (const guint8 *data, gsize room, const char **problem);
+  /* Kinds whose value may refer to earlier bytes (compressed domain names): appends the value at
+   * `offset` of `base`, where references count from; returns FALSE with *problem set when a
+   * reference is bad (the text then says so). */
+  gboolean (*format_at) (const guint8 *base, gsize base_len, gsize offset, GString *out, const char **problem);
 };
 
 /* The kind named `name` ("uint", "int", "mac", "ipv4", "ipv6", "bytes"), or NULL. */
@@ -29,6 +39,7 @@ const CraftKind *craft__kind_lookup (const char *name);
 extern const CraftKind craft__kind_uint;
 extern const CraftKind craft__kind_int;
 extern const CraftKind craft__kind_bytes;
+extern const CraftKind craft__kind_list;
 
 /* Appends `data` as a Python bytes literal, b'GET /\x00'. */
 void craft__format_bytes_literal (const guint8 *data, gsize length, GString *out);

@@ -31,6 +31,7 @@ typedef enum {
   CRAFT_CALC_NEG,
   CRAFT_CALC_NOT,
   CRAFT_CALC_BINARY,     /* .op with .a and .b */
+  CRAFT_CALC_COUNT,      /* count(field): the number of elements in a list field */
 } CraftCalcType;
 
 typedef enum {
@@ -91,6 +92,7 @@ typedef enum {
   CRAFT_SIZE_FIXED,    /* .size_bits */
   CRAFT_SIZE_EXPR,     /* .size_calc bytes */
   CRAFT_SIZE_REST,     /* up to the end of the layer */
+  CRAFT_SIZE_COUNT,    /* lists: .size_calc elements, as many bytes as they take */
 } CraftSizeMode;
 
 typedef enum {
@@ -127,6 +129,8 @@ struct _CraftFieldDef {
   char *default_text;         /* the default as written, for `craft ls` */
   char *wireshark_table;      /* `wireshark_table FIELD "udp.port";`: the Wireshark dissector table
                                * this field's value selects the layer above in, or NULL */
+  char *element_group;        /* list fields (`list(...) of NAME`): the layer or the element group
+                               * (`element of NAME`) its elements are, resolved when used */
 };
 
 /* A pseudo-header item: a field of the layer, or an integer of .bits from .calc. */
@@ -184,6 +188,13 @@ struct _CraftLayerDef {
                                * heuristic lists the plugin offers this layer to, or NULL */
   CraftCalc *heuristic;       /* ... and the condition, a guard that may also use len(layer) */
   guint heuristic_bytes;      /* bytes the condition reads from the layer's start */
+  /* `element of GROUP "NAME" (FIELD, ...) if EXPR;`: this layer is one kind of element of the list
+   * fields declared `of GROUP`. */
+  char *element_of;           /* the group, or NULL */
+  char *element_name;         /* the name a (NAME, value) tuple chooses it by, or NULL */
+  GArray *element_fields;     /* guint: the fields a tuple's value fills, in order; NULL = none */
+  CraftCalc *element_if;      /* chooses it when dissecting, tested like a guard; NULL = any (the last resort) */
+  guint element_if_bytes;     /* bytes the test reads */
 };
 
 /* lower.field == value → upper, used both ways. Names are resolved to

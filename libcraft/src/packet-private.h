@@ -50,6 +50,10 @@ struct _CraftPacket {
   GArray *findings;    /* CraftFinding */
   GPtrArray *sets;     /* CraftFieldSet*, slowest-varying first; NULL for a single packet */
   char *interface;     /* where it is sent (craft_packet_set_interface()), or NULL */
+  /* An element of a list field (list.c) is a packet of one layer inside the bytes of the packet
+   * that holds it: */
+  guint list_depth;    /* lists it is nested in (0: a packet of its own) */
+  gint name_base;      /* where its names' compression pointers count from, or -1: its layer's start */
 };
 
 /* One value of a field as an expression gave it, before conversion. */
@@ -153,6 +157,39 @@ void craft__bits_write (guint8 *data, gsize bit, guint bits, guint64 value);
 guint64 craft__le_read (const guint8 *data, guint bytes);
 void craft__le_write (guint8 *data, guint bytes, guint64 value);
 
+G_END_DECLS
+
+G_BEGIN_DECLS
+/* ---- lists of elements and self-delimiting values (list.c) ---- */
+
+/* Reads fields of layer `index` from its start, never past `end` (dissect.c). */
+gboolean craft__dissect_layer_fields (CraftPacket *p, guint index, gsize end);
+
+/* Whether the `element ... if` test of `layer` holds on bytes where an element would start. */
+gboolean craft__element_test_holds (const CraftLayerDef *layer, const guint8 *data, gsize length);
+
+/* Dissecting field `field` of layer `layer` at byte `start` of `data` (the packet's bytes, which
+ * end at `end`): the bytes a list or a domain name takes, `size` being what its definition says
+ * (lists of a byte size) or the room left. Records findings for malformed elements and names. */
+gsize craft__dissect_sized_value (CraftPacket *p, guint layer, guint field, const guint8 *data, gsize start,
+                                  gsize end, gsize size);
+
+/* The number of elements of list field `field` of `layer` as it is now. */
+guint64 craft__list_count (CraftPacket *p, guint layer, guint field);
+
+/* Appends a list field's elements: repr as `[Layer(f=v, ...), ...]`; show as indented trees. */
+void craft__list_format (CraftPacket *p, guint layer, guint field, gboolean show, const char *indent, GString *out);
+
+/* Calls `fn` on each element of list field `field` of `layer`, a one-layer packet (borrowed). */
+void craft__list_foreach (CraftPacket *p, guint layer, guint field, void (*fn) (CraftPacket *element, gpointer data),
+                          gpointer data);
+
+/* Fuzzing: appends a few random elements of list field `f`, whole and well formed, at most
+ * CRAFT_FUZZ_MAX_LIST_BYTES in all. */
+void craft__list_random (CraftRegistry *reg, const CraftFieldDef *f, GRand *rng, GByteArray *out);
+
+/* Appends a domain name (or another kind with format_at) as it is now, pointers followed. */
+void craft__slot_format_at (CraftPacket *p, guint layer, guint field, GString *out);
 G_END_DECLS
 
 G_BEGIN_DECLS

@@ -449,6 +449,10 @@ craft__packet_format_slot (CraftPacket *packet, guint layer, guint index, gboole
   if (f->kind->is_integer)
     craft__field_format_int (f, craft__packet_field_enum (packet, layer, index), num,
                              show ? CRAFT_FORMAT_SHOW : CRAFT_FORMAT_REPR, out);
+  else if (f->kind->is_list)
+    craft__list_format (packet, layer, index, FALSE, NULL, out);
+  else if (f->kind->format_at != NULL)
+    craft__slot_format_at (packet, layer, index, out);
   else
     craft__field_format_bytes (f, data, len, out);
 }

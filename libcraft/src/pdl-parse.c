@@ -548,6 +548,13 @@ parse_function (Pdl *p, const char *name, Loc at, guint depth)
         c = field_ref (p, name[0] == 's' ? CRAFT_CALC_SOURCE_IP : name[0] == 'b' ? CRAFT_CALC_BOUND : CRAFT_CALC_IS_SET,
                      field);
     }
+  else if (strcmp (name, "count") == 0)
+    {
+      g_autofree char *field = expect_name (p, "a list field");
+      if (field == NULL)
+        return NULL;
+      c = field_ref (p, CRAFT_CALC_COUNT, field);
+    }
   else if (strcmp (name, "max") == 0 || strcmp (name, "min") == 0)
     {
       c = calc_new (p, name[1] == 'a' ? CRAFT_CALC_MAX : CRAFT_CALC_MIN);
@@ -572,7 +579,7 @@ parse_function (Pdl *p, const char *name, Loc at, guint depth)
     {
       fail_at (p, CRAFT_ERROR_DEFINITION, at,
                "unknown function '%s' (known: len, inet_checksum, crc32, source_ip, source_mac, "
-               "next_hop_mac, clock_ms, bound, max, min, is_set, quoting)",
+               "next_hop_mac, clock_ms, bound, max, min, is_set, quoting, count)",
                name);
       return NULL;
     }
@@ -945,6 +952,7 @@ field_free (CraftFieldDef *f)
   g_clear_pointer (&f->default_bytes, g_bytes_unref);
   g_free (f->default_text);
   g_free (f->wireshark_table);
+  g_free (f->element_group);
   g_free (f);
 }
 
@@ -961,6 +969,35 @@ parse_int_type (const char *word, gboolean *is_signed, guint *bits)
   *is_signed = word[0] == 's';
   *bits = n > 1000 ? 1000 : (guint) n;
   return TRUE;
+}
+
+/* After `list`: `(SIZE)` bytes, `count(N)` elements, or nothing (to the end
+ * of the layer), then `of NAME`: a layer, or a group of element layers. */
+static gboolean
+parse_list_type (Pdl *p, CraftFieldDef *f)
+{
+  f->size_mode = CRAFT_SIZE_REST;
+  if (accept_word (p, "count"))
+    {
+      if (!expect_char (p, '(', "after 'count'"))
+        return FALSE;
+      f->size_mode = CRAFT_SIZE_COUNT;
+    }
+  else if (accept_char (p, '('))
+    f->size_mode = CRAFT_SIZE_EXPR;
+  if (f->size_mode != CRAFT_SIZE_REST)
+    {
+      f->size_calc = parse_expression (p);
+      if (f->size_calc == NULL || !expect_char (p, ')', "to close the list's size"))
+        return FALSE;
+    }
+  if (!accept_word (p, "of"))
+    {
+      next (p);
+      return expected (p, "'of' and the elements' layer or group");
+    }
+  f->element_group = expect_name (p, "the elements' layer or group");
+  return f->element_group != NULL;
 }
 
 static gboolean
@@ -981,9 +1018,12 @@ parse_type (Pdl *p, CraftFieldDef *f)
     }
   const CraftKind *kind = craft__kind_lookup (word);
   if (kind == NULL || kind->is_integer)
-    return invalid (p, "unknown type '%s' (expected u1…u64, s1…s64, mac, ipv4, ipv6 or bytes)", word);
+    return invalid (p, "unknown type '%s' (expected u1…u64, s1…s64, mac, ipv4, ipv6, bytes, dnsname or list)",
+                    word);
   f->kind = kind;
   f->bits = kind->fixed_bits;
+  if (kind->is_list)
+    return parse_list_type (p, f);
   if (kind != &craft__kind_bytes)
     return TRUE;
   f->size_mode = CRAFT_SIZE_REST;
@@ -1138,7 +1178,7 @@ parse_modifiers (Pdl *p, CraftFieldDef *f)
         }
       else if (accept_word (p, "align"))
         {
-          if (f->kind != &craft__kind_bytes || f->size_mode == CRAFT_SIZE_FIXED)
+          if ((f->kind != &craft__kind_bytes && !f->kind->is_list) || f->size_mode == CRAFT_SIZE_FIXED)
             return invalid (p, "align applies to byte strings of variable size");
           guint64 n;
           if (!expect_int (p, "the alignment in bytes", &n))
@@ -1574,6 +1614,57 @@ parse_heuristic (Pdl *p)
   return expect_char (p, ';', "at the end of the statement");
 }
 
+/* `element of GROUP ["NAME"] [(FIELD, ...)] [if TEST];`: this layer is an
+ * element of the lists `of GROUP`; a ("NAME", value) tuple chooses it and
+ * fills the FIELDs, which must be declared before the statement; TEST,
+ * checked like a guard, chooses it when dissecting. */
+static gboolean
+parse_element (Pdl *p)
+{
+  CraftLayerDef *l = p->layer;
+  if (l->element_of != NULL)
+    return invalid (p, "layer '%s' is already an element", l->name);
+  if (!accept_word (p, "of"))
+    {
+      next (p);
+      return expected (p, "'of' and the group's name");
+    }
+  if ((l->element_of = expect_name (p, "the group's name")) == NULL)
+    return FALSE;
+  if (peek (p) == G_TOKEN_STRING)
+    {
+      next (p);
+      l->element_name = g_strdup (p->sc->value.v_string);
+    }
+  if (accept_char (p, '('))
+    {
+      l->element_fields = g_array_new (FALSE, FALSE, sizeof (guint));
+      gboolean ok = TRUE;
+      if (!peek_char (p, ')'))
+        do
+          {
+            g_autofree char *name = expect_name (p, "a field the value fills");
+            if (name == NULL)
+              return FALSE;
+            gint index = craft__layer_def_field_index (l, name);
+            if (index < 0)
+              return invalid (p, "'%s' is not a field declared before this statement", name);
+            guint u = (guint) index;
+            g_array_append_val (l->element_fields, u);
+          }
+        while (list_continues (p, ')', &ok) && !peek_char (p, ')'));
+      if (!ok || !expect_char (p, ')', "to close the fields"))
+        return FALSE;
+    }
+  if (accept_word (p, "if"))
+    {
+      l->element_if = parse_expression (p);
+      if (l->element_if == NULL || !check_integer_calc (p, l->element_if, "an element test"))
+        return FALSE;
+    }
+  return expect_char (p, ';', "at the end of the statement");
+}
+
 static gboolean
 parse_layer_statement (Pdl *p, const char *word)
 {
@@ -1666,6 +1757,8 @@ parse_layer_statement (Pdl *p, const char *word)
       g_ptr_array_add (p->pending_names, NULL);
       g_array_set_size (p->pending_locs, p->pending_locs->len + 1);
     }
+  else if (strcmp (word, "element") == 0)
+    return parse_element (p);
   else if (strcmp (word, "fallback") == 0)
     l->fallback = TRUE;
   else if (strcmp (word, "trailer") == 0)
@@ -1677,7 +1770,7 @@ parse_layer_statement (Pdl *p, const char *word)
   else
     return fail (p, "expected a field ('name: type') or one of description, length, pseudo, route, "
                     "summary, guard, wireshark, wireshark_table, wireshark_addresses, answer, answers, "
-                    "quotes, identity, resolve, fallback, trailer, heuristic; found '%s'", word);
+                    "quotes, identity, resolve, element, fallback, trailer, heuristic; found '%s'", word);
   return expect_char (p, ';', "at the end of the statement");
 }
 
@@ -1898,6 +1991,9 @@ finish_layer (Pdl *p, Loc at)
                           && check_guard (p, l->heuristic, &l->heuristic_bytes);
   p->in_heuristic = FALSE;
   if (!heuristic_ok)
+    return FALSE;
+  if (!resolve_calc (p, l->element_if, n, "an element test")
+      || !check_guard (p, l->element_if, &l->element_if_bytes))
     return FALSE;
   for (guint i = 0; i < l->summaries->len; i++)
     {

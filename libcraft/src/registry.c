@@ -89,6 +89,10 @@ craft__layer_def_free (CraftLayerDef *layer)
       g_free (s->format);
     }
   g_array_unref (layer->summaries);
+  g_free (layer->element_of);
+  g_free (layer->element_name);
+  g_clear_pointer (&layer->element_fields, g_array_unref);
+  craft__calc_free (layer->element_if);
   g_free (layer);
 }
 

@@ -1,6 +1,8 @@
 /* Human-readable packets: the Scapy-style one-line summary and the show2-style tree. */
 #include "packet-private.h"
 
+#include "kinds.h"
+
 #include <string.h>
 
 /* Expands a summary template for layer `index`; FALSE if a reference does not resolve. */
@@ -106,7 +108,10 @@ craft_packet_show (CraftPacket *packet, GError **error)
             continue;
           const char *name = craft__layer_field (l, k)->name;
           g_string_append_printf (out, "%s  %-10s= ", indent, name);
-          craft__packet_format_slot (packet, i, k, TRUE, out);
+          if (craft__layer_field (l, k)->kind->is_list)
+            craft__list_format (packet, i, k, TRUE, indent, out);
+          else
+            craft__packet_format_slot (packet, i, k, TRUE, out);
           g_string_append_c (out, '\n');
         }
     }

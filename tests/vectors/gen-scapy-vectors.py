@@ -14,15 +14,14 @@ USAGE = "usage: /usr/bin/python3 %s [EXPR_FILE [TSV_FILE]]" % sys.argv[0]
 SCAPY_MARK = " # scapy: "
 
 
-def check_syntax(expr, lists=False):
+def check_syntax(expr):
     """Reject anything outside the restricted expression grammar.
 
     Allowed: Layer(kw=value, ...) calls (keyword arguments only), '/' stacking,
-    bare layer names, int/str/bytes literals and None.  Anything else (lists,
-    tuples, '*', variables used as values, nested calls as values, ...) is an
-    error, so that the C side can parse every line without a Python
-    interpreter.  With lists=True (the Scapy side of a line that writes the
-    expression twice) a value may also be a list of such literals.
+    bare layer names, int/str/bytes literals and None, and for list fields
+    lists and tuples of those and layers as values.  Anything else ('*',
+    variables used as values, ...) is an error, so that the C side can parse
+    every line without a Python interpreter.
     """
     tree = ast.parse(expr, mode="eval")
 
@@ -30,9 +29,14 @@ def check_syntax(expr, lists=False):
         if isinstance(node, ast.Constant) and (
                 node.value is None or type(node.value) in (int, str, bytes)):
             return
-        if lists and isinstance(node, ast.List):
-            for element in node.elts:
-                value(element)
+        # List fields (options, DNS sections) take lists and tuples of
+        # values and element layers, as one value.
+        if isinstance(node, (ast.List, ast.Tuple)):
+            for item in node.elts:
+                value(item)
+            return
+        if isinstance(node, (ast.Call, ast.Name, ast.BinOp)):
+            layer(node)
             return
         raise ValueError("unsupported value %s" % ast.dump(node))
 
@@ -89,7 +93,7 @@ def main(argv):
                 expr, scapy_expr = (part.strip() for part in expr.split(SCAPY_MARK, 1))
             try:
                 check_syntax(expr)
-                check_syntax(scapy_expr, lists=scapy_expr is not expr)
+                check_syntax(scapy_expr)
                 data = raw(eval(scapy_expr, dict(ns)))
             except Exception as e:
                 print("%s:%d: %s: %s: %s" % (expr_path, lineno, expr,

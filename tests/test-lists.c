@@ -1,0 +1,219 @@
+/* Lists of elements (list.c) and domain names (names.c): building from Scapy's syntax, reading back, and malformed input as findings. */
+#include <craft/craft.h>
+
+#include "craft-limits.h"
+#include "packet-private.h"
+
+#include <string.h>
+
+static CraftRegistry *registry;
+
+static GByteArray *
+from_hex (const char *hex)
+{
+  GByteArray *out = g_byte_array_new ();
+  for (gsize i = 0; hex[i] != '\0' && hex[i + 1] != '\0'; i += 2)
+    {
+      guint8 b = (guint8) (g_ascii_xdigit_value (hex[i]) << 4 | g_ascii_xdigit_value (hex[i + 1]));
+      g_byte_array_append (out, &b, 1);
+    }
+  return out;
+}
+
+static char *
+build_hex (const char *expression)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CraftPacket) p = craft_packet_new_from_expression (registry, expression, &error);
+  g_assert_no_error (error);
+  g_autoptr (GBytes) bytes = craft_packet_build (p, &error);
+  g_assert_no_error (error);
+  gsize len;
+  const guint8 *data = g_bytes_get_data (bytes, &len);
+  GString *out = g_string_new (NULL);
+  for (gsize i = 0; i < len; i++)
+    g_string_append_printf (out, "%02x", data[i]);
+  return g_string_free (out, FALSE);
+}
+
+/* Dissects `hex` from `first`; the bytes must rebuild unchanged whatever was found. */
+static CraftPacket *
+dissect_hex (const char *first, const char *hex)
+{
+  g_autoptr (GByteArray) bytes = from_hex (hex);
+  g_autoptr (GError) error = NULL;
+  CraftPacket *p = craft_packet_new_from_bytes (registry, first, bytes->data, bytes->len, &error);
+  g_assert_no_error (error);
+  g_autoptr (GBytes) rebuilt = craft_packet_build (p, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (g_bytes_get_data (rebuilt, NULL), g_bytes_get_size (rebuilt), bytes->data, bytes->len);
+  /* Showing it walks every list again: it must not fail either. */
+  g_autofree char *shown = craft_packet_show (p, &error);
+  g_assert_no_error (error);
+  g_autofree char *json = craft_packet_to_json (p, NULL);
+  g_assert_nonnull (json);
+  return p;
+}
+
+/* The finding whose message contains `text`, or NULL. */
+static const CraftFinding *
+find_finding (CraftPacket *p, const char *text)
+{
+  for (guint i = 0; i < craft_packet_get_n_findings (p); i++)
+    if (strstr (craft_packet_get_finding (p, i)->message, text) != NULL)
+      return craft_packet_get_finding (p, i);
+  return NULL;
+}
+
+static void
+assert_finding (CraftPacket *p, const char *text)
+{
+  if (find_finding (p, text) == NULL)
+    {
+      for (guint i = 0; i < craft_packet_get_n_findings (p); i++)
+        g_test_message ("finding: %s", craft_packet_get_finding (p, i)->message);
+      g_error ("no finding says '%s'", text);
+    }
+}
+
+static void
+test_tcp_options_scapy (void)
+{
+  g_test_summary ("TCP options written as Scapy writes them build Scapy's bytes, the header length counting them.");
+  g_autofree char *hex
+    = build_hex ("TCP(options=[(\"MSS\",1460),(\"SAckOK\",b\"\"),(\"Timestamp\",(123,0)),(\"NOP\",None),(\"WScale\",7)])");
+  g_assert_cmpstr (hex, ==, "001400500000000000000000a002200000000000020405b40402080a0000007b0000000001030307");
+  g_autofree char *sack = build_hex ("TCP(options=[(\"SAck\",(1,2))])");
+  g_assert_cmpstr (sack, ==, "0014005000000000000000008002200000000000050a00000001000000020000");
+  g_autofree char *raw = build_hex ("TCP(options=[(99,b\"ab\")])");
+  g_assert_cmpstr (raw, ==, "001400500000000000000000600220000000000063046162");
+}
+
+static void
+test_tcp_options_read_back (void)
+{
+  g_test_summary ("Dissected TCP options come back as elements with their fields.");
+  g_autoptr (CraftPacket) p = dissect_hex ("TCP", "001400500000000000000000a002200000000000020405b40402080a0000007b0000000001030307");
+  g_assert_cmpuint (craft_packet_get_n_findings (p), ==, 0);
+  g_autofree char *options = craft_packet_format_field (p, 0, "options", NULL);
+  g_assert_cmpstr (options, ==,
+                   "[TCPOption_MSS(kind=MSS, len=4, mss=1460), TCPOption_SAckOK(kind=SAckOK, len=2), "
+                   "TCPOption_Timestamp(kind=Timestamp, len=10, tsval=123, tsecr=0), TCPOption_NOP(kind=NOP), "
+                   "TCPOption_WScale(kind=WScale, len=3, scale=7)]");
+  g_autofree char *json = craft_packet_to_json (p, NULL);
+  g_assert_nonnull (strstr (json, "\"options\":[{\"layer\":\"TCPOption_MSS\",\"fields\":{\"kind\":2,\"len\":4,\"mss\":1460}}"));
+  g_autofree char *shown = craft_packet_show (p, NULL);
+  g_assert_nonnull (strstr (shown, "   |###[ TCP option Timestamps ]###\n   |  kind      = Timestamp (8)\n"));
+}
+
+static void
+test_ip_options_scapy (void)
+{
+  g_test_summary ("IP options as Scapy's IPOption_* layers build Scapy's bytes, padded to 32-bit words.");
+  g_autofree char *rr = build_hex ("IP(options=[IPOption_RR(routers=[\"1.2.3.4\"])])");
+  g_assert_cmpstr (rr, ==, "4700001c00010000400069d47f0000017f0000010707040102030400");
+  g_autofree char *ts = build_hex ("IP(options=[IPOption_Timestamp()])");
+  g_assert_cmpstr (ts, ==, "480000200001000040002cce7f0000017f000001440c09010000000000000000");
+  g_autofree char *ra = build_hex ("IP(options=[IPOption_Router_Alert()])");
+  g_assert_cmpstr (ra, ==, "46000018000100004000e7de7f0000017f00000194040000");
+}
+
+static void
+test_option_length_zero (void)
+{
+  g_test_summary ("A TCP option of length 0 or 1 is a finding; the list stops there, nothing loops.");
+  /* dataofs 6: four bytes of options, MSS with length 0. */
+  g_autoptr (CraftPacket) zero = dissect_hex ("TCP", "0014005000000000000000006002200000000000" "02000000");
+  assert_finding (zero, "TCP.options: TCPOption_MSS at offset 20 says it is 0 bytes, less than the 4 of its fields");
+  const CraftFinding *f = find_finding (zero, "says it is 0 bytes");
+  g_assert_cmpint (f->field, ==, 10);
+  g_assert_cmpuint (f->offset, ==, 20);
+  g_autoptr (CraftPacket) one = dissect_hex ("TCP", "0014005000000000000000006002200000000000" "63010000");
+  assert_finding (one, "TCPOption at offset 20 says it is 1 bytes");
+  g_autofree char *shown = craft_packet_format_field (one, 0, "options", NULL);
+  g_assert_cmpstr (shown, ==, "[b'c\\x01\\x00\\x00']");
+}
+
+static void
+test_option_past_end (void)
+{
+  g_test_summary ("An option whose length runs past the end of the options is a truncation finding.");
+  g_autoptr (CraftPacket) p = dissect_hex ("TCP", "0014005000000000000000006002200000000000" "01630805");
+  assert_finding (p, "TCPOption at offset 21 says it is 8 bytes, past the end of the list (3 left)");
+  g_autofree char *options = craft_packet_format_field (p, 0, "options", NULL);
+  g_assert_cmpstr (options, ==, "[TCPOption_NOP(kind=NOP), b'c\\x08\\x05']");
+  /* An option cut by the end of the header: its fields do not fit. */
+  g_autoptr (CraftPacket) cut = dissect_hex ("TCP", "0014005000000000000000006002200000000000" "01010108");
+  assert_finding (cut, "TCP.options: TCPOption_Timestamp.len needs 1 byte at offset 24, 0 present");
+  /* IP: a record route whose length is past the header. */
+  g_autoptr (CraftPacket) ip
+    = dissect_hex ("IP", "4600001800010000400000007f0000017f000001" "07280400");
+  assert_finding (ip, "IP.options: IPOption_RR at offset 20 says it is 40 bytes, past the end of the list (4 left)");
+}
+
+static void
+test_element_limit (void)
+{
+  g_test_summary ("A list longer than CRAFT_MAX_LIST_ELEMENTS_PER_FIELD elements is read up to the limit.");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CraftRegistry) reg = craft_registry_new_default (&error);
+  g_assert_no_error (error);
+  g_assert_true (craft_registry_load_data (reg, "many.pdl",
+                                           "layer Many { opts: list of tcp_options; }\n", -1, &error));
+  g_assert_no_error (error);
+  gsize n = CRAFT_MAX_LIST_ELEMENTS_PER_FIELD + 10;
+  g_autofree guint8 *nops = g_malloc (n);
+  memset (nops, 1, n);
+  g_autoptr (CraftPacket) p = craft_packet_new_from_bytes (reg, "Many", nops, n, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (find_finding (p, "Many.opts: more than 1024 elements; the rest is not read"));
+  g_autoptr (GBytes) rebuilt = craft_packet_build (p, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_bytes_get_size (rebuilt), ==, n);
+}
+
+static void
+test_list_errors (void)
+{
+  g_test_summary ("Elements of the wrong kind, unknown names and too many values are errors with a column.");
+  static const struct {
+    const char *expression, *message;
+    guint column;
+  } cases[] = {
+    { "TCP(options=[(\"MSS\",1,2)])", "MSS takes 1 value, not 2", 14 },
+    { "TCP(options=[(\"NOP\",5)])", "NOP takes 0 values, not 1", 14 },
+    { "TCP(options=[IPOption_NOP()])", "IPOption_NOP is not an element of tcp_options", 14 },
+    { "TCP(options=[(\"Timestamp\",(1,\"x\"))])", "'x' is not a number", 30 },
+    { "IP(options=5)", "field 'options' is a list of ip_options", 12 },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (CraftPacket) p = craft_packet_new_from_expression (registry, cases[i].expression, &error);
+      g_test_message ("%s: %s", cases[i].expression, error ? error->message : "accepted");
+      g_assert_null (p);
+      g_assert_nonnull (strstr (error->message, cases[i].message));
+      CraftErrorLocation at;
+      g_assert_true (craft_error_get_location (error, &at));
+      g_assert_cmpuint (at.column, ==, cases[i].column);
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_autoptr (GError) error = NULL;
+  registry = craft_registry_new_default (&error);
+  g_assert_no_error (error);
+  g_test_add_func ("/lists/tcp-options/scapy", test_tcp_options_scapy);
+  g_test_add_func ("/lists/tcp-options/read-back", test_tcp_options_read_back);
+  g_test_add_func ("/lists/ip-options/scapy", test_ip_options_scapy);
+  g_test_add_func ("/lists/malformed/length-zero-one", test_option_length_zero);
+  g_test_add_func ("/lists/malformed/past-end", test_option_past_end);
+  g_test_add_func ("/lists/malformed/element-limit", test_element_limit);
+  g_test_add_func ("/lists/errors", test_list_errors);
+  int status = g_test_run ();
+  craft_registry_unref (registry);
+  return status;
+}
