@@ -2,7 +2,9 @@
 #include <craft/craft.h>
 
 #include "json-private.h"
+#include "template.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 static CraftRegistry *registry;
@@ -124,6 +126,294 @@ test_set_members (void)
     }
 }
 
+/* Builds every member of `expression` twice: through the set (patching the
+ * last member's bytes where it can) and through a fresh copy selected to
+ * that member (a full build); they must be equal. Returns the members patched. */
+static guint64
+assert_members_like_full_builds (const char *expression, guint64 *members)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CraftPacket) set = craft_packet_new_from_expression (registry, expression, &error);
+  g_assert_no_error (error);
+  guint64 n = craft_packet_get_n_members (set);
+  for (guint64 m = 0; m < n; m++)
+    {
+      g_assert_true (craft_packet_select_member (set, m, &error));
+      g_autoptr (GBytes) fast = craft_packet_build (set, &error);
+      g_assert_no_error (error);
+      g_autoptr (CraftPacket) copy = craft_packet_copy (set);
+      g_assert_true (craft_packet_select_member (copy, m, &error));
+      g_autoptr (GBytes) slow = craft_packet_build (copy, &error);
+      g_assert_no_error (error);
+      if (!g_bytes_equal (fast, slow))
+        g_test_message ("%s: member %" G_GUINT64_FORMAT " differs", expression, m);
+      g_assert_cmpmem (g_bytes_get_data (fast, NULL), g_bytes_get_size (fast), g_bytes_get_data (slow, NULL),
+                       g_bytes_get_size (slow));
+      /* Values read back from the packet are those of the bytes. */
+      g_autofree char *fast_summary = craft_packet_summary (set);
+      g_autofree char *slow_summary = craft_packet_summary (copy);
+      g_assert_cmpstr (fast_summary, ==, slow_summary);
+    }
+  *members = n;
+  return craft__template_get_patched (set);
+}
+
+static void
+test_set_patching (void)
+{
+  g_test_summary ("Members built by patching a template are byte-identical to full builds, whatever varies: "
+                  "ports, addresses, ttl, bits at odd offsets, several sets, nested layers, IPv6, lists.");
+  static const char *const patched[] = {
+    "Ether(dst='00:11:22:33:44:55',src='66:77:88:99:aa:bb')/IP(src='192.0.2.1',dst='198.51.100.2')"
+    "/UDP(sport=(1000,1299),dport=53)/Raw(load='abcdefghijklmnopqr')",
+    "Ether(dst='00:11:22:33:44:55',src='66:77:88:99:aa:bb')/IP(src='192.0.2.1',dst='198.51.100.2',ttl=(1,255))"
+    "/UDP()",
+    /* tos is the header's odd byte: the checksum update must swap it. */
+    "IP(src='192.0.2.1',dst='198.51.100.2',tos=(0,255))/ICMP()/Raw(load='odd')",
+    "IP(src='192.0.2.1',dst='198.51.100.0/26')/TCP(sport=[1,2,65535],dport=80,flags=['S','SA','FPU'])",
+    "IP(src='10.0.0.0/28',dst='198.51.100.2')/UDP(dport=(1,20))/Raw(load='x')",
+    "IPv6(src='2001:db8::1',dst='2001:db8::2')/UDP(sport=(1,300),dport=53)/Raw(load='abc')",
+    "IPv6(src='2001:db8::1',dst='2001:db8::2',hlim=(1,40))/TCP(dport=[22,80])",
+    "Ether(dst='00:11:22:33:44:55',src='66:77:88:99:aa:bb')/IP(src='192.0.2.1',dst='198.51.100.2')/GRE()"
+    "/IP(src='10.0.0.1',dst='10.0.0.2',id=(1,30))/UDP(dport=4789)/VXLAN(vni=(7,9))"
+    "/Ether(dst='00:11:22:33:44:55',src='66:77:88:99:aa:bb')/IP(src='10.1.0.1',dst='10.1.0.2')/TCP(sport=(5,9))",
+    "IP(src='192.0.2.1',dst='198.51.100.2')/ICMP(type=8,id=(0,3),seq=(65530,65535))",
+    /* Addresses from the host's routes (source_ip, source_mac), found again for every member. */
+    "Ether()/IP(dst='198.51.100.0/29')/UDP(sport=[1,2,3])",
+    "IPv6(dst='::1')/UDP(sport=(1,5))",
+    /* Same-length payloads are patched too. */
+    "IP(src='192.0.2.1',dst='198.51.100.2')/UDP(sport=1,dport=2)/Raw(load=['abc','abd','xyz',b'\\x00\\x00\\x00'])",
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (patched); i++)
+    {
+      guint64 members;
+      guint64 n = assert_members_like_full_builds (patched[i], &members);
+      g_test_message ("%s: %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " patched", patched[i], n, members);
+      /* Every member after the first patches the one before (the checksums' rare ambiguous sums aside). */
+      g_assert_cmpuint (n, >=, members - 1 - members / 100);
+    }
+  /* Where members move fields (payloads of different lengths, a field a
+   * condition reads), every member is a full build: still the same bytes. */
+  static const char *const moving[] = {
+    "IP(src='192.0.2.1',dst='198.51.100.2')/UDP(sport=1,dport=2)/Raw(load=['a','bb','','dddd','eeeee'])",
+    "IP(src='192.0.2.1',dst='198.51.100.2')/ICMP(type=[8,13,0,14,3],id=1)",
+    "IP(src='192.0.2.1',dst='198.51.100.2',options=[b'',b'\\x01\\x01\\x01\\x00'])/TCP()",
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (moving); i++)
+    {
+      guint64 members;
+      assert_members_like_full_builds (moving[i], &members);
+    }
+}
+
+static void
+test_set_checksum_edges (void)
+{
+  g_test_summary ("Incremental UDP checksums equal full ones where the sum wraps: 0 is sent as 0xffff.");
+  const char *base = "IP(src='192.0.2.1',dst='198.51.100.2')/UDP(sport=0,dport=53)/Raw(load='abcdefghijklmnopqr')";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CraftPacket) zero = craft_packet_new_from_expression (registry, base, &error);
+  g_assert_no_error (error);
+  guint64 c0;
+  g_autoptr (GBytes) built = craft_packet_build (zero, &error);
+  g_assert_true (craft_packet_get_uint (zero, 1, "chksum", &c0, &error));
+  /* With sport = 0 the checksum is ~s; the sport that makes the sum 0xffff gives a checksum of 0. */
+  guint wrap = 0xffff - (guint) (~c0 & 0xffff);
+  guint lo = wrap > 200 ? wrap - 200 : 0, hi = MIN (wrap + 200, 0xffffu);
+  g_autofree char *expression = g_strdup_printf (
+    "IP(src='192.0.2.1',dst='198.51.100.2')/UDP(sport=(%u,%u),dport=53)/Raw(load='abcdefghijklmnopqr')", lo, hi);
+  guint64 members;
+  guint64 n = assert_members_like_full_builds (expression, &members);
+  g_assert_cmpuint (n, >=, members - 3);
+  /* And the member at the wrap has 0xffff, as a full build gives it. */
+  g_autoptr (CraftPacket) set = craft_packet_new_from_expression (registry, expression, &error);
+  g_assert_no_error (error);
+  for (guint64 m = 0; m < members; m++)
+    {
+      g_assert_true (craft_packet_select_member (set, m, &error));
+      g_autoptr (GBytes) bytes = craft_packet_build (set, &error);
+      guint64 sport, chksum;
+      g_assert_true (craft_packet_get_uint (set, 1, "sport", &sport, &error));
+      g_assert_true (craft_packet_get_uint (set, 1, "chksum", &chksum, &error));
+      g_assert_cmpuint (chksum, !=, 0);
+      if (sport == wrap)
+        g_assert_cmpuint (chksum, ==, 0xffff);
+    }
+}
+
+static void
+test_set_edits_between_members (void)
+{
+  g_test_summary ("An edit between two members (a field, a layer) is never hidden by the template.");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CraftPacket) set = craft_packet_new_from_expression (
+    registry, "IP(src='192.0.2.1',dst='198.51.100.2')/UDP(sport=(1,10),dport=53)", &error);
+  g_assert_no_error (error);
+  for (guint64 m = 0; m < 10; m++)
+    {
+      g_assert_true (craft_packet_select_member (set, m, &error));
+      if (m == 3)
+        g_assert_true (craft_packet_set_uint (set, 0, "ttl", 7, &error));
+      if (m == 5)
+        g_assert_true (craft_packet_set_uint (set, 1, "len", 99, &error));
+      if (m == 6)
+        g_assert_true (craft_packet_push_layer (set, "Raw", &error));
+      if (m == 7)
+        g_assert_true (craft_packet_set_bytes (set, 2, "load", (const guint8 *) "hello", 5, &error));
+      if (m == 8)
+        g_assert_true (craft_packet_unset (set, 0, "ttl", &error));
+      g_clear_error (&error);
+      g_autoptr (GBytes) fast = craft_packet_build (set, &error);
+      g_assert_no_error (error);
+      g_autoptr (CraftPacket) copy = craft_packet_copy (set);
+      g_autoptr (GBytes) slow = craft_packet_build (copy, &error);
+      g_assert_no_error (error);
+      g_assert_cmpmem (g_bytes_get_data (fast, NULL), g_bytes_get_size (fast), g_bytes_get_data (slow, NULL),
+                       g_bytes_get_size (slow));
+    }
+  g_assert_cmpuint (craft__template_get_patched (set), >, 0);
+}
+
+/* Everything a caller can see of a dissected packet, as text. */
+static char *
+describe (CraftPacket *packet, const CraftCaptureRecord *record)
+{
+  GString *out = g_string_new (NULL);
+  g_autofree char *json = craft_packet_to_json (packet, record);
+  g_autofree char *summary = craft_packet_summary (packet);
+  g_autofree char *show = craft_packet_show (packet, NULL);
+  g_string_append_printf (out, "%s\n%s\n%s\n", json, summary, show ? show : "(no tree)");
+  for (guint i = 0; i < craft_packet_get_n_findings (packet); i++)
+    {
+      const CraftFinding *f = craft_packet_get_finding (packet, i);
+      g_string_append_printf (out, "finding %d %u %d %u %u %s\n", f->kind, f->layer, f->field, f->offset, f->length,
+                              f->message);
+    }
+  for (guint i = 0; i < craft_packet_get_n_layers (packet); i++)
+    {
+      guint offset, header, length;
+      if (craft_packet_get_layer_span (packet, i, &offset, &header, &length))
+        g_string_append_printf (out, "layer %u at %u+%u/%u\n", i, offset, header, length);
+      /* Borrowed bytes are those the copying getter gives. */
+      const CraftLayerDef *def = craft_packet_get_layer (packet, i);
+      for (guint k = 0; k < craft_layer_def_get_n_fields (def); k++)
+        {
+          const char *name = craft_field_def_get_name (craft_layer_def_get_field (def, k));
+          gsize len;
+          const guint8 *peeked = craft_packet_peek_bytes (packet, i, name, &len);
+          g_autoptr (GBytes) copied = craft_packet_get_bytes (packet, i, name, NULL);
+          g_assert_true ((peeked == NULL) == (copied == NULL));
+          if (peeked != NULL)
+            g_assert_cmpmem (peeked, len, g_bytes_get_data (copied, NULL), g_bytes_get_size (copied));
+        }
+    }
+  g_autoptr (GBytes) built = craft_packet_build (packet, NULL);
+  if (built != NULL)
+    for (gsize i = 0; i < g_bytes_get_size (built); i++)
+      g_string_append_printf (out, "%02x", ((const guint8 *) g_bytes_get_data (built, NULL))[i]);
+  g_string_append_printf (out, "\nverify %u\n", craft_packet_verify (packet));
+  return g_string_free (out, FALSE);
+}
+
+static void
+test_dissect_reuse (void)
+{
+  g_test_summary ("A packet reused for a mixed capture (craft_packet_set_from_bytes) shows every record exactly as "
+                  "a new packet per record does: fields, findings, spans, JSON, summary, tree, rebuilt bytes.");
+  static const char *const mixed[] = {
+    "Ether()/IP(src='192.0.2.1',dst='198.51.100.2')/UDP(sport=1000,dport=53)/Raw(load=b'\\x12\\x34\\x01\\x00')",
+    "Ether()/IP(src='192.0.2.1',dst='198.51.100.2',options=b'\\x01\\x01\\x01\\x00')/TCP(flags='S',"
+    "options=b'\\x02\\x04\\x05\\xb4')/Raw(load='GET /')",
+    "Ether()/IP(src='192.0.2.1',dst='198.51.100.2')/ICMP()/Raw(load='ping')",
+    "Ether()/Dot1Q(vlan=5)/IPv6(src='2001:db8::1',dst='2001:db8::2')/UDP(dport=123)/NTPHeader()",
+    "Ether()/ARP()",
+    "Ether()/IP(src='192.0.2.1',dst='198.51.100.2')/UDP()/Raw(load='x')/Padding(load=b'\\x00\\x00\\x00\\x00')",
+    "Ether()/IP(src='192.0.2.1',dst='198.51.100.2')/GRE()/IP()/UDP(dport=4789)/VXLAN()/Ether()/IP()/TCP()",
+    "Ether()/IPv6()/ICMPv6EchoRequest()",
+  };
+  g_autoptr (GPtrArray) frames = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr (GRand) rng = g_rand_new_with_seed (88);
+  for (gsize i = 0; i < G_N_ELEMENTS (mixed); i++)
+    {
+      g_autoptr (CraftPacket) packet = craft_packet_new_from_expression (registry, mixed[i], NULL);
+      if (packet == NULL)
+        {
+          g_test_message ("skipping %s", mixed[i]);
+          continue;
+        }
+      for (guint round = 0; round < 12; round++)
+        {
+          g_autoptr (CraftPacket) fuzzed
+            = round == 0 ? craft_packet_ref (packet)
+                         : craft_packet_fuzz (packet, rng, round % 2 ? CRAFT_FUZZ_KEEP_COMPUTED
+                                                                     : CRAFT_FUZZ_BREAK_LENGTHS
+                                                                         | CRAFT_FUZZ_BREAK_CHECKSUMS);
+          GBytes *bytes = craft_packet_build (fuzzed, NULL);
+          if (bytes == NULL)
+            continue;
+          g_ptr_array_add (frames, bytes);
+          /* Cut short too: truncation findings, dropped layers. */
+          gsize len = g_bytes_get_size (bytes);
+          if (round % 3 == 0 && len > 20)
+            g_ptr_array_add (frames, g_bytes_new_from_bytes (bytes, 0, len - 1 - g_rand_int_range (rng, 0, 20)));
+        }
+    }
+  static const guint8 junk[] = { 0xff, 0x00, 0x08, 0x00, 0x45 };
+  g_ptr_array_add (frames, g_bytes_new_static (junk, sizeof junk));
+  g_ptr_array_add (frames, g_bytes_new_static (junk, 0));
+  g_assert_cmpuint (frames->len, >, 80);
+
+  /* Through a capture file, read back as `craft read` does. */
+  g_autofree char *dir = g_dir_make_tmp ("craft-fastpath-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "mixed.pcap", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CraftCaptureWriter) writer = craft_capture_writer_new (path, CRAFT_CAPTURE_PCAP, 1, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < frames->len; i++)
+    {
+      GBytes *frame = g_ptr_array_index (frames, i);
+      g_assert_true (craft_capture_writer_add (writer, g_bytes_get_data (frame, NULL), g_bytes_get_size (frame),
+                                               1000000 + i, NULL, &error));
+    }
+  g_assert_true (craft_capture_writer_commit (writer, &error));
+  g_autoptr (CraftCaptureReader) reader = craft_capture_reader_open (path, NULL, &error);
+  g_assert_no_error (error);
+  g_autoptr (CraftPacket) reused = craft_packet_new (registry);
+  const CraftLayerDef *raw = craft_registry_lookup_layer (registry, "Raw");
+  CraftCaptureRecord record;
+  guint n = 0;
+  while (craft_capture_reader_next (reader, &record, &error))
+    {
+      GBytes *frame = g_ptr_array_index (frames, n);
+      g_assert_cmpmem (record.data, record.captured, g_bytes_get_data (frame, NULL), g_bytes_get_size (frame));
+      const CraftLayerDef *first = craft_registry_lookup_linktype_for_data (registry, 1, record.data, record.captured);
+      g_autoptr (CraftPacket) fresh = craft_packet_new_from_bytes (
+        registry, craft_layer_def_get_name (first ? first : raw), record.data, record.captured, &error);
+      g_assert_no_error (error);
+      craft_packet_set_from_bytes (reused, first ? first : raw, record.data, record.captured);
+      g_autofree char *want = describe (fresh, &record);
+      g_autofree char *got = describe (reused, &record);
+      g_assert_cmpstr (got, ==, want);
+      n++;
+    }
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, frames->len);
+
+  /* A reused packet forgets what it was: sets, edits, interface. */
+  g_autoptr (CraftPacket) set = craft_packet_new_from_expression (registry, "IP()/UDP(sport=(1,3))", &error);
+  g_assert_no_error (error);
+  g_autoptr (GBytes) member = craft_packet_build (set, &error);
+  craft_packet_set_from_bytes (set, raw, (const guint8 *) "abc", 3);
+  g_assert_cmpuint (craft_packet_get_n_members (set), ==, 1);
+  g_assert_cmpuint (craft_packet_get_n_layers (set), ==, 1);
+  g_autoptr (GBytes) again = craft_packet_build (set, &error);
+  g_assert_cmpmem (g_bytes_get_data (again, NULL), g_bytes_get_size (again), "abc", 3);
+  /* Bytes a caller still holds stay as they were. */
+  g_assert_cmpuint (g_bytes_get_size (member), ==, 28);
+  g_remove (path);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -134,6 +424,10 @@ main (int argc, char **argv)
   g_test_add_func ("/fastpath/json/direct", test_json_direct);
   g_test_add_func ("/fastpath/json/escapes", test_json_escapes);
   g_test_add_func ("/fastpath/set/members", test_set_members);
+  g_test_add_func ("/fastpath/set/patching", test_set_patching);
+  g_test_add_func ("/fastpath/set/checksum-edges", test_set_checksum_edges);
+  g_test_add_func ("/fastpath/set/edits-between-members", test_set_edits_between_members);
+  g_test_add_func ("/fastpath/dissect/reuse", test_dissect_reuse);
   int status = g_test_run ();
   craft_registry_unref (registry);
   return status;

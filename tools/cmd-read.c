@@ -95,15 +95,20 @@ craft_cmd_read (int argc, char **argv)
     }
   CraftCaptureRecord record;
   guint64 done = 0;
+  /* One packet dissects every record in turn, reusing its memory. */
+  g_autoptr (CraftPacket) packet = craft_packet_new (reg);
+  const CraftLayerDef *raw = craft_registry_lookup_layer (reg, "Raw");
   while ((count < 0 || done < (guint64) count) && craft_capture_reader_next (reader, &record, &error))
     {
       done++;
       const CraftLayerDef *first
         = craft_registry_lookup_linktype_for_data (reg, linktype, record.data, record.captured);
-      const char *name = first != NULL ? craft_layer_def_get_name (first) : "Raw";
-      g_autoptr (CraftPacket) packet = craft_packet_new_from_bytes (reg, name, record.data, record.captured, &error);
-      if (packet == NULL)
-        break;
+      if (first == NULL && raw == NULL)
+        {
+          g_set_error (&error, CRAFT_ERROR, CRAFT_ERROR_UNKNOWN_LAYER, "unknown layer 'Raw'");
+          break;
+        }
+      craft_packet_set_from_bytes (packet, first != NULL ? first : raw, record.data, record.captured);
       if (json)
         {
           g_autofree char *line = craft_packet_to_json (packet, &record);

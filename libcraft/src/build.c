@@ -3,6 +3,7 @@
 
 #include "kinds.h"
 #include "craft-limits.h"
+#include "template.h"
 #include "value.h"
 
 #include <string.h>
@@ -287,8 +288,15 @@ GBytes *
 craft_packet_build (CraftPacket *packet, GError **error)
 {
   g_return_val_if_fail (packet != NULL, NULL);
+  /* The next member of a set patches the last one's bytes when it can (issue 8). */
+  GBytes *patched = packet->sets != NULL ? craft__template_build (packet) : NULL;
+  if (patched != NULL)
+    return patched;
   /* Unchanged since dissection, the bytes come out the same: so do the layer ends. */
-  return build (packet, packet->edited, !packet->edited, error);
+  GBytes *built = build (packet, packet->edited, !packet->edited, error);
+  if (built != NULL && packet->sets != NULL)
+    craft__template_update (packet);
+  return built;
 }
 
 guint

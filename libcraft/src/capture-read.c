@@ -1,14 +1,21 @@
-/* Reading captures: pcap and pcapng through libpcap, one packet at a time, in constant memory. */
+/* Reading captures: pcap and pcapng through libpcap, one packet at a time, through a large buffer, in constant memory. */
 #include <craft/craft.h>
 
+#include <errno.h>
 #include <glib/gstdio.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
+/* The stdio buffer libpcap reads through: large reads keep long captures fast. */
+#define READ_BUFFER (1 << 20)
+
 struct _CraftCaptureReader {
   pcap_t *pcap;
+  char *buffer;         /* the stream's buffer, freed after it is closed */
+  gint64 offset;        /* where the next record starts, when counted (see record_offset()) */
+  gboolean counted;     /* pcap records are counted (16-byte header + data), not asked of stdio */
   char *path;
   struct bpf_program filter;
   gboolean filtered;
@@ -28,13 +35,61 @@ file_offset (CraftCaptureReader *reader)
   return file != NULL ? (gint64) ftell (file) : -1;
 }
 
+/* The offset of the record about to be read. ftell() costs a system call,
+ * so once a pcap file's first record shows that records are a 16-byte
+ * header and the data (not one of the variants with longer headers), the
+ * offsets are counted instead. pcapng has blocks of other kinds between
+ * packets: there, stdio is asked every time. */
+static gint64
+record_offset (CraftCaptureReader *reader)
+{
+  return reader->counted ? reader->offset : file_offset (reader);
+}
+
+/* After a record of `captured` bytes was read from `offset`. */
+static void
+count_record (CraftCaptureReader *reader, gint64 offset, guint32 captured)
+{
+  if (reader->counted)
+    reader->offset += 16 + (gint64) captured;
+  else if (reader->number == 1 && offset >= 0 && pcap_major_version (reader->pcap) == 2)
+    {
+      gint64 next = file_offset (reader);
+      reader->counted = next == offset + 16 + (gint64) captured;
+      reader->offset = next;
+    }
+}
+
 CraftCaptureReader *
 craft_capture_reader_open (const char *path, const char *bpf_filter, GError **error)
 {
   g_return_val_if_fail (path != NULL, NULL);
   char errbuf[PCAP_ERRBUF_SIZE] = "";
-  /* Microseconds whatever the file holds: libpcap scales nanosecond files. */
-  pcap_t *pcap = pcap_open_offline_with_tstamp_precision (path, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
+  /* Microseconds whatever the file holds: libpcap scales nanosecond files.
+   * A file (not standard input, "-") is opened here, to give its stream a
+   * large buffer before libpcap reads from it. */
+  pcap_t *pcap = NULL;
+  char *buffer = NULL;
+  if (strcmp (path, "-") == 0)
+    pcap = pcap_open_offline_with_tstamp_precision (path, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
+  else
+    {
+      FILE *file = g_fopen (path, "rb");
+      if (file == NULL)
+        {
+          int saved = errno;
+          g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_IO, "%s: %s", path, g_strerror (saved));
+          return NULL;
+        }
+      buffer = g_malloc (READ_BUFFER);
+      setvbuf (file, buffer, _IOFBF, READ_BUFFER);
+      pcap = pcap_fopen_offline_with_tstamp_precision (file, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
+      if (pcap == NULL)
+        {
+          fclose (file);
+          g_clear_pointer (&buffer, g_free);
+        }
+    }
   if (pcap == NULL)
     {
       /* libpcap calls a file too short for a header "truncated"; an empty
@@ -51,6 +106,7 @@ craft_capture_reader_open (const char *path, const char *bpf_filter, GError **er
     }
   CraftCaptureReader *reader = g_new0 (CraftCaptureReader, 1);
   reader->pcap = pcap;
+  reader->buffer = buffer;
   reader->path = g_strdup (path);
   int linktype = pcap_datalink (pcap);
   const char *name = pcap_datalink_val_to_name (linktype);
@@ -91,7 +147,7 @@ craft_capture_reader_next (CraftCaptureReader *reader, CraftCaptureRecord *recor
     return FALSE;
   for (;;)
     {
-      gint64 offset = file_offset (reader);
+      gint64 offset = record_offset (reader);
       struct pcap_pkthdr *header;
       const u_char *data;
       int status = pcap_next_ex (reader->pcap, &header, &data);
@@ -109,6 +165,7 @@ craft_capture_reader_next (CraftCaptureReader *reader, CraftCaptureRecord *recor
           return FALSE;
         }
       reader->number++;
+      count_record (reader, offset, header->caplen);
       if (reader->filtered && pcap_offline_filter (&reader->filter, header, data) == 0)
         continue;
       record->number = reader->number;
@@ -127,7 +184,8 @@ craft_capture_reader_free (CraftCaptureReader *reader)
     return;
   if (reader->filtered)
     pcap_freecode (&reader->filter);
-  pcap_close (reader->pcap);
+  pcap_close (reader->pcap); /* closes the stream too */
+  g_free (reader->buffer);
   g_free (reader->path);
   g_free (reader->linktype_name);
   g_free (reader);

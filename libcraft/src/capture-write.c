@@ -1,4 +1,4 @@
-/* Writing captures: pcap through libpcap, pcapng by hand (libpcap cannot write it), to a temporary file renamed on success. */
+/* Writing captures: pcap (libpcap writes the header, records stream through a large buffer), pcapng by hand, to a temporary file renamed on success. */
 #include <craft/capture.h>
 #include <craft/error.h>
 
@@ -20,8 +20,10 @@ struct _CraftCaptureWriter {
   FILE *file;
   char *buffer;
   CraftCaptureFormat format;
-  pcap_t *dead;          /* pcap: libpcap's writer */
+  pcap_t *dead;          /* pcap: libpcap writes the file header ... */
   pcap_dumper_t *dumper;
+  guint8 *records;       /* ... and records are gathered here, then written WRITE_BUFFER at a time */
+  gsize records_len;
   gboolean committed;
 };
 
@@ -80,6 +82,17 @@ write_pcapng_header (CraftCaptureWriter *w, int linktype)
          && write_block (w, 0x00000001, idb, sizeof idb, NULL, 0);
 }
 
+/* Writes the gathered pcap records to the file. */
+static gboolean
+flush_records (CraftCaptureWriter *w, GError **error)
+{
+  if (w->records_len == 0)
+    return TRUE;
+  gsize len = w->records_len;
+  w->records_len = 0;
+  return fwrite (w->records, 1, len, w->file) == len || io_error (w, error, "cannot write");
+}
+
 CraftCaptureWriter *
 craft_capture_writer_new (const char *path, CraftCaptureFormat format, int linktype, GError **error)
 {
@@ -104,6 +117,7 @@ craft_capture_writer_new (const char *path, CraftCaptureFormat format, int linkt
   gboolean ok;
   if (format == CRAFT_CAPTURE_PCAP)
     {
+      w->records = g_malloc (WRITE_BUFFER);
       w->dead = pcap_open_dead (linktype, SNAPLEN);
       w->dumper = w->dead ? pcap_dump_fopen (w->dead, w->file) : NULL;
       ok = w->dumper != NULL;
@@ -129,29 +143,39 @@ craft_capture_writer_add (CraftCaptureWriter *w, const guint8 *data, gsize lengt
   guint32 captured = (guint32) MIN (length, (gsize) SNAPLEN);
   if (w->format == CRAFT_CAPTURE_PCAP)
     {
-      struct pcap_pkthdr header = { 0 };
-      header.ts.tv_sec = time_usec / G_USEC_PER_SEC;
-      header.ts.tv_usec = time_usec % G_USEC_PER_SEC;
-      header.caplen = captured;
-      header.len = (guint32) length;
-      pcap_dump ((u_char *) w->dumper, &header, data);
-      return !ferror (w->file) || io_error (w, error, "cannot write");
+      /* The record libpcap's pcap_dump() writes (seconds, microseconds,
+       * captured and original length, in host order), copied into one
+       * large buffer: no stdio call per packet. */
+      guint32 header[4] = { (guint32) (time_usec / G_USEC_PER_SEC), (guint32) (time_usec % G_USEC_PER_SEC),
+                            captured, (guint32) length };
+      if (WRITE_BUFFER - w->records_len < sizeof header + captured && !flush_records (w, error))
+        return FALSE;
+      if (sizeof header + captured > WRITE_BUFFER)
+        return (fwrite (header, sizeof header, 1, w->file) == 1 && fwrite (data, 1, captured, w->file) == captured)
+               || io_error (w, error, "cannot write");
+      memcpy (w->records + w->records_len, header, sizeof header);
+      memcpy (w->records + w->records_len + sizeof header, data, captured);
+      w->records_len += sizeof header + captured;
+      return TRUE;
     }
   /* Enhanced packet block: interface 0, timestamp in microseconds, lengths, data, comment. */
   guint32 body[5] = { 0, (guint32) ((guint64) time_usec >> 32), (guint32) time_usec, captured, (guint32) length };
   static const guint8 zeros[4];
-  g_autoptr (GByteArray) options = g_byte_array_new ();
+  /* No allocation per packet without a comment. */
+  g_autoptr (GByteArray) options = comment != NULL ? g_byte_array_new () : NULL;
+  guint options_len = 0;
   if (comment != NULL)
     {
       add_option (options, 1, comment, MIN (strlen (comment), (gsize) G_MAXUINT16 - 4));
       add_option (options, 0, NULL, 0);
+      options_len = options->len;
     }
   guint32 padded = (captured + 3) & ~3u;
-  guint32 type = 6, total = (guint32) (12 + sizeof body + padded + options->len);
+  guint32 type = 6, total = (guint32) (12 + sizeof body + padded + options_len);
   gboolean ok = fwrite (&type, 4, 1, w->file) == 1 && fwrite (&total, 4, 1, w->file) == 1
                 && fwrite (body, sizeof body, 1, w->file) == 1 && fwrite (data, 1, captured, w->file) == captured
                 && fwrite (zeros, 1, padded - captured, w->file) == padded - captured
-                && (options->len == 0 || fwrite (options->data, 1, options->len, w->file) == options->len)
+                && (options_len == 0 || fwrite (options->data, 1, options_len, w->file) == options_len)
                 && fwrite (&total, 4, 1, w->file) == 1;
   return ok || io_error (w, error, "cannot write");
 }
@@ -160,6 +184,8 @@ gboolean
 craft_capture_writer_commit (CraftCaptureWriter *w, GError **error)
 {
   g_return_val_if_fail (w != NULL && !w->committed, FALSE);
+  if (!flush_records (w, error))
+    return FALSE;
   if (w->dumper != NULL && pcap_dump_flush (w->dumper) != 0)
     return io_error (w, error, "cannot write");
   if (fflush (w->file) != 0 || ferror (w->file))
@@ -193,6 +219,7 @@ craft_capture_writer_free (CraftCaptureWriter *w)
   if (!w->committed && w->temp_path != NULL)
     g_unlink (w->temp_path);
   g_free (w->buffer);
+  g_free (w->records);
   g_free (w->temp_path);
   g_free (w->path);
   g_free (w);

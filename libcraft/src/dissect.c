@@ -4,6 +4,8 @@
 #include "kinds.h"
 #include "craft-limits.h"
 
+#include <string.h>
+
 /* Reads the fields of layer `index` from byte `l->start`, never past `end`.
  * FALSE if the header is cut short (recorded as a finding). */
 static gboolean
@@ -287,17 +289,11 @@ typedef struct {
   gsize start, end;
 } Span;
 
-CraftPacket *
-craft_packet_new_from_bytes (CraftRegistry *reg, const char *first_layer, const guint8 *data, gsize length,
-                             GError **error)
+/* Dissects `data` from layer `def` into `p`, which holds no layer. */
+static void
+dissect (CraftPacket *p, const CraftLayerDef *def, const guint8 *data, gsize length)
 {
-  const CraftLayerDef *def = craft_registry_lookup_layer (reg, first_layer);
-  if (def == NULL)
-    {
-      g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_UNKNOWN_LAYER, "unknown layer '%s'", first_layer);
-      return NULL;
-    }
-  CraftPacket *p = craft_packet_new (reg);
+  CraftRegistry *reg = p->reg;
   gboolean too_large = length > CRAFT_MAX_PACKET_BYTES;
   if (too_large)
     {
@@ -309,9 +305,11 @@ craft_packet_new_from_bytes (CraftRegistry *reg, const char *first_layer, const 
   /* Spans are offsets from the data pointer, so empty data needs one too:
    * an empty GBytes from g_bytes_new() has none (NULL + 0 is undefined). */
   static const guint8 no_data[1];
-  p->origin = length > 0 ? g_bytes_new (data, length) : g_bytes_new_static (no_data, 0);
+  p->origin = length > 0 ? craft__packet_take_copy (p, data, length) : g_bytes_new_static (no_data, 0);
   p->wire = g_bytes_ref (p->origin);
-  g_autoptr (GArray) trailers = g_array_new (FALSE, FALSE, sizeof (Span));
+  /* Each layer leaves at most one trailer, and layers are at most CRAFT_MAX_LAYERS. */
+  Span trailers[CRAFT_MAX_LAYERS];
+  guint n_trailers = 0;
   gsize pos = 0, end = length;
   /* The first layer is read even from no bytes at all, so that an empty
    * packet is recorded as truncated. */
@@ -324,7 +322,7 @@ craft_packet_new_from_bytes (CraftRegistry *reg, const char *first_layer, const 
     {
       /* Each step adds a layer and perhaps a trailer; keep room for both and
        * for the Raw layer that ends the packet when the limit is reached. */
-      if (p->layers->len + trailers->len + 3 > CRAFT_MAX_LAYERS)
+      if (p->layers->len + n_trailers + 3 > CRAFT_MAX_LAYERS)
         {
           craft__packet_add_finding (p, CRAFT_FINDING_INVALID, p->layers->len, -1, (guint) pos,
                                      (guint) (end - pos), "more than %d layers; the rest is left as raw bytes",
@@ -374,10 +372,12 @@ craft_packet_new_from_bytes (CraftRegistry *reg, const char *first_layer, const 
             }
         }
       l->end = (guint) layer_end;
-      if (layer_end < end)
+      if (layer_end < end && n_trailers < CRAFT_MAX_LAYERS)
         {
-          Span t = { layer_end, end };
-          g_array_prepend_val (trailers, t);
+          /* Innermost first. */
+          memmove (trailers + 1, trailers, n_trailers * sizeof (Span));
+          trailers[0] = (Span) { layer_end, end };
+          n_trailers++;
         }
       pos += l->hdr_len;
       end = layer_end;
@@ -388,16 +388,17 @@ craft_packet_new_from_bytes (CraftRegistry *reg, const char *first_layer, const 
        * it) says the packet ends here. */
       expected = pos >= end && open_ended && data_end && def != reg->fallback;
     }
-  for (guint i = 0; i < trailers->len; i++)
+  for (guint i = 0; i < n_trailers; i++)
     {
-      Span *t = &g_array_index (trailers, Span, i);
+      Span *t = &trailers[i];
       append_opaque (p, reg->trailer ? reg->trailer : reg->fallback, t->start, t->end);
     }
   /* Bytes left out are bytes missing, as if the capture had cut them. */
   if (too_large && p->layers->len > 0)
     craft__packet_layer (p, 0)->cut = TRUE;
-  /* Every slot read its span in this generation of the wire. */
-  for (guint i = 0; i < p->layers->len; i++)
+  /* Every slot read its span in this generation of the wire (new slots are
+   * of generation 0 already). */
+  for (guint i = 0; p->generation != 0 && i < p->layers->len; i++)
     {
       CraftLayer *l = craft__packet_layer (p, i);
       for (guint k = 0; k < l->def->fields->len; k++)
@@ -405,6 +406,20 @@ craft_packet_new_from_bytes (CraftRegistry *reg, const char *first_layer, const 
     }
   p->edited = FALSE;
   p->wire_current = TRUE;
+}
+
+CraftPacket *
+craft_packet_new_from_bytes (CraftRegistry *reg, const char *first_layer, const guint8 *data, gsize length,
+                             GError **error)
+{
+  const CraftLayerDef *def = craft_registry_lookup_layer (reg, first_layer);
+  if (def == NULL)
+    {
+      g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_UNKNOWN_LAYER, "unknown layer '%s'", first_layer);
+      return NULL;
+    }
+  CraftPacket *p = craft_packet_new (reg);
+  dissect (p, def, data, length);
   return p;
 }
 
@@ -458,4 +473,13 @@ craft__packet_new_partial (CraftRegistry *reg, const CraftLayerDef *def, const g
   p->edited = FALSE;
   p->wire_current = TRUE;
   return p;
+}
+
+void
+craft_packet_set_from_bytes (CraftPacket *packet, const CraftLayerDef *first_layer, const guint8 *data,
+                             gsize length)
+{
+  g_return_if_fail (packet != NULL && first_layer != NULL);
+  craft__packet_clear (packet);
+  dissect (packet, first_layer, data, length);
 }

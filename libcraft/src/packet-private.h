@@ -38,6 +38,8 @@ typedef struct {
                         * says more), so its lengths and checksums cannot be verified */
 } CraftLayer;
 
+typedef struct _CraftTemplate CraftTemplate;
+
 struct _CraftPacket {
   gint ref_count;
   CraftRegistry *reg;
@@ -45,6 +47,8 @@ struct _CraftPacket {
   GBytes *wire;        /* the last built or dissected bytes; spans point into it */
   GBytes *origin;      /* the dissected bytes WIRE values point into, or NULL */
   gboolean edited;     /* a field or layer changed since dissection */
+  guint edits;         /* bumped by every change of a field or a layer through the API, but the
+                        * values craft_packet_select_member() gives a set's fields (template.c) */
   gboolean wire_current; /* `wire` holds every value as it is now: read values from it */
   guint generation;    /* bumped by every build */
   GArray *findings;    /* CraftFinding */
@@ -54,7 +58,24 @@ struct _CraftPacket {
    * that holds it: */
   guint list_depth;    /* lists it is nested in (0: a packet of its own) */
   gint name_base;      /* where its names' compression pointers count from, or -1: its layer's start */
+  CraftTemplate *template; /* what the next member of its sets patches (template.c), or NULL; not copied */
+  /* Memory kept by craft_packet_set_from_bytes() for the next dissection: */
+  GArray *spare_slots; /* CraftSpareSlots: the slot arrays of the layers it cleared */
+  guint8 *spare_data;  /* the bytes of the last dissection, when nothing else held them */
+  gsize spare_size;
 };
+
+typedef struct {
+  guint n_fields;
+  CraftSlot *slots;    /* owned */
+} CraftSpareSlots;
+
+/* Empties the packet (layers, values, findings, sets, interface) for
+ * another dissection, keeping its memory for the next layers and bytes. */
+void craft__packet_clear (CraftPacket *packet);
+
+/* A copy of `data` in a GBytes, in the packet's spare bytes if it has some. */
+GBytes *craft__packet_take_copy (CraftPacket *packet, const guint8 *data, gsize length);
 
 /* One value of a field as an expression gave it, before conversion. */
 typedef struct {
@@ -79,6 +100,7 @@ typedef struct {
   GArray *values;      /* LIST: CraftScalar */
   gint64 first;        /* RANGE: the first integer; NETWORK: the first address, host order */
   guint64 count;       /* how many values */
+  GArray *indices;     /* guint: every field index of that name, found on first use (not copied) */
 } CraftFieldSet;
 
 /* Sets field `name` of `layer` from one expression value. On failure
@@ -92,6 +114,8 @@ void craft__scalar_clear (CraftScalar *value);
 void craft__packet_add_set (CraftPacket *packet, CraftFieldSet *set);
 
 void craft__field_set_free (CraftFieldSet *set);
+/* Every field index of the set's name in its layer (guint; owned by the set). */
+GArray *craft__field_set_indices (CraftPacket *packet, CraftFieldSet *set);
 CraftFieldSet *craft__field_set_copy (const CraftFieldSet *set);
 
 typedef struct _CraftExprNode CraftExprNode;

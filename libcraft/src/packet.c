@@ -3,6 +3,7 @@
 
 #include "kinds.h"
 #include "craft-limits.h"
+#include "template.h"
 #include "value.h"
 
 #include <string.h>
@@ -54,6 +55,14 @@ craft_packet_unref (CraftPacket *packet)
   g_clear_pointer (&packet->wire, g_bytes_unref);
   g_clear_pointer (&packet->origin, g_bytes_unref);
   g_free (packet->interface);
+  craft__template_free (packet->template);
+  if (packet->spare_slots != NULL)
+    {
+      for (guint i = 0; i < packet->spare_slots->len; i++)
+        g_free (g_array_index (packet->spare_slots, CraftSpareSlots, i).slots);
+      g_array_unref (packet->spare_slots);
+    }
+  g_free (packet->spare_data);
   craft_registry_unref (packet->reg);
   g_free (packet);
 }
@@ -64,14 +73,80 @@ craft_packet_get_registry (CraftPacket *packet)
   return packet->reg;
 }
 
+/* Slots for layer `index`, of `n_fields` fields, all zero: those the layer
+ * at that place had before craft__packet_clear() when they fit. */
+static CraftSlot *
+new_slots (CraftPacket *packet, guint index, guint n_fields)
+{
+  if (packet->spare_slots != NULL && index < packet->spare_slots->len)
+    {
+      CraftSpareSlots *spare = &g_array_index (packet->spare_slots, CraftSpareSlots, index);
+      if (spare->slots != NULL && spare->n_fields == n_fields)
+        {
+          CraftSlot *slots = g_steal_pointer (&spare->slots);
+          memset (slots, 0, n_fields * sizeof *slots);
+          return slots;
+        }
+    }
+  return g_new0 (CraftSlot, n_fields);
+}
+
+void
+craft__packet_clear (CraftPacket *packet)
+{
+  if (packet->spare_slots == NULL)
+    packet->spare_slots = g_array_new (FALSE, TRUE, sizeof (CraftSpareSlots));
+  if (packet->spare_slots->len < packet->layers->len)
+    g_array_set_size (packet->spare_slots, packet->layers->len);
+  for (guint i = 0; i < packet->layers->len; i++)
+    {
+      CraftLayer *l = craft__packet_layer (packet, i);
+      for (guint k = 0; k < l->def->fields->len; k++)
+        g_clear_pointer (&l->slots[k].bytes, g_bytes_unref);
+      CraftSpareSlots *spare = &g_array_index (packet->spare_slots, CraftSpareSlots, i);
+      g_free (spare->slots);
+      spare->n_fields = l->def->fields->len;
+      spare->slots = l->slots;
+    }
+  g_array_set_size (packet->layers, 0);
+  g_array_set_size (packet->findings, 0);
+  g_clear_pointer (&packet->sets, g_ptr_array_unref);
+  g_clear_pointer (&packet->template, craft__template_free);
+  g_clear_pointer (&packet->interface, g_free);
+  g_clear_pointer (&packet->wire, g_bytes_unref);
+  if (packet->origin != NULL)
+    {
+      /* Its buffer comes back without a copy when nothing else holds it. */
+      g_free (packet->spare_data);
+      packet->spare_data = g_bytes_unref_to_data (g_steal_pointer (&packet->origin), &packet->spare_size);
+    }
+  packet->edited = FALSE;
+  packet->edits++;
+  packet->wire_current = FALSE;
+  /* No slot, no wire: a generation of 0 is as good as any, and new slots have it. */
+  packet->generation = 0;
+}
+
+GBytes *
+craft__packet_take_copy (CraftPacket *packet, const guint8 *data, gsize length)
+{
+  guint8 *buffer = g_steal_pointer (&packet->spare_data);
+  if (buffer == NULL || packet->spare_size < length)
+    buffer = g_realloc (buffer, length);
+  packet->spare_size = 0;
+  memcpy (buffer, data, length);
+  return g_bytes_new_take (buffer, length);
+}
+
 guint
 craft__packet_append_layer (CraftPacket *packet, const CraftLayerDef *def)
 {
   CraftLayer l = { 0 };
   l.def = def;
-  l.slots = g_new0 (CraftSlot, def->fields->len);
+  l.slots = new_slots (packet, packet->layers->len, def->fields->len);
   g_array_append_val (packet->layers, l);
   packet->edited = TRUE;
+  packet->edits++;
   packet->wire_current = FALSE;
   return packet->layers->len - 1;
 }
@@ -158,6 +233,7 @@ craft_packet_push_packet (CraftPacket *packet, CraftPacket *other)
         }
     }
   packet->edited = TRUE;
+  packet->edits++;
 }
 
 guint
@@ -177,8 +253,11 @@ gint
 craft_packet_find_layer (CraftPacket *packet, const char *name, guint nth)
 {
   for (guint i = 0; i < packet->layers->len; i++)
-    if (strcmp (craft__packet_layer (packet, i)->def->name, name) == 0 && nth-- == 0)
-      return (gint) i;
+    {
+      const char *n = craft__packet_layer (packet, i)->def->name;
+      if (n[0] == name[0] && strcmp (n, name) == 0 && nth-- == 0)
+        return (gint) i;
+    }
   return -1;
 }
 
@@ -219,6 +298,7 @@ mark_user (CraftPacket *packet, CraftSlot *s)
   s->state = CRAFT_SLOT_USER;
   g_clear_pointer (&s->bytes, g_bytes_unref);
   packet->edited = TRUE;
+  packet->edits++;
   packet->wire_current = FALSE;
 }
 
@@ -328,6 +408,7 @@ craft_packet_unset (CraftPacket *packet, guint layer, const char *field, GError 
       s->state = CRAFT_SLOT_UNSET;
     }
   packet->edited = TRUE;
+  packet->edits++;
   packet->wire_current = FALSE;
   return TRUE;
 }
@@ -336,18 +417,33 @@ craft_packet_unset (CraftPacket *packet, guint layer, const char *field, GError 
 static gboolean
 lookup_current_field (CraftPacket *packet, guint layer, const char *name, guint *index, GError **error)
 {
+  /* Getters are called per packet: no allocation unless it fails. */
+  if (layer < packet->layers->len)
+    {
+      CraftLayer *l = craft__packet_layer (packet, layer);
+      gint first = -1;
+      for (guint i = 0; i < l->def->fields->len; i++)
+        {
+          const char *n = craft__layer_field (l, i)->name;
+          if (n[0] != name[0] || strcmp (n, name) != 0)
+            continue;
+          if (l->slots[i].present)
+              {
+                *index = i;
+                return TRUE;
+              }
+          if (first < 0)
+            first = (gint) i;
+        }
+      if (first >= 0)
+        {
+          *index = (guint) first;
+          return TRUE;
+        }
+    }
   g_autoptr (GArray) fields = NULL;
-  if (!lookup_fields (packet, layer, name, &fields, error))
-    return FALSE;
-  CraftLayer *l = craft__packet_layer (packet, layer);
-  *index = g_array_index (fields, guint, 0);
-  for (guint i = 0; i < fields->len; i++)
-    if (l->slots[g_array_index (fields, guint, i)].present)
-      {
-        *index = g_array_index (fields, guint, i);
-        break;
-      }
-  return TRUE;
+  lookup_fields (packet, layer, name, &fields, error);
+  return FALSE;
 }
 
 gboolean
@@ -385,6 +481,23 @@ craft_packet_get_bytes (CraftPacket *packet, guint layer, const char *field, GEr
   gsize len;
   craft__slot_value (packet, NULL, layer, index, &num, &data, &len);
   return g_bytes_new (data, len);
+}
+
+const guint8 *
+craft_packet_peek_bytes (CraftPacket *packet, guint layer, const char *field, gsize *length)
+{
+  guint index;
+  *length = 0;
+  if (!lookup_current_field (packet, layer, field, &index, NULL))
+    return NULL;
+  const CraftFieldDef *f = craft__layer_field (craft__packet_layer (packet, layer), index);
+  if (f->kind->is_integer)
+    return NULL;
+  guint64 num;
+  const guint8 *data;
+  craft__slot_value (packet, NULL, layer, index, &num, &data, length);
+  /* An empty value may have no data pointer; the caller gets one. */
+  return data != NULL ? data : (const guint8 *) "";
 }
 
 gboolean

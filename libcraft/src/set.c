@@ -70,6 +70,8 @@ craft__field_set_free (CraftFieldSet *set)
 {
   if (set->values != NULL)
     g_array_unref (set->values);
+  if (set->indices != NULL)
+    g_array_unref (set->indices);
   g_free (set->name);
   g_free (set);
 }
@@ -79,6 +81,7 @@ craft__field_set_copy (const CraftFieldSet *set)
 {
   CraftFieldSet *copy = g_memdup2 (set, sizeof *set);
   copy->name = g_strdup (set->name);
+  copy->indices = NULL;
   if (set->values != NULL)
     {
       copy->values = g_array_new (FALSE, TRUE, sizeof (CraftScalar));
@@ -138,9 +141,61 @@ craft_packet_get_n_members (CraftPacket *packet)
   return n;
 }
 
-static gboolean
-apply_member (CraftPacket *packet, const CraftFieldSet *set, guint64 index, GError **error)
+/* craft_packet_set_uint() for a range's integer without looking the name up
+ * each time: every alternative of the name the value fits takes it. FALSE
+ * when it fits none, or the name has a field that is not an integer: then
+ * craft_packet_set_uint() says why. */
+GArray *
+craft__field_set_indices (CraftPacket *packet, CraftFieldSet *set)
 {
+  if (set->indices == NULL)
+    {
+      CraftLayer *l = craft__packet_layer (packet, set->layer);
+      set->indices = g_array_new (FALSE, FALSE, sizeof (guint));
+      for (guint i = 0; i < l->def->fields->len; i++)
+        if (strcmp (craft__layer_field (l, i)->name, set->name) == 0)
+          g_array_append_val (set->indices, i);
+    }
+  return set->indices;
+}
+
+static gboolean
+apply_integer (CraftPacket *packet, CraftFieldSet *set, guint64 value)
+{
+  CraftLayer *l = craft__packet_layer (packet, set->layer);
+  craft__field_set_indices (packet, set);
+  guint fits = 0;
+  for (guint i = 0; i < set->indices->len; i++)
+    {
+      const CraftFieldDef *f = craft__layer_field (l, g_array_index (set->indices, guint, i));
+      guint64 v;
+      if (!f->kind->is_integer)
+        return FALSE;
+      fits += craft__field_normalize_int (f, value, &v, NULL);
+    }
+  if (fits == 0)
+    return FALSE;
+  for (guint i = 0; i < set->indices->len; i++)
+    {
+      guint index = g_array_index (set->indices, guint, i);
+      CraftSlot *s = &l->slots[index];
+      guint64 v;
+      if (!craft__field_normalize_int (craft__layer_field (l, index), value, &v, NULL))
+        continue;
+      g_clear_pointer (&s->bytes, g_bytes_unref);
+      s->state = CRAFT_SLOT_USER;
+      s->num = v;
+    }
+  packet->edited = TRUE;
+  packet->wire_current = FALSE;
+  return TRUE;
+}
+
+static gboolean
+apply_member (CraftPacket *packet, CraftFieldSet *set, guint64 index, GError **error)
+{
+  if (set->kind == CRAFT_SET_RANGE && apply_integer (packet, set, (guint64) set->first + index))
+    return TRUE;
   switch (set->kind)
     {
     case CRAFT_SET_LIST:
@@ -165,15 +220,19 @@ craft_packet_select_member (CraftPacket *packet, guint64 index, GError **error)
       g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_VALUE, "the packet set has no member %" G_GUINT64_FORMAT, index);
       return FALSE;
     }
-  /* A mixed-radix number: the last set is the fastest digit. */
-  for (guint i = packet->sets ? packet->sets->len : 0; i-- > 0;)
+  /* A mixed-radix number: the last set is the fastest digit. The template
+   * of the last build (template.c) compares the set fields' values itself:
+   * changing them is not counted as an edit. */
+  guint edits = packet->edits;
+  gboolean ok = TRUE;
+  for (guint i = packet->sets ? packet->sets->len : 0; ok && i-- > 0;)
     {
-      const CraftFieldSet *set = g_ptr_array_index (packet->sets, i);
-      if (!apply_member (packet, set, index % set->count, error))
-        return FALSE;
+      CraftFieldSet *set = g_ptr_array_index (packet->sets, i);
+      ok = apply_member (packet, set, index % set->count, error);
       index /= set->count;
     }
-  return TRUE;
+  packet->edits = edits;
+  return ok;
 }
 
 /* ---- building sets from expression values ---- */

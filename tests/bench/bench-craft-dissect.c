@@ -1,4 +1,4 @@
-/* W2 with craft's library API: dissect every packet of a capture and read addresses and ports. */
+/* W2 with craft's library API: dissect every packet of a capture into one reused packet and read addresses and ports. */
 #include <craft/craft.h>
 
 #include <stdio.h>
@@ -14,12 +14,10 @@ take (CraftPacket *packet, const char *layer, const char *field, gboolean bytes)
     return;
   if (bytes)
     {
-      GBytes *b = craft_packet_get_bytes (packet, (guint) index, field, NULL);
-      if (b != NULL)
-        {
-          sink += g_bytes_get_size (b);
-          g_bytes_unref (b);
-        }
+      gsize len;
+      const guint8 *b = craft_packet_peek_bytes (packet, (guint) index, field, &len);
+      if (b != NULL && len > 0)
+        sink += len + b[len - 1];
     }
   else
     {
@@ -48,20 +46,20 @@ main (int argc, char **argv)
   int linktype = craft_capture_reader_get_linktype (reader);
   CraftCaptureRecord record;
   guint64 n = 0;
+  /* One packet dissects every record in turn, reusing its memory. */
+  CraftPacket *packet = craft_packet_new (reg);
+  const CraftLayerDef *raw = craft_registry_lookup_layer (reg, "Raw");
   while (craft_capture_reader_next (reader, &record, &error))
     {
       const CraftLayerDef *first = craft_registry_lookup_linktype_for_data (reg, linktype, record.data, record.captured);
-      CraftPacket *packet = craft_packet_new_from_bytes (reg, first ? craft_layer_def_get_name (first) : "Raw",
-                                                         record.data, record.captured, &error);
-      if (packet == NULL)
-        break;
+      craft_packet_set_from_bytes (packet, first ? first : raw, record.data, record.captured);
       take (packet, "IP", "src", TRUE);
       take (packet, "IP", "dst", TRUE);
       take (packet, "UDP", "sport", FALSE);
       take (packet, "UDP", "dport", FALSE);
-      craft_packet_unref (packet);
       n++;
     }
+  craft_packet_unref (packet);
   if (error != NULL)
     {
       fprintf (stderr, "%s\n", error->message);

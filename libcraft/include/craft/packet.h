@@ -49,6 +49,15 @@ CRAFT_API CraftPacket *craft_packet_new_from_expression (CraftRegistry *reg, con
 CRAFT_API CraftPacket *craft_packet_new_from_bytes (CraftRegistry *reg, const char *first_layer,
                                                     const guint8 *data, gsize length, GError **error);
 
+/* Dissects `data` into `packet`, starting with layer `first_layer`: the
+ * packet then holds what craft_packet_new_from_bytes() would make of the
+ * same bytes, and nothing of what it held before (layers, values, findings,
+ * sets, interface). It keeps its memory for the next call, so reading a
+ * capture into one packet allocates nothing per field, and almost nothing
+ * per packet. The bytes are copied. Never fails on bad bytes. */
+CRAFT_API void craft_packet_set_from_bytes (CraftPacket *packet, const CraftLayerDef *first_layer,
+                                            const guint8 *data, gsize length);
+
 CRAFT_API CraftPacket *craft_packet_ref (CraftPacket *packet);
 CRAFT_API void craft_packet_unref (CraftPacket *packet);
 
@@ -114,6 +123,12 @@ CRAFT_API gboolean craft_packet_get_uint (CraftPacket *packet, guint layer, cons
 /* A byte field's current value. Caller owns the GBytes. NULL with error if unknown. */
 CRAFT_API GBytes *craft_packet_get_bytes (CraftPacket *packet, guint layer, const char *field,
                                           GError **error);
+
+/* The value of a bytes field (an address, a payload) without a copy: borrowed,
+ * valid until the packet changes (an edit, a build, craft_packet_set_from_bytes()).
+ * Sets *length. NULL if the layer or field does not exist or holds an integer. */
+CRAFT_API const guint8 *craft_packet_peek_bytes (CraftPacket *packet, guint layer, const char *field,
+                                                 gsize *length);
 
 /* The value as Scapy's repr shows it: "192.0.2.1", "SA", "http", "0x800". Caller frees. */
 CRAFT_API char *craft_packet_format_field (CraftPacket *packet, guint layer, const char *field,
