@@ -19,45 +19,6 @@ built_clear (Built *b)
   g_clear_pointer (&b->bytes, g_bytes_unref);
 }
 
-static gboolean
-calc_reads_clock (const CraftCalc *calc)
-{
-  if (calc == NULL)
-    return FALSE;
-  if (calc->type == CRAFT_CALC_CLOCK_MS)
-    return TRUE;
-  if (calc_reads_clock (calc->a) || calc_reads_clock (calc->b))
-    return TRUE;
-  for (guint i = 0; calc->items != NULL && i < calc->items->len; i++)
-    if (calc_reads_clock (g_ptr_array_index (calc->items, i)))
-      return TRUE;
-  return FALSE;
-}
-
-/* Whether building the packet twice can give different bytes: some layer
- * computes a value from the clock. */
-static gboolean
-packet_reads_clock (CraftPacket *packet)
-{
-  for (guint i = 0; i < craft_packet_get_n_layers (packet); i++)
-    {
-      const CraftLayerDef *def = craft_packet_get_layer (packet, i);
-      if (calc_reads_clock (def->length))
-        return TRUE;
-      for (guint f = 0; f < def->fields->len; f++)
-        {
-          const CraftFieldDef *field = g_ptr_array_index (def->fields, f);
-          if (calc_reads_clock (field->default_calc) || calc_reads_clock (field->condition)
-              || calc_reads_clock (field->size_calc))
-            return TRUE;
-        }
-      for (guint p = 0; def->pseudo != NULL && p < def->pseudo->len; p++)
-        if (calc_reads_clock (g_array_index (def->pseudo, CraftPseudoItem, p).calc))
-          return TRUE;
-    }
-  return FALSE;
-}
-
 /* Builds member `index` for the injector's interface, with its destination
  * when it goes through the kernel's routing. */
 static gboolean
@@ -136,9 +97,11 @@ gboolean
 craft_injector_send_set (CraftInjector *injector, CraftPacket *packet, guint64 rounds, CraftSendProgressFunc progress,
                          gpointer user_data, GError **error)
 {
-  /* Kept for the rounds after the first, while they fit. */
+  /* Kept for the rounds after the first, while they fit. Building a member
+   * again gives the same bytes: values from the host (addresses, the
+   * clock) are computed once per packet and kept. */
   g_autoptr (GArray) kept = NULL;
-  if (rounds > 1 && !packet_reads_clock (packet))
+  if (rounds > 1)
     {
       kept = g_array_new (FALSE, TRUE, sizeof (Built));
       g_array_set_clear_func (kept, (GDestroyNotify) built_clear);
