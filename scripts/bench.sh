@@ -114,3 +114,4 @@ awk -F'|' '
 echo
 echo "targets: craft API W1 and W2 >= 0.5x the C loop and >= 2x libtins (issue 8)"
 [ -n "${BENCH_OUT:-}" ] || rm -rf "$OUT"
+BENCH_BUILD="$BUILD" "$ROOT/scripts/bench-net.sh"

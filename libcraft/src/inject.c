@@ -18,11 +18,16 @@
  * as much again), few enough that a set's first packets leave at once. */
 #define BATCH_MAX 128
 
-/* A packet waiting for the next sendmmsg(): its bytes (kept alive by a
- * reference) and, for the raw sockets, its destination. */
+/* A packet waiting for the next sendmmsg(): its bytes, kept alive by a
+ * reference or by the caller, and, for the raw sockets, its destination. */
 typedef struct {
-  GBytes *bytes;
-  struct sockaddr_storage to;
+  const guint8 *data;
+  gsize length;
+  GBytes *owner;
+  union {
+    struct sockaddr_in v4;
+    struct sockaddr_in6 v6;
+  } to;
   socklen_t to_len;
 } Queued;
 
@@ -50,7 +55,7 @@ struct _CraftInjector {
 static void
 queued_clear (Queued *q)
 {
-  g_clear_pointer (&q->bytes, g_bytes_unref);
+  g_clear_pointer (&q->owner, g_bytes_unref);
 }
 
 CraftInjector *
@@ -339,9 +344,8 @@ craft_injector_flush (CraftInjector *injector, GError **error)
       for (guint i = 0; i < n; i++)
         {
           Queued *q = &g_array_index (queue, Queued, done + i);
-          gsize len;
-          iov[i].iov_base = (void *) g_bytes_get_data (q->bytes, &len);
-          iov[i].iov_len = len;
+          iov[i].iov_base = (void *) q->data;
+          iov[i].iov_len = q->length;
           msgs[i].msg_hdr.msg_iov = &iov[i];
           msgs[i].msg_hdr.msg_iovlen = 1;
           msgs[i].msg_hdr.msg_name = q->to_len > 0 ? &q->to : NULL;
@@ -448,37 +452,26 @@ craft_injector_build (CraftInjector *injector, CraftPacket *packet, gboolean *ne
  * socket. Packets queue for one sendmmsg() until BATCH_MAX wait, a packet
  * for another socket comes, or (paced) the schedule has time to spare. */
 gboolean
-craft__injector_send_bytes (CraftInjector *inj, GBytes *bytes, gboolean network, const guint8 *destination,
-                            gsize destination_length, GError **error)
+craft__injector_send_data (CraftInjector *inj, const guint8 *data, gsize length, GBytes *owner, gboolean network,
+                           const guint8 *destination, gsize destination_length, GError **error)
 {
   if (inj->cancelled)
     return interrupted (error);
-  if (!pace (inj, error))
+  if (inj->period > 0 && !pace (inj, error))
     return FALSE;
   if (!inj->started)
     {
       inj->started = TRUE;
       inj->first_usec = g_get_monotonic_time ();
     }
-  Queued q = { NULL, { 0 }, 0 };
   int fd;
+  socklen_t to_len = 0;
   if (!network)
-    fd = frame_socket (inj, error);
-  else if (destination_length == 4)
-    {
-      fd = raw_socket (inj, AF_INET, error);
-      struct sockaddr_in *sin = (struct sockaddr_in *) &q.to;
-      sin->sin_family = AF_INET;
-      memcpy (&sin->sin_addr, destination, 4);
-      q.to_len = sizeof *sin;
-    }
+    fd = inj->frames >= 0 ? inj->frames : frame_socket (inj, error);
   else
     {
-      fd = raw_socket (inj, AF_INET6, error);
-      struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *) &q.to;
-      sin6->sin6_family = AF_INET6;
-      memcpy (&sin6->sin6_addr, destination, 16);
-      q.to_len = sizeof *sin6;
+      fd = raw_socket (inj, destination_length == 4 ? AF_INET : AF_INET6, error);
+      to_len = destination_length == 4 ? sizeof (struct sockaddr_in) : sizeof (struct sockaddr_in6);
     }
   if (fd < 0)
     return FALSE;
@@ -486,12 +479,35 @@ craft__injector_send_bytes (CraftInjector *inj, GBytes *bytes, gboolean network,
   if (inj->queue->len > 0 && inj->queue_fd != fd && !craft_injector_flush (inj, error))
     return FALSE;
   inj->queue_fd = fd;
-  q.bytes = g_bytes_ref (bytes);
-  g_array_append_val (inj->queue, q);
+  g_array_set_size (inj->queue, inj->queue->len + 1);
+  Queued *q = &g_array_index (inj->queue, Queued, inj->queue->len - 1);
+  q->data = data;
+  q->length = length;
+  q->owner = owner != NULL ? g_bytes_ref (owner) : NULL;
+  q->to_len = to_len;
+  if (network && destination_length == 4)
+    {
+      q->to.v4.sin_family = AF_INET;
+      memcpy (&q->to.v4.sin_addr, destination, 4);
+    }
+  else if (network)
+    {
+      q->to.v6.sin6_family = AF_INET6;
+      memcpy (&q->to.v6.sin6_addr, destination, 16);
+    }
   /* Paced and on time, the packet leaves now, at its time. */
   if (inj->queue->len >= BATCH_MAX || (inj->period > 0 && !behind_schedule (inj)))
     return craft_injector_flush (inj, error);
   return TRUE;
+}
+
+gboolean
+craft__injector_send_bytes (CraftInjector *inj, GBytes *bytes, gboolean network, const guint8 *destination,
+                            gsize destination_length, GError **error)
+{
+  gsize length;
+  const guint8 *data = g_bytes_get_data (bytes, &length);
+  return craft__injector_send_data (inj, data, length, bytes, network, destination, destination_length, error);
 }
 
 gboolean

@@ -58,6 +58,12 @@ gboolean craft__injector_send_bytes (CraftInjector *inj, GBytes *bytes, gboolean
  * field), 4 or 16 bytes. */
 gboolean craft__packet_destination (CraftPacket *packet, guint8 destination[16], gsize *length);
 
+/* craft__injector_send_bytes() for bytes that `owner` keeps alive, or,
+ * when it is NULL, that the caller keeps until the next flush. */
+gboolean craft__injector_send_data (CraftInjector *inj, const guint8 *data, gsize length, GBytes *owner,
+                                    gboolean network, const guint8 *destination, gsize destination_length,
+                                    GError **error);
+
 CraftRegistry *craft__injector_get_registry (CraftInjector *injector);
 volatile sig_atomic_t *craft__injector_cancel_flag (CraftInjector *injector);
 

@@ -70,9 +70,10 @@ typedef void (*CraftSendProgressFunc) (CraftInjector *injector, gpointer user_da
 
 /* Sends every member of `packet`'s set, `rounds` times over, in order, as
  * craft_injector_send() would one by one (paced, batched), then flushes.
- * Each member is built once: later rounds send the same bytes again, unless
- * the packet reads the clock (clock_ms()) or the set is too large to keep
- * (CRAFT_SEND_REPLAY_MAX_BYTES), in which case each round builds afresh.
+ * Each member is built once: later rounds send the same bytes again (as
+ * building it again would: values from the host, such as addresses and
+ * clock_ms(), are computed once per packet), unless the set is too large to
+ * keep (CRAFT_SEND_REPLAY_MAX_BYTES), in which case each round builds afresh.
  * `progress` (may be NULL) is called after each packet. Errors: those of
  * craft_packet_select_member() and craft_injector_send(); the packets before
  * the failing one are sent. */
