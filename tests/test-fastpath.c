@@ -174,6 +174,8 @@ test_set_patching (void)
     "IP(src='10.0.0.0/28',dst='198.51.100.2')/UDP(dport=(1,20))/Raw(load='x')",
     "IPv6(src='2001:db8::1',dst='2001:db8::2')/UDP(sport=(1,300),dport=53)/Raw(load='abc')",
     "IPv6(src='2001:db8::1',dst='2001:db8::2',hlim=(1,40))/TCP(dport=[22,80])",
+    /* The pseudo-header of the layer a checksum is for, past extension headers. */
+    "IPv6(src='2001:db8::1',dst='2001:db8::2')/IPv6ExtHdrDestOpt()/UDP(sport=(1,50),dport=53)/Raw(load='abc')",
     "Ether(dst='00:11:22:33:44:55',src='66:77:88:99:aa:bb')/IP(src='192.0.2.1',dst='198.51.100.2')/GRE()"
     "/IP(src='10.0.0.1',dst='10.0.0.2',id=(1,30))/UDP(dport=4789)/VXLAN(vni=(7,9))"
     "/Ether(dst='00:11:22:33:44:55',src='66:77:88:99:aa:bb')/IP(src='10.1.0.1',dst='10.1.0.2')/TCP(sport=(5,9))",
@@ -196,8 +198,8 @@ test_set_patching (void)
    * condition reads), every member is a full build: still the same bytes. */
   static const char *const moving[] = {
     "IP(src='192.0.2.1',dst='198.51.100.2')/UDP(sport=1,dport=2)/Raw(load=['a','bb','','dddd','eeeee'])",
-    "IP(src='192.0.2.1',dst='198.51.100.2')/ICMP(type=[8,13,0,14,3],id=1)",
-    "IP(src='192.0.2.1',dst='198.51.100.2',options=[b'',b'\\x01\\x01\\x01\\x00'])/TCP()",
+    "IP(src='192.0.2.1',dst='198.51.100.2')/ICMP(type=[8,5,0,11,3],id=1)",
+    "IPv6(src='2001:db8::1',dst='2001:db8::2')/IPv6ExtHdrHopByHop()/UDP(sport=1,dport=2)/Raw(load=['','abcdefg'])",
   };
   for (gsize i = 0; i < G_N_ELEMENTS (moving); i++)
     {

@@ -65,7 +65,7 @@ static gboolean
 layout_layer (CraftPacket *p, guint layer, gsize *pos, gboolean recompute, GError **error)
 {
   CraftLayer *l = craft__packet_layer (p, layer);
-  CraftEval ev = { p, layer, NULL, 0, NULL };
+  CraftEval ev = { p, layer, NULL, 0, NULL, 0 };
   l->start = (guint) (*pos / 8);
   for (guint i = 0; i < l->def->fields->len; i++)
     {
@@ -263,7 +263,7 @@ build (CraftPacket *p, gboolean recompute, gboolean keep_ends, GError **error)
   for (guint i = 0; i < p->layers->len; i++)
     {
       CraftLayer *l = craft__packet_layer (p, i);
-      CraftEval ev = { p, i, buf, total, NULL };
+      CraftEval ev = { p, i, buf, total, NULL, 0 };
       for (guint k = 0; k < l->def->fields->len; k++)
         if (l->slots[k].present && !write_field (p, &ev, buf, k, recompute, deferred, error))
           {
@@ -275,7 +275,7 @@ build (CraftPacket *p, gboolean recompute, gboolean keep_ends, GError **error)
   for (guint i = deferred->len; i-- > 0;)
     {
       Deferred *d = &g_array_index (deferred, Deferred, i);
-      CraftEval ev = { p, d->layer, buf, total, NULL };
+      CraftEval ev = { p, d->layer, buf, total, NULL, 0 };
       write_computed (&ev, buf, d->field, NULL);
     }
   g_clear_pointer (&p->wire, g_bytes_unref);

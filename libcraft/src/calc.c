@@ -183,22 +183,17 @@ span_bytes (const CraftEval *ev, const CraftCalc *span, const guint8 **data, gsi
   return TRUE;
 }
 
-/* While a pseudo-header is evaluated (craft__pseudo_header()): the layer
- * the checksum is for, which len(upper) and bound(upper) read; 0 otherwise
- * (a layer offering a pseudo-header is below it, so it is never layer 0). */
-static _Thread_local guint pseudo_upper;
-
 static guint64
 span_length (const CraftEval *ev, const CraftCalc *span)
 {
-  CraftLayer *l = craft__packet_layer (ev->packet, span->span == CRAFT_SPAN_UPPER ? pseudo_upper : ev->layer);
+  CraftLayer *l = craft__packet_layer (ev->packet, span->span == CRAFT_SPAN_UPPER ? ev->upper : ev->layer);
   switch (span->span)
     {
     case CRAFT_SPAN_HEADER: return l->hdr_len;
     case CRAFT_SPAN_LAYER: return l->end - l->start;
     case CRAFT_SPAN_PAYLOAD: return l->end > l->start + l->hdr_len ? l->end - l->start - l->hdr_len : 0;
     case CRAFT_SPAN_FIELD: return l->slots[span->field].present ? l->slots[span->field].bit_len / 8 : 0;
-    case CRAFT_SPAN_UPPER: return pseudo_upper != 0 ? l->end - l->start : 0;
+    case CRAFT_SPAN_UPPER: return ev->upper != 0 ? l->end - l->start : 0;
     case CRAFT_SPAN_PSEUDO: break;
     }
   return 0;
@@ -266,10 +261,10 @@ static guint64
 upper_bound_value (const CraftEval *ev)
 {
   CraftPacket *p = ev->packet;
-  if (pseudo_upper == 0 || pseudo_upper >= p->layers->len)
+  if (ev->upper == 0 || ev->upper >= p->layers->len)
     return 0;
-  const CraftLayer *upper = craft__packet_layer (p, pseudo_upper);
-  const CraftLayer *below = craft__packet_layer (p, pseudo_upper - 1);
+  const CraftLayer *upper = craft__packet_layer (p, ev->upper);
+  const CraftLayer *below = craft__packet_layer (p, ev->upper - 1);
   gint first_bound = -1;
   for (guint f = 0; f < below->def->fields->len; f++)
     {
@@ -283,7 +278,7 @@ upper_bound_value (const CraftEval *ev)
     }
   if (first_bound < 0)
     return 0;
-  CraftEval at_below = { p, pseudo_upper - 1, ev->data, ev->length, ev->missing };
+  CraftEval at_below = { p, ev->upper - 1, ev->data, ev->length, ev->missing, 0 };
   return field_number (&at_below, (guint) first_bound);
 }
 
@@ -526,7 +521,7 @@ pseudo_override (const CraftEval *ev, guint offering, const char *name, gsize le
           const CraftPseudoOverride *o = &g_array_index (l->def->pseudo_overrides, CraftPseudoOverride, k);
           if (strcmp (o->item, name) != 0)
             continue;
-          CraftEval at = { p, j, ev->data, ev->length, ev->missing };
+          CraftEval at = { p, j, ev->data, ev->length, ev->missing, 0 };
           const CraftSlot *s = &l->slots[o->field->field];
           gsize start = s->bit_off / 8, have = s->bit_len / 8;
           if (!s->present || have < len || (!o->tail && have != len) || have > ev->length
@@ -549,9 +544,7 @@ craft__pseudo_header (const CraftEval *ev, GByteArray *out)
       const CraftLayer *l = craft__packet_layer (p, i);
       if (l->def->pseudo == NULL)
         continue;
-      CraftEval lower = { p, i, ev->data, ev->length, ev->missing };
-      guint saved_upper = pseudo_upper;
-      pseudo_upper = ev->layer;
+      CraftEval lower = { p, i, ev->data, ev->length, ev->missing, ev->layer };
       gboolean ok = TRUE;
       for (guint k = 0; k < l->def->pseudo->len && ok; k++)
         {
@@ -575,7 +568,6 @@ craft__pseudo_header (const CraftEval *ev, GByteArray *out)
               g_byte_array_append (out, bytes, item->bits / 8);
             }
         }
-      pseudo_upper = saved_upper;
       return ok;
     }
   return FALSE;

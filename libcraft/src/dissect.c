@@ -13,7 +13,7 @@ dissect_fields (CraftPacket *p, guint index, gsize end)
 {
   CraftLayer *l = craft__packet_layer (p, index);
   const guint8 *data = g_bytes_get_data (p->origin, NULL);
-  CraftEval ev = { p, index, data, end, NULL };
+  CraftEval ev = { p, index, data, end, NULL, 0 };
   gsize pos = (gsize) l->start * 8;
   for (guint i = 0; i < l->def->fields->len; i++)
     {
@@ -351,7 +351,7 @@ dissect (CraftPacket *p, const CraftLayerDef *def, const guint8 *data, gsize len
       gboolean open_ended = TRUE;
       if (def->length != NULL)
         {
-          CraftEval ev = { p, index, data, length, NULL };
+          CraftEval ev = { p, index, data, length, NULL, 0 };
           guint64 declared = craft__calc_eval (def->length, &ev);
           open_ended = declared > end - pos;
           if (declared < l->hdr_len)

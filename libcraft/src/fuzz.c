@@ -211,7 +211,7 @@ follow_sizes (CraftPacket *p, GArray *drawn, GBytes *wire, GRand *rng)
       CraftSlot *s = &l->slots[d->field];
       if (!d->sized || !s->present || s->state != CRAFT_SLOT_USER)
         continue;
-      CraftEval ev = { p, d->layer, data, length, NULL };
+      CraftEval ev = { p, d->layer, data, length, NULL, 0 };
       gint64 want = (gint64) craft__calc_eval (f->size_calc, &ev);
       if ((guint64) want == s->bit_len / 8)
         continue;

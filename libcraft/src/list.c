@@ -116,7 +116,7 @@ walk (Walk *w, gsize start, gsize end, guint64 max_count, guint64 *count)
       gsize size = ok ? el->hdr_len : 0;
       if (ok && def->length != NULL)
         {
-          CraftEval ev = { e, 0, buf, end, NULL };
+          CraftEval ev = { e, 0, buf, end, NULL, 0 };
           guint64 declared = craft__calc_eval (def->length, &ev);
           if (declared < el->hdr_len)
             {
@@ -192,7 +192,7 @@ craft__dissect_sized_value (CraftPacket *p, guint layer, guint field, const guin
       walk (&w, start, start + size, G_MAXUINT64, &count);
       return size;
     }
-  CraftEval ev = { p, layer, data, end, NULL };
+  CraftEval ev = { p, layer, data, end, NULL, 0 };
   guint64 wanted = craft__calc_eval (f->size_calc, &ev);
   guint findings = p->findings->len;
   gsize taken = walk (&w, start, end, wanted, &count);

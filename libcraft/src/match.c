@@ -20,8 +20,8 @@ holds (const CraftCalc *rule, CraftPacket *reply, guint i, CraftPacket *request,
   gsize reply_len, request_len;
   const guint8 *reply_data = wire_data (reply, &reply_len);
   const guint8 *request_data = wire_data (request, &request_len);
-  CraftEval req = { request, j, request_data, request_len, NULL };
-  CraftEval ev = { reply, i, reply_data, reply_len, NULL };
+  CraftEval req = { request, j, request_data, request_len, NULL, 0 };
+  CraftEval ev = { reply, i, reply_data, reply_len, NULL, 0 };
   return craft__calc_eval_answer (rule, &ev, request != NULL ? &req : NULL, quoting) != 0;
 }
 

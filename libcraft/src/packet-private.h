@@ -134,6 +134,8 @@ typedef struct {
   const guint8 *data;   /* the buffer being built or dissected */
   gsize length;
   gboolean *missing;    /* set when an input is absent (no pseudo-header): the field is then 0 */
+  guint upper;          /* in a pseudo-header: the layer the checksum is for, which len(upper) and
+                         * bound(upper) read; 0 otherwise (a layer offering one is never layer 0) */
 } CraftEval;
 
 static inline CraftLayer *

@@ -49,7 +49,7 @@ static char *
 layer_summary (CraftPacket *p, guint index)
 {
   const CraftLayer *l = craft__packet_layer (p, index);
-  CraftEval ev = { p, index, NULL, 0, NULL };
+  CraftEval ev = { p, index, NULL, 0, NULL, 0 };
   for (guint i = 0; i < l->def->summaries->len; i++)
     {
       const CraftSummary *s = &g_array_index (l->def->summaries, CraftSummary, i);

@@ -140,6 +140,11 @@ calc_reads (CraftPacket *p, const CraftCalc *c, guint layer, GArray *reads, gboo
       g_array_append_val (reads, ref);
       return TRUE;
     case CRAFT_CALC_BOUND:
+      /* bound(upper) in a pseudo-header is the binding's value: fixed by the layout */
+      if (c->span != CRAFT_SPAN_UPPER)
+        g_array_append_val (reads, ref);
+      return TRUE;
+    case CRAFT_CALC_COUNT:    /* the elements of a list field */
       g_array_append_val (reads, ref);
       return TRUE;
     case CRAFT_CALC_SOURCE_IP:
@@ -271,7 +276,7 @@ pseudo_segments (CraftPacket *p, guint layer, const guint8 *buf, gsize total, Ch
       const CraftLayer *l = craft__packet_layer (p, i);
       if (l->def->pseudo == NULL)
         continue;
-      CraftEval lower = { p, i, buf, total, NULL };
+      CraftEval lower = { p, i, buf, total, NULL, layer };
       for (guint k = 0; k < l->def->pseudo->len; k++)
         {
           const CraftPseudoItem *item = &g_array_index (l->def->pseudo, CraftPseudoItem, k);
@@ -546,7 +551,7 @@ recompute_field (CraftPacket *p, const Recompute *r, guint8 *buf, gsize total)
   const CraftFieldDef *f = craft__layer_field (l, r->field);
   const CraftSlot *s = &l->slots[r->field];
   gboolean missing = FALSE;
-  CraftEval ev = { p, r->layer, buf, total, &missing };
+  CraftEval ev = { p, r->layer, buf, total, &missing, 0 };
   if (f->kind->is_integer)
     {
       guint64 v = craft__calc_eval (f->default_calc, &ev);
