@@ -244,6 +244,18 @@ test_layers_every_field (void)
           const char *fname = craft_field_def_get_name (field);
           const char *kind = craft_field_def_get_kind_name (field);
           const char *value = NULL, *shown = NULL;
+          /* An alternative of another kind under the same name (a DNS
+           * record's rdata) shows only when its condition holds: test-lists
+           * sets those with the condition. */
+          gboolean alternative = FALSE;
+          for (guint j = 0; j < k; j++)
+            {
+              const CraftFieldDef *earlier = craft_layer_def_get_field (layer, j);
+              alternative |= strcmp (craft_field_def_get_name (earlier), fname) == 0
+                             && strcmp (craft_field_def_get_kind_name (earlier), kind) != 0;
+            }
+          if (alternative)
+            continue;
           if (strcmp (kind, "uint") == 0 || strcmp (kind, "int") == 0)
             value = "1";
           else if (strcmp (kind, "mac") == 0)

@@ -78,9 +78,9 @@ static const struct {
     "600000000019064020010db800000000000000000000000120010db800000000000000000000000204d20050000000000000000050122000"
     "64d10000474554202f",
     "IPv6 / TCP 2001:db8::1:1234 > 2001:db8::2:http SA / Raw" },
-  { "IPv6(src=\"2001:db8::1\",dst=\"2001:db8::2\",hlim=7,tc=3,fl=0x12345)/UDP(sport=1234,dport=53)/\"hi\"",
-    "60312345000a110720010db800000000000000000000000120010db800000000000000000000000204d20035000a36f56869",
-    "IPv6 / UDP 2001:db8::1:1234 > 2001:db8::2:domain / Raw" },
+  { "IPv6(src=\"2001:db8::1\",dst=\"2001:db8::2\",hlim=7,tc=3,fl=0x12345)/UDP(sport=1234,dport=9)/\"hi\"",
+    "60312345000a110720010db800000000000000000000000120010db800000000000000000000000204d20009000a37216869",
+    "IPv6 / UDP 2001:db8::1:1234 > 2001:db8::2:discard / Raw" },
   { "IP(src=\"192.0.2.1\",dst=\"192.0.2.2\")/IPv6(src=\"2001:db8::1\",dst=\"2001:db8::2\")/UDP(sport=1,dport=2)",
     "45000044000100004029f68cc0000201c0000202600000000008114020010db800000000000000000000000120010db80000000000000000"
     "00000002000100020008a466",
@@ -148,7 +148,7 @@ test_ipv6_fields (void)
   /* The second vector, with two bytes of padding after it. */
   g_autoptr (CraftPacket) packet
     = dissect (reg, "IPv6",
-               "60312345000a110720010db800000000000000000000000120010db800000000000000000000000204d20035000a36f56869"
+               "60312345000a110720010db800000000000000000000000120010db800000000000000000000000204d20009000a37216869"
                "0000");
   g_autofree char *names = layer_names (packet);
   g_assert_cmpstr (names, ==, "IPv6/UDP/Raw/Padding");
@@ -167,9 +167,9 @@ test_ipv6_fields (void)
   /* A wrong UDP checksum over IPv6 is found against the IPv6 pseudo-header. */
   g_autoptr (CraftPacket) bad
     = dissect (reg, "IPv6",
-               "60312345000a110720010db800000000000000000000000120010db800000000000000000000000204d20035000a36f46869");
+               "60312345000a110720010db800000000000000000000000120010db800000000000000000000000204d20009000a37206869");
   g_assert_cmpuint (craft_packet_verify (bad), ==, 1);
-  g_assert_nonnull (strstr (craft_packet_get_finding (bad, 0)->message, "should be 0x36f5"));
+  g_assert_nonnull (strstr (craft_packet_get_finding (bad, 0)->message, "should be 0x3721"));
 }
 
 /* ---- Link types ---- */

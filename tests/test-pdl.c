@@ -170,6 +170,7 @@ dump_calc (GString *out, const CraftCalc *c, const CraftLayerDef *l)
       break;
     case CRAFT_CALC_IS_SET: g_string_append_printf (out, "is_set(%s)", fname); break;
     case CRAFT_CALC_COUNT: g_string_append_printf (out, "count(%s)", fname); break;
+    case CRAFT_CALC_LOWER_IS: g_string_append_printf (out, "lower_is(%s)", c->layer_name); break;
     case CRAFT_CALC_MAX:
     case CRAFT_CALC_MIN:
       g_string_append (out, c->type == CRAFT_CALC_MAX ? "max(" : "min(");
@@ -1660,7 +1661,7 @@ test_load_order (void)
 /* The built-in layers with Scapy's field names, in Scapy's order. */
 static const struct {
   const char *layer;
-  const char *fields[20];
+  const char *fields[24];
 } builtin_layers[] = {
   { "Raw", { "load" } },
   { "Padding", { "load" } },
@@ -1694,6 +1695,12 @@ static const struct {
   { "TCP", { "sport", "dport", "seq", "ack", "dataofs", "reserved", "flags", "window", "chksum", "urgptr",
              "options" } },
   { "UDP", { "sport", "dport", "len", "chksum" } },
+  { "DNSQR", { "qname", "qtype", "qclass" } },
+  { "DNSRR", { "rrname", "type", "rclass", "ttl", "rdlen", "rdata", "rdata", "rdata", "rdata", "rdata" } },
+  { "DNSRRMX", { "rrname", "type", "rclass", "ttl", "rdlen", "preference", "exchange" } },
+  { "DNSRRSOA", { "rrname", "type", "rclass", "ttl", "rdlen", "mname", "rname", "serial", "refresh", "retry", "expire", "minimum" } },
+  { "DNSRRSRV", { "rrname", "type", "rclass", "ttl", "rdlen", "priority", "weight", "port", "target" } },
+  { "DNS", { "length", "id", "qr", "opcode", "aa", "tc", "rd", "ra", "z", "ad", "cd", "rcode", "qdcount", "ancount", "nscount", "arcount", "qd", "an", "ns", "ar" } },
   { "IPv6", { "version", "tc", "fl", "plen", "nh", "hlim", "src", "dst" } },
   { "IPv6ExtHdrHopByHop", { "nh", "len", "options", "more" } },
   { "IPv6ExtHdrDestOpt", { "nh", "len", "options", "more" } },

@@ -41,6 +41,25 @@ value_selects (CraftRegistry *reg, const CraftLayerDef *lower, guint field, guin
   return FALSE;
 }
 
+/* Does a binding on another field, with the value it has, already select
+ * the layer above? (A DNS response from port 53 to port 1234: its source
+ * port says DNS, so its destination port stays what it was.) */
+static gboolean
+selected_by_other (CraftPacket *p, guint layer, guint field, const CraftLayerDef *upper)
+{
+  const CraftLayer *l = craft__packet_layer (p, layer);
+  for (guint i = 0; i < p->reg->bindings->len; i++)
+    {
+      const CraftBinding *b = &g_array_index (p->reg->bindings, CraftBinding, i);
+      if (b->lower != l->def || b->upper != upper || (guint) b->field == field)
+        continue;
+      const CraftSlot *other = &l->slots[b->field];
+      if (other->present && other->state != CRAFT_SLOT_UNSET && other->num == b->value)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* Width in bits a field takes in this build. Dissected bytes keep their
  * exact size (options cut short by the end of the data) until the packet is
  * edited; then they are aligned like any other value. */
@@ -180,7 +199,9 @@ write_field (CraftPacket *p, CraftEval *ev, guint8 *buf, guint index, gboolean r
     {
       const CraftLayerDef *upper = upper_def (p, ev->layer);
       const CraftBinding *b = upper ? craft__registry_find_build_binding (p->reg, l->def, index, upper) : NULL;
-      if (s->state == CRAFT_SLOT_WIRE && (b == NULL || value_selects (p->reg, l->def, index, num, upper)))
+      if (s->state == CRAFT_SLOT_WIRE
+          && (b == NULL || value_selects (p->reg, l->def, index, num, upper)
+              || selected_by_other (p, ev->layer, index, upper)))
         keep = TRUE;
       else if (b != NULL)
         {

@@ -354,6 +354,9 @@ craft__calc_eval (const CraftCalc *c, const CraftEval *ev)
       return (guint64) MAX (eval_signed (c->a, ev), eval_signed (c->b, ev));
     case CRAFT_CALC_MIN:
       return (guint64) MIN (eval_signed (c->a, ev), eval_signed (c->b, ev));
+    case CRAFT_CALC_LOWER_IS:
+      return ev->layer > 0
+             && strcmp (craft__packet_layer (ev->packet, ev->layer - 1)->def->name, c->layer_name) == 0;
     case CRAFT_CALC_COUNT:
       return craft__list_count (ev->packet, ev->layer, c->field);
     case CRAFT_CALC_IS_SET:

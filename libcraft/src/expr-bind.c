@@ -454,3 +454,35 @@ craft_packet_new_from_expression (CraftRegistry *reg, const char *expression, GE
     return NULL;
   return g_steal_pointer (&packet);
 }
+
+gboolean
+craft__list_resolve_defaults (CraftRegistry *reg, const char *origin, GError **error)
+{
+  for (guint i = 0; i < reg->layers->len; i++)
+    {
+      const CraftLayerDef *def = g_ptr_array_index (reg->layers, i);
+      for (guint k = 0; k < def->fields->len; k++)
+        {
+          CraftFieldDef *f = g_ptr_array_index (def->fields, k);
+          if (!f->kind->is_list || f->default_bytes != NULL || f->default_text == NULL || f->default_text[0] != '[')
+            continue;
+          GError *local = NULL;
+          /* The parser reads packets: the list is read as a keyword's value. */
+          g_autofree char *text = g_strdup_printf ("Default(value=%s)", f->default_text);
+          g_autoptr (CraftExprNode) node = craft__expr_parse (text, &local);
+          g_autoptr (GByteArray) bytes = g_byte_array_new ();
+          if (node != NULL && (node->type != CRAFT_EXPR_LAYER || node->keywords->len != 1))
+            g_set_error (&local, CRAFT_ERROR, CRAFT_ERROR_SYNTAX, "expected a list of elements");
+          if (local != NULL
+              || !list_value (reg, f, g_array_index (node->keywords, CraftExprKeyword, 0).value, bytes, &local))
+            {
+              craft_error_set_at (error, CRAFT_ERROR_DEFINITION, origin, 0, 0, "the default of %s.%s, %s: %s",
+                                  def->name, f->name, f->default_text, local->message);
+              g_error_free (local);
+              return FALSE;
+            }
+          f->default_bytes = g_byte_array_free_to_bytes (g_steal_pointer (&bytes));
+        }
+    }
+  return TRUE;
+}

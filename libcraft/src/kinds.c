@@ -202,11 +202,12 @@ static const CraftKind kind_ipv6 = { "ipv6", FALSE, FALSE, 128, parse_ipv6, form
 /* A list's value is its elements' bytes: text given to it is those bytes. */
 const CraftKind craft__kind_list
   = { "list", FALSE, FALSE, 0, parse_bytes, craft__format_bytes_literal, random_string, TRUE, NULL, NULL };
-extern const CraftKind craft__kind_dnsname; /* names.c */
+extern const CraftKind craft__kind_dnsname;     /* names.c */
+extern const CraftKind craft__kind_charstrings; /* names.c */
 
 static const CraftKind *const all_kinds[] = {
   &craft__kind_uint, &craft__kind_int, &kind_mac, &kind_ipv4, &kind_ipv6, &craft__kind_bytes,
-  &craft__kind_list, &craft__kind_dnsname,
+  &craft__kind_list, &craft__kind_dnsname, &craft__kind_charstrings,
 };
 
 const CraftKind *

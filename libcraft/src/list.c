@@ -7,32 +7,6 @@
 #include <stdint.h>
 #include <string.h>
 
-/* The element layer for the bytes at `data`: the layer the list names, else
- * the first element of its group whose test holds, else the group's element
- * without a test (unknown kinds as raw), else NULL. */
-static const CraftLayerDef *
-choose_element (CraftRegistry *reg, const char *group, const guint8 *data, gsize length)
-{
-  const CraftLayerDef *direct = craft_registry_lookup_layer (reg, group);
-  if (direct != NULL)
-    return direct;
-  const CraftLayerDef *last_resort = NULL;
-  for (guint i = 0; i < reg->layers->len; i++)
-    {
-      const CraftLayerDef *def = g_ptr_array_index (reg->layers, i);
-      if (def->element_of == NULL || strcmp (def->element_of, group) != 0)
-        continue;
-      if (def->element_if == NULL)
-        {
-          if (last_resort == NULL)
-            last_resort = def;
-        }
-      else if (craft__element_test_holds (def, data, length))
-        return def;
-    }
-  return last_resort;
-}
-
 /* One walk over a list's bytes. */
 typedef struct {
   CraftPacket *outer;          /* the packet holding the list: its findings, registry, depth */
@@ -68,6 +42,59 @@ list_name (Walk *w, GString *scratch)
   return scratch->str;
 }
 
+/* A packet of one layer, `def`, read from byte `pos` of the walk's buffer, never past `end`. */
+static CraftPacket *
+element_at (Walk *w, const CraftLayerDef *def, gsize pos, gsize end, gboolean *ok)
+{
+  CraftPacket *e = craft_packet_new (w->outer->reg);
+  e->origin = g_bytes_ref (w->buffer);
+  e->wire = g_bytes_ref (w->buffer);
+  e->list_depth = w->outer->list_depth + 1;
+  e->name_base = (gint) w->name_base;
+  craft__packet_append_layer (e, def);
+  craft__packet_layer (e, 0)->start = (guint) pos;
+  *ok = craft__dissect_layer_fields (e, 0, end);
+  return e;
+}
+
+/* The element at `pos`, read: as the layer the list names, else as the
+ * first element of its group whose test holds (on the bytes, or on the
+ * element read as that layer for a late test), else as the group's element
+ * without a test (unknown kinds, raw); NULL when the group has none. */
+static CraftPacket *
+read_element (Walk *w, const char *group, gsize pos, gsize end, gboolean *ok)
+{
+  CraftRegistry *reg = w->outer->reg;
+  const guint8 *buf = g_bytes_get_data (w->buffer, NULL);
+  const CraftLayerDef *direct = craft_registry_lookup_layer (reg, group);
+  if (direct != NULL)
+    return element_at (w, direct, pos, end, ok);
+  const CraftLayerDef *last_resort = NULL;
+  for (guint i = 0; i < reg->layers->len; i++)
+    {
+      const CraftLayerDef *def = g_ptr_array_index (reg->layers, i);
+      if (def->element_of == NULL || strcmp (def->element_of, group) != 0)
+        continue;
+      if (def->element_if == NULL)
+        {
+          if (last_resort == NULL)
+            last_resort = def;
+          continue;
+        }
+      if (!def->element_if_late)
+        {
+          if (craft__element_test_holds (def, buf + pos, end - pos))
+            return element_at (w, def, pos, end, ok);
+          continue;
+        }
+      g_autoptr (CraftPacket) e = element_at (w, def, pos, end, ok);
+      CraftEval ev = { e, 0, buf, end, NULL };
+      if (*ok && craft__calc_eval (def->element_if, &ev) != 0)
+        return g_steal_pointer (&e);
+    }
+  return last_resort != NULL ? element_at (w, last_resort, pos, end, ok) : NULL;
+}
+
 /* Reads elements from [start, end) of the buffer, at most `max_count`;
  * returns the bytes they take and their number in *count. Stops at the
  * first malformed element (a finding says why). */
@@ -97,22 +124,16 @@ walk (Walk *w, gsize start, gsize end, guint64 max_count, guint64 *count)
                   list_name (w, scratch), CRAFT_MAX_LIST_ELEMENTS_PER_FIELD);
           break;
         }
-      const CraftLayerDef *def = choose_element (w->outer->reg, f->element_group, buf + pos, end - pos);
-      if (def == NULL)
+      gboolean ok = FALSE;
+      g_autoptr (CraftPacket) e = read_element (w, f->element_group, pos, end, &ok);
+      if (e == NULL)
         {
           report (w, CRAFT_FINDING_INVALID, pos, end - pos, "%s: no element of %s starts with byte 0x%02x",
                   list_name (w, scratch), f->element_group, buf[pos]);
           break;
         }
-      g_autoptr (CraftPacket) e = craft_packet_new (w->outer->reg);
-      e->origin = g_bytes_ref (w->buffer);
-      e->wire = g_bytes_ref (w->buffer);
-      e->list_depth = w->outer->list_depth + 1;
-      e->name_base = (gint) w->name_base;
-      craft__packet_append_layer (e, def);
+      const CraftLayerDef *def = craft__packet_layer (e, 0)->def;
       CraftLayer *el = craft__packet_layer (e, 0);
-      el->start = (guint) pos;
-      gboolean ok = craft__dissect_layer_fields (e, 0, end);
       gsize size = ok ? el->hdr_len : 0;
       if (ok && def->length != NULL)
         {

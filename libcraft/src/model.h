@@ -32,6 +32,7 @@ typedef enum {
   CRAFT_CALC_NOT,
   CRAFT_CALC_BINARY,     /* .op with .a and .b */
   CRAFT_CALC_COUNT,      /* count(field): the number of elements in a list field */
+  CRAFT_CALC_LOWER_IS,   /* lower_is(LAYER): 1 when the layer below is .layer_name (DNS's length over TCP) */
 } CraftCalcType;
 
 typedef enum {
@@ -68,6 +69,7 @@ struct _CraftCalc {
   char *name;            /* field name as written, resolved into .field when the layer is complete */
   guint bit;             /* FIELD in a guard: the field's bit offset from the layer's start, fixed */
   guint line, column;    /* where the name was written */
+  char *layer_name;      /* LOWER_IS: the layer's name */
 };
 
 /* One named value of an enumeration. */
@@ -194,6 +196,8 @@ struct _CraftLayerDef {
   char *element_name;         /* the name a (NAME, value) tuple chooses it by, or NULL */
   GArray *element_fields;     /* guint: the fields a tuple's value fills, in order; NULL = none */
   CraftCalc *element_if;      /* chooses it when dissecting, tested like a guard; NULL = any (the last resort) */
+  gboolean element_if_late;   /* the test reads fields after variable ones (a DNS record's type after its
+                               * name): it is evaluated on the element read as this layer */
   guint element_if_bytes;     /* bytes the test reads */
 };
 
@@ -262,6 +266,10 @@ gboolean craft__layer_guard_holds (const CraftLayerDef *layer, const guint8 *dat
  * `data` (len(layer) is `length`): FALSE for a layer without a heuristic or
  * bytes too few to judge. Cheap: reads nothing past `length`, allocates nothing. */
 gboolean craft__layer_heuristic_holds (const CraftLayerDef *layer, const guint8 *data, gsize length);
+
+/* Turns the defaults of list fields written as elements (`= [DNSQR()]`) into bytes, for those not
+ * done yet; fails naming the field whose default does not build (expr-bind.c). */
+gboolean craft__list_resolve_defaults (CraftRegistry *reg, const char *origin, GError **error);
 
 /* Parses definition text into `reg`. All or nothing. */
 gboolean craft__pdl_load (CraftRegistry *reg, const char *origin, const char *text, gsize length,

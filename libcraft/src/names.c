@@ -1,4 +1,4 @@
-/* The domain-name field kind (RFC 1035 section 3.1): labels encoded, decoded and decompressed safely. */
+/* The domain-name field kind (RFC 1035 section 3.1): labels encoded, decoded and decompressed safely; and character-strings (TXT). */
 #include "kinds.h"
 
 #include "craft-limits.h"
@@ -202,4 +202,54 @@ random_name (const CraftFieldDef *field, const CraftEnum *names, GRand *rng, gui
 
 const CraftKind craft__kind_dnsname = {
   "dnsname", FALSE, FALSE, 0, parse_name, format_name, random_name, FALSE, name_wire_size, format_name_at,
+};
+
+/* ---- character-strings (RFC 1035 section 3.3): a length byte, then up to 255 bytes ---- */
+
+/* Text as one string, cut into strings of 255 bytes when longer, as Scapy
+ * does; "" is no string at all. */
+static gboolean
+parse_charstrings (const char *text, GByteArray *out, GError **error)
+{
+  gsize length = strlen (text);
+  for (gsize i = 0; i < length; i += 255)
+    {
+      guint8 size = (guint8) MIN (255, length - i);
+      g_byte_array_append (out, &size, 1);
+      g_byte_array_append (out, (const guint8 *) text + i, size);
+    }
+  return TRUE;
+}
+
+/* [b'hello', b'x']; bytes a length runs past end the list as they are. */
+static void
+format_charstrings (const guint8 *data, gsize length, GString *out)
+{
+  g_string_append_c (out, '[');
+  gsize pos = 0;
+  while (pos < length)
+    {
+      gsize size = MIN ((gsize) data[pos], length - pos - 1);
+      if (pos > 0)
+        g_string_append (out, ", ");
+      craft__format_bytes_literal (data + pos + 1, size, out);
+      pos += 1 + size;
+    }
+  g_string_append_c (out, ']');
+}
+
+static void
+random_charstrings (const CraftFieldDef *field, const CraftEnum *names, GRand *rng, guint64 *num, GByteArray *out)
+{
+  guint8 size = (guint8) g_rand_int_range (rng, 0, 32);
+  g_byte_array_append (out, &size, 1);
+  for (guint i = 0; i < size; i++)
+    {
+      guint8 c = (guint8) g_rand_int_range (rng, 0x20, 0x7f);
+      g_byte_array_append (out, &c, 1);
+    }
+}
+
+const CraftKind craft__kind_charstrings = {
+  "charstrings", FALSE, FALSE, 0, parse_charstrings, format_charstrings, random_charstrings, FALSE, NULL, NULL,
 };

@@ -346,10 +346,19 @@ craft_packet_set_bytes (CraftPacket *packet, guint layer, const char *field, con
   if (!lookup_fields (packet, layer, field, &fields, error))
     return FALSE;
   CraftLayer *l = craft__packet_layer (packet, layer);
+  /* Among alternatives of several kinds, the bytes go to those of their size. */
+  guint fitting = 0;
+  for (guint i = 0; fields->len > 1 && i < fields->len; i++)
+    {
+      const CraftFieldDef *f = craft__layer_field (l, g_array_index (fields, guint, i));
+      fitting += !f->kind->is_integer && (f->kind->fixed_bits == 0 || length * 8 == f->kind->fixed_bits);
+    }
   for (guint i = 0; i < fields->len; i++)
     {
       guint index = g_array_index (fields, guint, i);
       const CraftFieldDef *f = craft__layer_field (l, index);
+      if (fitting > 0 && (f->kind->is_integer || (f->kind->fixed_bits != 0 && length * 8 != f->kind->fixed_bits)))
+        continue;
       if (f->kind->is_integer)
         {
           g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_TYPE, "field '%s' of %s is an integer, not bytes", field,
@@ -385,6 +394,35 @@ craft_packet_set_text (CraftPacket *packet, guint layer, const char *field, cons
     {
       guint64 v;
       return craft__field_parse_int_text (f, text, &v, error) && craft_packet_set_uint (packet, layer, field, v, error);
+    }
+  if (fields->len > 1)
+    {
+      /* Alternatives of different kinds (a DNS record's rdata: an address, a
+       * name or text by its type): each takes the text as its kind reads it,
+       * and the text must suit one of them. */
+      CraftLayer *l = craft__packet_layer (packet, layer);
+      g_autoptr (GError) first_error = NULL;
+      guint set = 0;
+      for (guint i = 0; i < fields->len; i++)
+        {
+          guint index = g_array_index (fields, guint, i);
+          const CraftFieldDef *alt = craft__layer_field (l, index);
+          if (alt->kind->is_integer)
+            continue;
+          g_autoptr (GBytes) parsed = craft__field_parse_bytes_text (alt, text, first_error ? NULL : &first_error);
+          if (parsed == NULL)
+            continue;
+          mark_user (packet, &l->slots[index]);
+          l->slots[index].bytes = g_steal_pointer (&parsed);
+          set++;
+        }
+      if (set > 0)
+        return TRUE;
+      if (first_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&first_error));
+          return FALSE;
+        }
     }
   g_autoptr (GBytes) bytes = craft__field_parse_bytes_text (f, text, error);
   if (bytes == NULL)

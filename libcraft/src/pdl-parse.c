@@ -548,6 +548,12 @@ parse_function (Pdl *p, const char *name, Loc at, guint depth)
         c = field_ref (p, name[0] == 's' ? CRAFT_CALC_SOURCE_IP : name[0] == 'b' ? CRAFT_CALC_BOUND : CRAFT_CALC_IS_SET,
                      field);
     }
+  else if (strcmp (name, "lower_is") == 0)
+    {
+      c = calc_new (p, CRAFT_CALC_LOWER_IS);
+      if ((c->layer_name = expect_name (p, "a layer's name")) == NULL)
+        goto error;
+    }
   else if (strcmp (name, "count") == 0)
     {
       g_autofree char *field = expect_name (p, "a list field");
@@ -579,7 +585,7 @@ parse_function (Pdl *p, const char *name, Loc at, guint depth)
     {
       fail_at (p, CRAFT_ERROR_DEFINITION, at,
                "unknown function '%s' (known: len, inet_checksum, crc32, source_ip, source_mac, "
-               "next_hop_mac, clock_ms, bound, max, min, is_set, quoting, count)",
+               "next_hop_mac, clock_ms, bound, max, min, is_set, quoting, count, lower_is)",
                name);
       return NULL;
     }
@@ -1024,7 +1030,8 @@ parse_type (Pdl *p, CraftFieldDef *f)
   f->bits = kind->fixed_bits;
   if (kind->is_list)
     return parse_list_type (p, f);
-  if (kind != &craft__kind_bytes)
+  /* Byte strings, and kinds of strings whose size their field gives (charstrings(rdlen)). */
+  if (kind->fixed_bits != 0 || kind->wire_size != NULL)
     return TRUE;
   f->size_mode = CRAFT_SIZE_REST;
   if (accept_char (p, '('))
@@ -1204,7 +1211,25 @@ parse_default (Pdl *p, CraftFieldDef *f)
 {
   Loc at = peek_loc (p);
   gsize start = p->peek_start;
-  if (peek (p) == G_TOKEN_STRING)
+  if (f->kind->is_list && peek_char (p, '['))
+    {
+      /* Elements in the expression syntax, `[DNSQR()]`: turned into bytes
+       * once the file's layers are loaded (craft__list_resolve_defaults()). */
+      guint depth = 0;
+      do
+        {
+          GTokenType t = next (p);
+          if (t == G_TOKEN_EOF)
+            return fail_at (p, CRAFT_ERROR_DEFINITION, at, "the default list is not closed with ']'");
+          if (t == (GTokenType) '[')
+            depth++;
+          else if (t == (GTokenType) ']')
+            depth--;
+        }
+      while (depth > 0);
+      f->default_mode = CRAFT_DEFAULT_CONST;
+    }
+  else if (peek (p) == G_TOKEN_STRING)
     {
       if (next (p) != G_TOKEN_STRING)
         return FALSE;
@@ -1911,6 +1936,27 @@ check_guard (Pdl *p, CraftCalc *c, guint *bytes)
   return TRUE;
 }
 
+/* Whether every field `c` reads has a fixed place (as a guard needs). */
+static gboolean
+reads_fixed_fields (const CraftLayerDef *l, const CraftCalc *c)
+{
+  if (c == NULL)
+    return TRUE;
+  if (c->type == CRAFT_CALC_FIELD)
+    for (guint i = 0; i <= c->field; i++)
+      {
+        const CraftFieldDef *g = g_ptr_array_index (l->fields, i);
+        if (g->condition != NULL || g->size_mode != CRAFT_SIZE_FIXED || g->bits == 0)
+          return FALSE;
+      }
+  if (!reads_fixed_fields (l, c->a) || !reads_fixed_fields (l, c->b))
+    return FALSE;
+  for (guint i = 0; c->items != NULL && i < c->items->len; i++)
+    if (!reads_fixed_fields (l, g_ptr_array_index (c->items, i)))
+      return FALSE;
+  return TRUE;
+}
+
 /* Resolves the names of the answer statements once the layer is complete. */
 static gboolean
 finish_answer_rules (Pdl *p, CraftLayerDef *l)
@@ -1992,8 +2038,10 @@ finish_layer (Pdl *p, Loc at)
   p->in_heuristic = FALSE;
   if (!heuristic_ok)
     return FALSE;
-  if (!resolve_calc (p, l->element_if, n, "an element test")
-      || !check_guard (p, l->element_if, &l->element_if_bytes))
+  if (!resolve_calc (p, l->element_if, n, "an element test"))
+    return FALSE;
+  l->element_if_late = l->element_if != NULL && !reads_fixed_fields (l, l->element_if);
+  if (!l->element_if_late && !check_guard (p, l->element_if, &l->element_if_bytes))
     return FALSE;
   for (guint i = 0; i < l->summaries->len; i++)
     {
@@ -2367,7 +2415,7 @@ craft__pdl_load (CraftRegistry *reg, const char *origin, const char *text, gsize
           memset (p.bindings->data, 0, (gsize) p.bindings->len * sizeof (CraftBinding));
         }
       /* Cannot fail: check_binding() saw every binding against the new layers. */
-      ok = craft__registry_link (reg, &p.error);
+      ok = craft__registry_link (reg, &p.error) && craft__list_resolve_defaults (reg, origin, &p.error);
     }
   if (!ok)
     {

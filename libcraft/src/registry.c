@@ -37,6 +37,7 @@ craft__calc_free (CraftCalc *calc)
   craft__calc_free (calc->b);
   g_clear_pointer (&calc->items, g_ptr_array_unref);
   g_free (calc->name);
+  g_free (calc->layer_name);
   g_free (calc);
 }
 

@@ -45,7 +45,10 @@ craft__scalar_apply (CraftPacket *p, guint layer, const char *name, const CraftS
       {
         gsize len;
         const char *data = g_bytes_get_data (v->bytes, &len);
-        if (f->kind->is_integer || (f->kind->fixed_bits != 0 && v->type == CRAFT_EXPR_STR))
+        /* Names and character-strings encode what they are given, text or bytes. */
+        gboolean encoded = f->kind->fixed_bits == 0 && f->kind->parse_text != NULL && f->kind != &craft__kind_bytes
+                           && !f->kind->is_list;
+        if (f->kind->is_integer || (f->kind->fixed_bits != 0 && v->type == CRAFT_EXPR_STR) || encoded)
           {
             /* An empty string may have no data pointer at all. */
             if (len > 0 && memchr (data, '\0', len) != NULL)
