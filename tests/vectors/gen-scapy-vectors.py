@@ -5,6 +5,7 @@ import ast
 import logging
 import os
 import sys
+import time
 import warnings
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -18,7 +19,8 @@ def check_syntax(expr, lists=False):
     """Reject anything outside the restricted expression grammar.
 
     Allowed: Layer(kw=value, ...) calls (keyword arguments only), '/' stacking,
-    bare layer names, int/str/bytes literals and None.  Anything else (lists,
+    bare layer names, int/float/str/bytes literals and None (floats are NTP
+    timestamps).  Anything else (lists,
     tuples, '*', variables used as values, nested calls as values, ...) is an
     error, so that the C side can parse every line without a Python
     interpreter.  With lists=True (the Scapy side of a line that writes the
@@ -28,7 +30,7 @@ def check_syntax(expr, lists=False):
 
     def value(node):
         if isinstance(node, ast.Constant) and (
-                node.value is None or type(node.value) in (int, str, bytes)):
+                node.value is None or type(node.value) in (int, float, str, bytes)):
             return
         if lists and isinstance(node, ast.List):
             for element in node.elts:
@@ -64,6 +66,10 @@ def main(argv):
     expr_path = argv[1] if len(argv) > 1 else os.path.join(HERE, "layers.expr")
     tsv_path = argv[2] if len(argv) > 2 else os.path.join(HERE, "layers.tsv")
 
+    # Scapy reads a timestamp's date string as local time: make that UTC,
+    # as craft reads it.
+    os.environ["TZ"] = "UTC"
+    time.tzset()
     # Silence Scapy's import-time and build-time chatter.
     warnings.filterwarnings("ignore")
     logging.getLogger("scapy").setLevel(logging.CRITICAL)
