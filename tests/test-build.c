@@ -1242,6 +1242,65 @@ test_calc_overflow (void)
                    "0000000000000000");
 }
 
+/* A field the binding to the layer above sets, read by a condition of its
+ * own layer: the layout sees the bound value, not the default. */
+static void
+test_bound_field_in_condition (void)
+{
+  g_test_summary ("A condition on a field that a binding fills sees the bound value when the layer is laid out "
+                  "(VXLAN()/Ether(): flags 0x0c make the next protocol present).");
+  static const char definition[] = "layer Carrier { kind: u8 = 1; extra: u16 hex if kind == 2 = 0xabcd;\n"
+                                   "  tail: u8 if kind != 2 = 0xee; }\n"
+                                   "layer Cargo { x: u8 = 7; }\n"
+                                   "layer Other { y: u8 = 9; }\n"
+                                   "bind Carrier.kind == 2 -> Cargo;\n"
+                                   "bind Carrier.kind == 3 -> Other;\n";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CraftRegistry) reg = craft_registry_new ();
+  g_assert_true (craft_registry_load_data (reg, "carrier.pdl", definition, -1, &error));
+  g_assert_no_error (error);
+  static const struct {
+    const char *expression, *hex;
+  } cases[] = {
+    { "Carrier()", "01ee" },
+    { "Carrier()/Cargo()", "02abcd07" },
+    { "Carrier()/Other()", "03ee09" },
+    { "Carrier(kind=1)/Cargo()", "01ee07" },
+    { "Carrier(extra=0x1234)/Cargo()", "02123407" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (CraftPacket) p = craft_packet_new_from_expression (reg, cases[i].expression, &error);
+      g_assert_no_error (error);
+      g_autoptr (GBytes) bytes = build (p);
+      g_autofree char *hex = to_hex (bytes);
+      g_test_message ("%s", cases[i].expression);
+      g_assert_cmpstr (hex, ==, cases[i].hex);
+      /* The user's value is still unset: the next build binds afresh. */
+      g_autoptr (GBytes) again = build (p);
+      g_autofree char *hex_again = to_hex (again);
+      g_assert_cmpstr (hex_again, ==, cases[i].hex);
+    }
+  /* Dissected, then its upper layer replaced: the bound field is recomputed
+   * for the new one, and the layout follows. */
+  g_autoptr (GBytes) wire = from_hex ("02abcd07");
+  g_autoptr (CraftPacket) d
+    = craft_packet_new_from_bytes (reg, "Carrier", g_bytes_get_data (wire, NULL), g_bytes_get_size (wire), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (craft_packet_get_n_layers (d), ==, 2);
+  g_assert_cmpstr (craft_layer_def_get_name (craft_packet_get_layer (d, 1)), ==, "Cargo");
+  /* Built again as it came, unchanged. */
+  g_autoptr (GBytes) same = build (d);
+  g_autofree char *same_hex = to_hex (same);
+  g_assert_cmpstr (same_hex, ==, "02abcd07");
+  /* The built-in VXLAN over each of what it carries. */
+  assert_builds ("VXLAN()/Ether(dst=\"00:11:22:33:44:55\",src=\"00:11:22:33:44:66\")",
+                 "0c000003000000000011223344550011223344669000");
+  assert_builds ("VXLAN()/IPv6(src=\"::1\",dst=\"::2\")",
+                 "0c000002000000006000000000003b40000000000000000000000000000000010000000000000000000000000000"
+                 "0002");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1252,6 +1311,7 @@ main (int argc, char **argv)
     g_error ("%s", error->message);
 
   g_test_add_func ("/build/defaults/ether", test_defaults_ether);
+  g_test_add_func ("/build/bound-field-in-condition", test_bound_field_in_condition);
   g_test_add_func ("/build/defaults/dot1q", test_defaults_dot1q);
   g_test_add_func ("/build/defaults/arp", test_defaults_arp);
   g_test_add_func ("/build/defaults/ip", test_defaults_ip);

@@ -252,6 +252,10 @@ static const LayerPair layer_pairs[] = {
   { "ICMP", "icmp",
     { N ("type", "icmp.type"), N ("code", "icmp.code"), N ("chksum", "icmp.checksum"), N ("id", "icmp.ident"),
       N ("seq", "icmp.seq") } },
+  /* Timestamps as dates, the text tshark shows. */
+  { "NTPHeader", "ntp",
+    { N ("stratum", "ntp.stratum"), N ("precision", "ntp.precision"), S ("ref", "ntp.reftime"),
+      S ("orig", "ntp.org"), S ("recv", "ntp.rec"), S ("sent", "ntp.xmt") } },
 };
 
 #undef N
@@ -498,6 +502,25 @@ test_tshark_crafted (void)
     return;
   g_autofree char *path = write_capture ("tshark.pcap", DLT_EN10MB, mixed);
   g_assert_cmpuint (compare_with_tshark (path), ==, 6);
+}
+
+static void
+test_tshark_ntp (void)
+{
+  g_test_summary ("NTP timestamps given as seconds, fractions and dates read back as the dates tshark shows, "
+                  "NULL for 0 and era 1 (2036 on) for small values.");
+  if (!have_tshark ())
+    return;
+  static const char *const ntp[] = {
+    ETHER IP4 "/UDP(sport=123,dport=123)/NTPHeader(orig=0,sent=3900000000.1,recv=1,ref=3899999000)",
+    ETHER IP4 "/UDP(sport=40000,dport=123)/NTPHeader(mode=3,orig=3900000000.5,sent=4294967295.999999,"
+              "recv=\"2023-08-02T21:20:00.25Z\",ref=\"Wed Aug  2 21:20:00 2023\")",
+    ETHER IP6 "/UDP(sport=123,dport=40000)/NTPHeader(mode=4,stratum=1,ref_id=b\"GPS\",orig=2208988800,"
+              "sent=\"Feb  7, 2036 06:28:15.75 UTC\",recv=\"Feb  7, 2036 06:28:16 UTC\")",
+    NULL,
+  };
+  g_autofree char *path = write_capture ("ntp.pcap", DLT_EN10MB, ntp);
+  g_assert_cmpuint (compare_with_tshark (path), ==, 3);
 }
 
 /* ---- Link types ---- */
@@ -1105,6 +1128,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli-read/verbose", test_verbose);
   g_test_add_func ("/cli-read/json-lines", test_json_lines);
   g_test_add_func ("/cli-read/tshark/crafted", test_tshark_crafted);
+  g_test_add_func ("/cli-read/tshark/ntp", test_tshark_ntp);
   g_test_add_func ("/cli-read/linktypes", test_linktypes);
   g_test_add_func ("/cli-read/unknown-linktype", test_unknown_linktype);
   g_test_add_func ("/cli-read/damaged", test_damaged);

@@ -1,6 +1,8 @@
 /* Expressions to packets: keywords to fields, value conversion, payloads, dissection, every error at its column. */
 #include <craft/craft.h>
 
+#include "model.h"
+
 #include <string.h>
 
 /* The built-in layers, and nothing of the user's. */
@@ -280,6 +282,9 @@ test_layers_every_field (void)
             assert_format (packet, 0, fname, shown);
           else if (strcmp (kind, "bytes") == 0)
             assert_field_bytes (packet, 0, fname, some_bytes, sizeof some_bytes);
+          else if (field->ntp_time)
+            /* A number given a timestamp is seconds (32.32 fixed point), as in Scapy. */
+            g_assert_cmpuint (get_uint (packet, 0, fname), ==, G_GUINT64_CONSTANT (1) << 32);
           else
             g_assert_cmpuint (get_uint (packet, 0, fname), ==, 1);
           checked++;
@@ -650,8 +655,58 @@ test_error_wrong_type (void)
   assert_expr_error ("IP(ttl=\"5 \")", TYPE, 8, "'5 ' is not a number");
   assert_expr_error ("IP(ttl=\"0x\")", TYPE, 8, "'0x' is not a number");
   assert_expr_error ("IP(ttl=\"--5\")", TYPE, 8, "'--5' is not a number");
-  assert_expr_error ("IP(ttl=\"1.5\")", TYPE, 8, "'1.5' is not a number");
+  assert_expr_error ("IP(ttl=\"1.5\")", TYPE, 8, "field 'ttl' is an integer; '1.5' is not a whole number");
+  assert_expr_error ("IP(ttl=1.5)", TYPE, 8, "field 'ttl' is an integer; '1.5' is not a whole number");
+  assert_expr_error ("IP(ttl=[1, 2.5])", TYPE, 12, "'2.5' is not a whole number");
+  assert_expr_error ("IP(dst=1.5)", TYPE, 8, "field 'dst' is ipv4: give it as a string, not a number");
   assert_expr_error ("TCP(window=b\"\\x01\")", TYPE, 12, "is not a number");
+}
+
+/* NTP timestamps (ntp_time): seconds since 1900 as Scapy takes them, dates as tshark shows them. */
+static void
+test_ntp_time (void)
+{
+  g_test_summary ("A timestamp takes seconds since 1900 (integer or fraction, as Scapy computes it) or a UTC date, "
+                  "and shows as tshark does, era 1 from 2036 on.");
+  static const struct {
+    const char *value;
+    guint64 raw;
+    const char *shown;
+  } cases[] = {
+    { "0", 0, "NULL" },
+    { "3900000000", G_GUINT64_CONSTANT (3900000000) << 32, "Aug  2, 2023 21:20:00.000000000 UTC" },
+    { "3900000000.5", G_GUINT64_CONSTANT (3900000000) << 32 | 0x80000000u, "Aug  2, 2023 21:20:00.500000000 UTC" },
+    /* Scapy's double arithmetic: 0.1 of a second at this size is 0x19999800. */
+    { "3900000000.1", G_GUINT64_CONSTANT (3900000000) << 32 | 0x19999800u, "Aug  2, 2023 21:20:00.099999904 UTC" },
+    { "3.9e9", G_GUINT64_CONSTANT (3900000000) << 32, "Aug  2, 2023 21:20:00.000000000 UTC" },
+    { "\"Aug  2, 2023 21:20:00.25 UTC\"", G_GUINT64_CONSTANT (3900000000) << 32 | 0x40000000u,
+      "Aug  2, 2023 21:20:00.250000000 UTC" },
+    { "\"Wed Aug  2 21:20:00 2023\"", G_GUINT64_CONSTANT (3900000000) << 32, "Aug  2, 2023 21:20:00.000000000 UTC" },
+    { "\"2023-08-02T21:20:00.75Z\"", G_GUINT64_CONSTANT (3900000000) << 32 | 0xc0000000u,
+      "Aug  2, 2023 21:20:00.750000000 UTC" },
+    /* Below 2^31 seconds is era 1, as Wireshark reads it; and back. */
+    { "1", G_GUINT64_CONSTANT (1) << 32, "Feb  7, 2036 06:28:17.000000000 UTC" },
+    { "\"Feb  7, 2036 06:28:17 UTC\"", G_GUINT64_CONSTANT (1) << 32, "Feb  7, 2036 06:28:17.000000000 UTC" },
+    { "\"NULL\"", 0, "NULL" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *expression = g_strdup_printf ("NTPHeader(sent=%s)", cases[i].value);
+      g_test_message ("%s", expression);
+      g_autoptr (CraftPacket) packet = parse (expression);
+      g_assert_cmpuint (get_uint (packet, 0, "sent"), ==, cases[i].raw);
+      assert_format (packet, 0, "sent", cases[i].shown);
+      /* What is shown reads back as the same timestamp, to the nanosecond shown. */
+      g_autofree char *again = g_strdup_printf ("NTPHeader(sent=\"%s\")", cases[i].shown);
+      g_autoptr (CraftPacket) reread = parse (again);
+      guint64 back = get_uint (reread, 0, "sent");
+      g_assert_cmpuint (back >> 32, ==, cases[i].raw >> 32);
+      g_assert_cmpint (ABS ((gint64) (back & 0xffffffffu) - (gint64) (cases[i].raw & 0xffffffffu)), <=, 5);
+    }
+  assert_expr_error ("NTPHeader(sent=\"yesterday\")", VALUE, 16, "'yesterday' is not an NTP time");
+  assert_expr_error ("NTPHeader(sent=4294967296)", VALUE, 16, "outside what an NTP timestamp holds");
+  assert_expr_error ("NTPHeader(sent=\"Jan  1, 1950 00:00:00 UTC\")", VALUE, 16, "outside what an NTP timestamp holds");
+  assert_expr_error ("NTPHeader(sent=-1.5)", VALUE, 16, "'-1.5' is not an NTP time");
 }
 
 static void
@@ -795,6 +850,7 @@ main (int argc, char **argv)
   g_test_add_func ("/expr/layers/every-field", test_layers_every_field);
 
   g_test_add_func ("/expr/int/bases", test_int_bases);
+  g_test_add_func ("/expr/ntp-time", test_ntp_time);
   g_test_add_func ("/expr/int/limits", test_int_limits);
   g_test_add_func ("/expr/int/bool", test_int_bool);
 

@@ -60,6 +60,66 @@ selected_by_other (CraftPacket *p, guint layer, guint field, const CraftLayerDef
   return FALSE;
 }
 
+/* The value the binding to the layer above gives field `index` of `layer`
+ * in this build, when the builder takes it from there rather than from the
+ * user or the wire (as write_field() does). */
+static gboolean
+binding_gives (CraftPacket *p, guint layer, guint index, gboolean recompute, guint64 *value)
+{
+  const CraftLayer *l = craft__packet_layer (p, layer);
+  const CraftFieldDef *f = craft__layer_field (l, index);
+  const CraftSlot *s = &l->slots[index];
+  if (!f->bound || s->state == CRAFT_SLOT_USER || (s->state == CRAFT_SLOT_WIRE && !(recompute && recomputes (f))))
+    return FALSE;
+  const CraftLayerDef *upper = upper_def (p, layer);
+  const CraftBinding *b = upper ? craft__registry_find_build_binding (p->reg, l->def, index, upper) : NULL;
+  if (b == NULL || (s->state == CRAFT_SLOT_WIRE && value_selects (p->reg, l->def, index, s->num, upper)))
+    return FALSE;
+  *value = b->value;
+  return TRUE;
+}
+
+/* A bound field lent its binding's value while a layer's conditions are
+ * laid out, so that they see what will be written (VXLAN()/Ether(): flags
+ * 0x0c make the next protocol present), not the default. */
+typedef struct {
+  guint index;
+  guint8 state;
+  guint64 num;
+} LentSlot;
+
+/* Lends the fields before `before` their bound values; *lent (allocated
+ * only when there is one) says what to give back. */
+static void
+lend_bound_values (CraftPacket *p, guint layer, guint before, gboolean recompute, GArray **lent)
+{
+  CraftLayer *l = craft__packet_layer (p, layer);
+  for (guint i = 0; i < before; i++)
+    {
+      guint64 value;
+      if (!binding_gives (p, layer, i, recompute, &value))
+        continue;
+      LentSlot saved = { i, l->slots[i].state, l->slots[i].num };
+      if (*lent == NULL)
+        *lent = g_array_new (FALSE, FALSE, sizeof (LentSlot));
+      g_array_append_val (*lent, saved);
+      l->slots[i].state = CRAFT_SLOT_USER;
+      l->slots[i].num = value;
+    }
+}
+
+static void
+return_bound_values (CraftPacket *p, guint layer, GArray *lent)
+{
+  CraftLayer *l = craft__packet_layer (p, layer);
+  for (guint k = 0; k < lent->len; k++)
+    {
+      const LentSlot *saved = &g_array_index (lent, LentSlot, k);
+      l->slots[saved->index].state = saved->state;
+      l->slots[saved->index].num = saved->num;
+    }
+}
+
 /* Width in bits a field takes in this build. Dissected bytes keep their
  * exact size (options cut short by the end of the data) until the packet is
  * edited; then they are aligned like any other value. */
@@ -86,10 +146,18 @@ layout_layer (CraftPacket *p, guint layer, gsize *pos, gboolean recompute, GErro
   CraftLayer *l = craft__packet_layer (p, layer);
   CraftEval ev = { p, layer, NULL, 0, NULL, 0 };
   l->start = (guint) (*pos / 8);
+  g_autoptr (GArray) lent = NULL;
+  gboolean lending = FALSE, ok = TRUE;
   for (guint i = 0; i < l->def->fields->len; i++)
     {
       const CraftFieldDef *f = craft__layer_field (l, i);
       CraftSlot *s = &l->slots[i];
+      /* A condition reads only the fields before it: lend those their bound values once. */
+      if (f->condition != NULL && !lending)
+        {
+          lending = TRUE;
+          lend_bound_values (p, layer, i, recompute, &lent);
+        }
       s->present = f->condition == NULL || craft__calc_eval (f->condition, &ev) != 0;
       if (!s->present)
         {
@@ -101,7 +169,8 @@ layout_layer (CraftPacket *p, guint layer, gsize *pos, gboolean recompute, GErro
           g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_DEFINITION,
                        "%s.%s would start %u bits into a byte: the conditional fields before it do not add up "
                        "to whole bytes", l->def->name, f->name, (guint) (*pos % 8));
-          return FALSE;
+          ok = FALSE;
+          break;
         }
       s->bit_off = (guint32) *pos;
       s->bit_len = field_bits (p, layer, i, recompute);
@@ -110,9 +179,14 @@ layout_layer (CraftPacket *p, guint layer, gsize *pos, gboolean recompute, GErro
         {
           g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_VALUE, "the packet is larger than %u bytes",
                        CRAFT_MAX_PACKET_BYTES);
-          return FALSE;
+          ok = FALSE;
+          break;
         }
     }
+  if (lent != NULL)
+    return_bound_values (p, layer, lent);
+  if (!ok)
+    return FALSE;
   if (*pos % 8 != 0)
     {
       g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_DEFINITION,

@@ -17,6 +17,7 @@ typedef enum {
   CRAFT_EXPR_LIST,   /* [ a, b, ... ] : children in .items */
   CRAFT_EXPR_LAYER,  /* Name(args) or bare Name : .name, .items = positional args, .keywords */
   CRAFT_EXPR_STACK,  /* a / b / c : .items holds the operands in order, flattened */
+  CRAFT_EXPR_FLOAT,  /* decimal fraction literal: 1.5, -2., 3.9e9 : its text in .bytes (timestamps) */
 } CraftExprType;
 
 typedef struct _CraftExprNode CraftExprNode;

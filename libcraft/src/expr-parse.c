@@ -15,6 +15,7 @@ typedef enum {
   TOK_EOF,
   TOK_NAME,
   TOK_INT,
+  TOK_FLOAT,             /* a decimal number with a fraction or an exponent: its text is start..end */
   TOK_STR,
   TOK_BYTES,
   TOK_LPAREN,
@@ -142,6 +143,41 @@ describe_char (const Parser *p, gsize offset)
 
 /* ---- Lexer: integers ---- */
 
+/* The rest of a decimal float after its integer digits (at `pos`): Python's
+ * `1.5`, `2.`, `1e9`, `3.9e+09`. Only NTP timestamps take one. */
+static gboolean
+lex_float (Parser *p, gsize start, gsize pos)
+{
+  const char *t = p->text;
+  if (t[pos] == '.')
+    {
+      pos++;
+      while (g_ascii_isdigit (t[pos]) || (t[pos] == '_' && g_ascii_isdigit (t[pos + 1]) && g_ascii_isdigit (t[pos - 1])))
+        pos++;
+    }
+  if (t[pos] == 'e' || t[pos] == 'E')
+    {
+      pos++;
+      if (t[pos] == '+' || t[pos] == '-')
+        pos++;
+      if (!g_ascii_isdigit (t[pos]))
+        {
+          syntax_error (p, start, "invalid decimal literal: an exponent needs digits");
+          return FALSE;
+        }
+      while (g_ascii_isdigit (t[pos]))
+        pos++;
+    }
+  if (is_name_char (t[pos]) || t[pos] == '.')
+    {
+      syntax_error (p, start, "invalid decimal literal");
+      return FALSE;
+    }
+  p->tok.type = TOK_FLOAT;
+  p->tok.end = pos;
+  return TRUE;
+}
+
 static gboolean
 lex_number (Parser *p, gsize start)
 {
@@ -187,6 +223,8 @@ lex_number (Parser *p, gsize start)
       pos++;
     }
 
+  if (base == 10 && ndigits > 0 && (t[pos] == '.' || t[pos] == 'e' || t[pos] == 'E'))
+    return lex_float (p, start, pos);
   if (ndigits == 0 || is_name_char (t[pos]))
     {
       if ((base == 2 || base == 8) && g_ascii_isdigit (t[pos]))
@@ -197,7 +235,7 @@ lex_number (Parser *p, gsize start)
     }
   if (t[pos] == '.')
     {
-      syntax_error (p, start, "floating-point numbers are not supported");
+      syntax_error (p, start, "invalid %s literal: a fraction is written in decimal", kind);
       return FALSE;
     }
   if (base == 10 && t[start] == '0' && nonzero_seen)
@@ -691,6 +729,7 @@ token_starts_value (const Parser *p)
     {
     case TOK_NAME:
     case TOK_INT:
+    case TOK_FLOAT:
     case TOK_STR:
     case TOK_BYTES:
     case TOK_LPAREN:
@@ -820,9 +859,25 @@ parse_integer (Parser *p)
 
   if (negative && !lex_next (p))
     return NULL;
+  if (p->tok.type == TOK_FLOAT)
+    {
+      /* Kept as written (without '_'), for the field to read. */
+      GString *text = g_string_new (negative ? "-" : "");
+      for (gsize i = p->tok.start; i < p->tok.end; i++)
+        if (p->text[i] != '_')
+          g_string_append_c (text, p->text[i]);
+      CraftExprNode *node = node_new (CRAFT_EXPR_FLOAT, start, p->tok.end);
+      node->bytes = g_string_free_to_bytes (text);
+      if (!lex_next (p))
+        {
+          craft__expr_node_free (node);
+          return NULL;
+        }
+      return node;
+    }
   if (p->tok.type != TOK_INT)
     {
-      error_expected (p, "expected an integer after '-'");
+      error_expected (p, "expected a number after '-'");
       return NULL;
     }
   /* The magnitude of G_MININT64 is one more than G_MAXINT64. */
@@ -897,6 +952,7 @@ parse_value (Parser *p, const char *expected)
   switch (p->tok.type)
     {
     case TOK_INT:
+    case TOK_FLOAT:
     case TOK_MINUS:
       return parse_integer (p);
     case TOK_STR:
@@ -1003,6 +1059,7 @@ craft__expr_type_name (CraftExprType type)
     case CRAFT_EXPR_LIST: return "list";
     case CRAFT_EXPR_LAYER: return "layer";
     case CRAFT_EXPR_STACK: return "stack";
+    case CRAFT_EXPR_FLOAT: return "float";
     }
   return "unknown";
 }

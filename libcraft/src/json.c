@@ -3,6 +3,7 @@
 
 #include "json-private.h"
 #include "kinds.h"
+#include "ntp-time.h"
 
 #include <string.h>
 
@@ -19,7 +20,9 @@ field_value (CraftPacket *packet, guint layer, guint index, GString *scratch, gi
   gsize len;
   craft__slot_value (packet, NULL, layer, index, &num, &data, &len);
   g_string_truncate (scratch, 0);
-  if (f->kind->is_integer)
+  if (f->ntp_time)
+    craft__ntp_time_format (num, scratch);
+  else if (f->kind->is_integer)
     {
       /* Dissected and built values are masked to the field's width: a
        * signed field's sign bit is the width's top bit. */

@@ -111,6 +111,8 @@ struct _CraftFieldDef {
   guint bits;                 /* width of fixed-size fields; 0 for variable byte strings */
   gboolean little_endian;
   gboolean hex;               /* display hint */
+  gboolean ntp_time;          /* `ntp_time`: a u64 NTP timestamp (32.32 seconds since 1900), typed as
+                               * seconds or a date and shown as a UTC date, as tshark shows it */
   CraftSizeMode size_mode;
   CraftCalc *size_calc;
   guint align;                /* byte strings are zero-padded to a multiple of this (0 = none) */

@@ -1136,6 +1136,12 @@ parse_modifiers (Pdl *p, CraftFieldDef *f)
         }
       else if (accept_word (p, "hex"))
         f->hex = TRUE;
+      else if (accept_word (p, "ntp_time"))
+        {
+          if (f->kind != &craft__kind_uint || f->bits != 64 || f->little_endian)
+            return invalid (p, "'ntp_time' applies to u64 fields (32.32 fixed point seconds since 1900)");
+          f->ntp_time = TRUE;
+        }
       else if (accept_word (p, "enum"))
         {
           if (!f->kind->is_integer)

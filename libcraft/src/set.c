@@ -37,8 +37,26 @@ craft__scalar_apply (CraftPacket *p, guint layer, const char *name, const CraftS
          * The width is left to craft_packet_set_uint(), which tries every
          * alternative of the name (ICMP's 16- and 32-bit "unused"). */
         guint64 ignored;
+        if (f->ntp_time && v->type == CRAFT_EXPR_INT)
+          {
+            /* Seconds since 1900, as Scapy takes a number for a timestamp. */
+            g_autofree char *seconds = g_strdup_printf ("%" G_GINT64_FORMAT, v->integer);
+            return craft_packet_set_text (p, layer, name, seconds, error);
+          }
         return (v->integer >= 0 || craft__field_normalize_int64 (f, v->integer, &ignored, error))
                && craft_packet_set_uint (p, layer, name, (guint64) v->integer, error);
+      }
+    case CRAFT_EXPR_FLOAT:
+      {
+        /* Only a timestamp takes a fraction; any other integer says it is not whole. */
+        g_autofree char *text = g_strndup (g_bytes_get_data (v->bytes, NULL), g_bytes_get_size (v->bytes));
+        if (!f->kind->is_integer)
+          {
+            g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_TYPE, "field '%s' is %s: give it as a string, not a number",
+                         f->name, f->kind->name);
+            return FALSE;
+          }
+        return craft_packet_set_text (p, layer, name, text, error);
       }
     case CRAFT_EXPR_STR:
     case CRAFT_EXPR_BYTES:
@@ -252,6 +270,7 @@ scalar_from_node (const CraftExprNode *node, CraftScalar *out, GError **error)
       break;
     case CRAFT_EXPR_STR:
     case CRAFT_EXPR_BYTES:
+    case CRAFT_EXPR_FLOAT:
       out->bytes = g_bytes_ref (node->bytes);
       break;
     default:

@@ -2,6 +2,7 @@
 #include "value.h"
 
 #include "kinds.h"
+#include "ntp-time.h"
 
 #include <craft/error.h>
 #include <string.h>
@@ -212,6 +213,14 @@ append_known_names (GString *known, const CraftEnum *e, guint *shown)
 gboolean
 craft__field_parse_int_text (const CraftFieldDef *field, const char *text, guint64 *out, GError **error)
 {
+  if (field->ntp_time)
+    {
+      if (craft__ntp_time_parse (text, out, error))
+        return TRUE;
+      if (error != NULL && *error != NULL)
+        g_prefix_error (error, "field '%s': ", field->name);
+      return FALSE;
+    }
   if (field->enumeration != NULL)
     {
       const CraftEnumValue *ev = craft__enum_lookup_name (field->enumeration, text);
@@ -246,8 +255,14 @@ craft__field_parse_int_text (const CraftFieldDef *field, const char *text, guint
       g_string_free (known, TRUE);
       return FALSE;
     }
-  g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_TYPE, "field '%s' is an integer; '%s' is not a number", field->name,
-               text);
+  char *end;
+  g_ascii_strtod (text, &end);
+  if (*text != '\0' && *end == '\0' && strchr (text, '.') != NULL)
+    g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_TYPE, "field '%s' is an integer; '%s' is not a whole number",
+                 field->name, text);
+  else
+    g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_TYPE, "field '%s' is an integer; '%s' is not a number",
+                 field->name, text);
   return FALSE;
 }
 
@@ -267,7 +282,9 @@ craft__field_parse_bytes_text (const CraftFieldDef *field, const char *text, GEr
 static void
 format_number (const CraftFieldDef *field, guint64 value, GString *out)
 {
-  if (field->kind->is_signed)
+  if (field->ntp_time)
+    craft__ntp_time_format (value, out);
+  else if (field->kind->is_signed)
     {
       guint64 sign = G_GUINT64_CONSTANT (1) << (field->bits - 1);
       gint64 v = (value & sign) ? (gint64) (value | ~craft__field_mask (field)) : (gint64) value;

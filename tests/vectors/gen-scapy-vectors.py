@@ -5,6 +5,7 @@ import ast
 import logging
 import os
 import sys
+import time
 import warnings
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -18,16 +19,16 @@ def check_syntax(expr):
     """Reject anything outside the restricted expression grammar.
 
     Allowed: Layer(kw=value, ...) calls (keyword arguments only), '/' stacking,
-    bare layer names, int/str/bytes literals and None, and for list fields
-    lists and tuples of those and layers as values.  Anything else ('*',
-    variables used as values, ...) is an error, so that the C side can parse
-    every line without a Python interpreter.
+    bare layer names, int/float/str/bytes literals (floats are NTP timestamps)
+    and None, and for list fields lists and tuples of those and layers as
+    values.  Anything else ('*', variables used as values, ...) is an error,
+    so that the C side can parse every line without a Python interpreter.
     """
     tree = ast.parse(expr, mode="eval")
 
     def value(node):
         if isinstance(node, ast.Constant) and (
-                node.value is None or type(node.value) in (int, str, bytes)):
+                node.value is None or type(node.value) in (int, float, str, bytes)):
             return
         # List fields (options, DNS sections) take lists and tuples of
         # values and element layers, as one value.
@@ -68,6 +69,10 @@ def main(argv):
     expr_path = argv[1] if len(argv) > 1 else os.path.join(HERE, "layers.expr")
     tsv_path = argv[2] if len(argv) > 2 else os.path.join(HERE, "layers.tsv")
 
+    # Scapy reads a timestamp's date string as local time: make that UTC,
+    # as craft reads it.
+    os.environ["TZ"] = "UTC"
+    time.tzset()
     # Silence Scapy's import-time and build-time chatter.
     warnings.filterwarnings("ignore")
     logging.getLogger("scapy").setLevel(logging.CRITICAL)
