@@ -88,8 +88,11 @@ static CraftPluginLayer *
 cut_upper (View *view, guint index)
 {
   CraftPacket *p = view->packet;
+  const CraftLayer *l = craft__packet_layer (p, index);
   guint next = index + 1;
-  if (next >= craft_packet_get_n_layers (p) || !craft__packet_layer (p, next)->def->fallback)
+  /* Where show_payload() hands a payload on to the layer above. */
+  if (next >= craft_packet_get_n_layers (p) || !craft__packet_layer (p, next)->def->fallback || l->hdr_len == 0
+      || craft__packet_layer (p, next)->start != l->start + l->hdr_len || l->end <= l->start + l->hdr_len)
     return NULL;
   gboolean truncated = FALSE;
   for (guint i = 0; i < craft_packet_get_n_findings (p); i++)

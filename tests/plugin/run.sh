@@ -487,6 +487,9 @@ fuzzed_capture() {
   k=0
   for spec in "$@"; do
     k=$((k + 1))
+    case $spec in
+      file:*) parts="$parts ${spec#file:}"; continue ;;
+    esac
     count=${spec%% *}
     rest=${spec#* }
     seed=${rest%% *}
@@ -503,6 +506,20 @@ fuzzed_capture() {
   # shellcheck disable=SC2086 # parts is a list of paths without spaces
   "$MERGECAP" -a -w "$work/$name.pcap" $parts || fail "mergecap failed"
   chmod a+r "$work/$name.pcap"
+}
+
+# fuzzed_payloads FILE COUNT SEED EXPR TEXT2PCAP-OPTION...: FILE holds the
+# packets craft fuzz makes of EXPR, put by text2pcap in Ethernet, IPv4 and
+# the UDP or TCP header its options say. For ports no binding names: there,
+# craft fuzz would give a layer the bindings do not lead to no random values.
+fuzzed_payloads() {
+  out=$1 count=$2 seed=$3 expression=$4
+  shift 4
+  craft fuzz "$expression" -c "$count" --seed "$seed" --hex 2>/dev/null > "$out.hex" || fail "craft fuzz failed: $expression"
+  expect "packets of $expression" "$(wc -l < "$out.hex" | tr -d ' ')" "$count"
+  awk '{ printf "000000"; for (i = 1; i <= length($0); i += 2) printf " %s", substr($0, i, 2); printf "\n" }' \
+    "$out.hex" > "$out.txt"
+  "$TEXT2PCAP" -q -4 192.0.2.1,192.0.2.2 "$@" "$out.txt" "$out" || fail "text2pcap failed"
 }
 
 # survives CAPTURE FRAMES TOP-LINE MINIMUM [TSHARK-OPTIONS...]: tshark -V
@@ -542,18 +559,25 @@ test_fuzz_packets() {
   tcp="Ether()/$ip/TCP($tcp_fields)"
   # One TCP conversation: random sequence numbers against the reassembly.
   one_stream="Ether()/IP(version=4,ihl=5,flags=0,frag=0,options=b\"\",src=\"192.0.2.1\",dst=\"192.0.2.2\")/TCP($tcp_fields)"
+  # And on ports no binding names, where the heuristics find them (or not:
+  # the kind and the operation are random); the Spindle messages make one
+  # TCP stream.
+  fuzzed_payloads "$work/telemetry-elsewhere.pcap" 1000 73 'Telemetry(version=1)' -u 40000,45555
+  fuzzed_payloads "$work/spindle-elsewhere.pcap" 1000 85 'Spindle(magic=0x5350,version=1)/SpindleJob()' -T 40000,45000
   fuzzed_capture telemetry-fuzz \
     "8000 71 $udp/Telemetry()" \
-    "2000 72 --break=lengths,checksums $udp/Telemetry()"
+    "2000 72 --break=lengths,checksums $udp/Telemetry()" \
+    "file:$work/telemetry-elsewhere.pcap"
   fuzzed_capture spindle-fuzz \
     "3000 81 $tcp/Spindle()" \
     "3000 82 $one_stream/Spindle()/SpindleJob()" \
     "2000 83 $tcp/Spindle()/SpindleState()" \
-    "2000 84 --break=lengths,checksums $tcp/Spindle()/SpindleJob()"
+    "2000 84 --break=lengths,checksums $tcp/Spindle()/SpindleJob()" \
+    "file:$work/spindle-elsewhere.pcap"
   # Every well-formed Telemetry packet reaches the plugin; Spindle messages
   # whose fuzzed length runs past their segment wait for more (reassembly).
-  survives "$work/telemetry-fuzz.pcap" 10000 "Sensor telemetry" 8000
-  survives "$work/spindle-fuzz.pcap" 10000 "Spindle job queue" 5000
+  survives "$work/telemetry-fuzz.pcap" 11000 "Sensor telemetry" 8000
+  survives "$work/spindle-fuzz.pcap" 11000 "Spindle job queue" 5000
   # A quarter of each again, from every part, with craft's definitions for
   # the standard layers below (no TCP reassembly then: craft.tcp is not
   # Wireshark's TCP).
