@@ -88,7 +88,7 @@ read_element (Walk *w, const char *group, gsize pos, gsize end, gboolean *ok)
           continue;
         }
       g_autoptr (CraftPacket) e = element_at (w, def, pos, end, ok);
-      CraftEval ev = { e, 0, buf, end, NULL };
+      CraftEval ev = { e, 0, buf, end, NULL, 0 };
       if (*ok && craft__calc_eval (def->element_if, &ev) != 0)
         return g_steal_pointer (&e);
     }

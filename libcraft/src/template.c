@@ -130,6 +130,7 @@ calc_reads (CraftPacket *p, const CraftCalc *c, guint layer, GArray *reads, gboo
   switch (c->type)
     {
     case CRAFT_CALC_CONST:
+    case CRAFT_CALC_LOWER_IS: /* the layers: members of a set share them */
     case CRAFT_CALC_IS_SET:   /* the slot's state: a change of state means a full build anyway */
       return TRUE;
     case CRAFT_CALC_LEN:      /* the layout: a change of layout means a full build anyway */
