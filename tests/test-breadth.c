@@ -121,6 +121,28 @@ test_nd_option_lengths (void)
   g_assert_nonnull (find_kind (past, CRAFT_FINDING_TRUNCATED, "ICMPv6NDOptSrcLLAddr.extra"));
 }
 
+/* Many options of length 0 in a row: each is a finding, none is read
+ * forever, and the layer limit bounds the chain. */
+static void
+test_nd_zero_length_options (void)
+{
+  g_test_summary ("A neighbour solicitation followed by hundreds of zero-length options dissects promptly, within "
+                  "the layer limit, with findings.");
+  GString *hex = g_string_new (NULL);
+  guint n = 400;
+  g_string_append_printf (hex, "60000000%04x3aff", 24 + n * 8);
+  g_string_append (hex, "20010db800000000000000000000000120010db8000000000000000000000002");
+  g_string_append (hex, "8700000000000000" "20010db8000000000000000000000002");
+  for (guint i = 0; i < n; i++)
+    g_string_append (hex, "0100001122334455");
+  gint64 start = g_get_monotonic_time ();
+  g_autoptr (CraftPacket) p = dissect ("IPv6", hex->str);
+  g_string_free (hex, TRUE);
+  g_assert_cmpuint (craft_packet_get_n_layers (p), <=, CRAFT_MAX_LAYERS + 1);
+  g_assert_nonnull (find_kind (p, CRAFT_FINDING_INVALID, "ICMPv6NDOptSrcLLAddr.extra"));
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+}
+
 /* An extension header whose length runs past the end, and a chain that
  * announces more headers than the packet holds. */
 static void
@@ -273,6 +295,7 @@ main (int argc, char **argv)
   g_test_add_func ("/breadth/chains", test_chains);
   g_test_add_func ("/breadth/extension-header-checksums", test_extension_header_checksums);
   g_test_add_func ("/breadth/malformed/nd-option-lengths", test_nd_option_lengths);
+  g_test_add_func ("/breadth/malformed/nd-zero-length-options", test_nd_zero_length_options);
   g_test_add_func ("/breadth/malformed/extension-header-lengths", test_extension_header_lengths);
   g_test_add_func ("/breadth/malformed/extension-header-chain-limit", test_extension_header_chain_limit);
   g_test_add_func ("/breadth/malformed/vector-prefixes", test_vector_prefixes);

@@ -242,6 +242,7 @@ test_defaults_dot1q (void)
   assert_builds ("Dot1Q()", "00010000");
   g_autoptr (CraftPacket) p = parse ("Dot1Q()");
   g_autoptr (GBytes) bytes = build (p);
+  (void) bytes;
   g_assert_cmpuint (get (p, 0, "prio"), ==, 0);
   g_assert_cmpuint (get (p, 0, "id"), ==, 0);
   g_assert_cmpuint (get (p, 0, "vlan"), ==, 1);
@@ -294,6 +295,7 @@ test_defaults_ip (void)
   assert_builds ("IP()", "450000140001000040007ce77f0000017f000001");
   g_autoptr (CraftPacket) p = parse ("IP()");
   g_autoptr (GBytes) bytes = build (p);
+  (void) bytes;
   g_assert_cmpuint (get (p, 0, "version"), ==, 4);
   g_assert_cmpuint (get (p, 0, "ihl"), ==, 5);
   g_assert_cmpuint (get (p, 0, "len"), ==, 20);
@@ -321,6 +323,7 @@ test_defaults_icmp (void)
   assert_builds ("ICMP()", "0800f7ff00000000");
   g_autoptr (CraftPacket) p = parse ("ICMP()");
   g_autoptr (GBytes) bytes = build (p);
+  (void) bytes;
   g_autofree char *type = format (p, 0, "type");
   g_assert_cmpstr (type, ==, "echo-request");
   g_assert_true (craft_packet_has_field (p, 0, "id"));
@@ -337,6 +340,7 @@ test_defaults_tcp_udp (void)
   assert_builds ("UDP()", "0035003500080000");
   g_autoptr (CraftPacket) t = parse ("TCP()");
   g_autoptr (GBytes) tb = build (t);
+  (void) tb;
   g_autofree char *flags = format (t, 0, "flags");
   g_assert_cmpstr (flags, ==, "S");
   g_autofree char *dport = format (t, 0, "dport");
@@ -350,6 +354,7 @@ test_defaults_tcp_udp (void)
   assert_builds ("UDP()/\"abc\"", "00350035000b0000616263");
   g_autoptr (CraftPacket) e = parse ("Ether(src=\"00:11:22:33:44:55\")/UDP()");
   g_autoptr (GBytes) eb = build (e);
+  (void) eb;
   g_assert_cmpuint (get (e, 1, "chksum"), ==, 0);
   g_assert_cmpuint (get (e, 1, "len"), ==, 8);
 }
@@ -513,7 +518,9 @@ test_checksum_ip_header (void)
   g_autoptr (CraftPacket) a = parse ("IP(src=\"192.0.2.1\", dst=\"192.0.2.2\")/\"aaaa\"");
   g_autoptr (CraftPacket) b = parse ("IP(src=\"192.0.2.1\", dst=\"192.0.2.2\")/\"bbbb\"");
   g_autoptr (GBytes) ab = build (a);
+  (void) ab;
   g_autoptr (GBytes) bb = build (b);
+  (void) bb;
   g_assert_cmpuint (get (a, 0, "chksum"), ==, get (b, 0, "chksum"));
 }
 
@@ -694,6 +701,7 @@ test_bindings (void)
     {
       g_autoptr (CraftPacket) p = parse (cases[i].expression);
       g_autoptr (GBytes) bytes = build (p);
+      (void) bytes;
       if (get (p, cases[i].layer, cases[i].field) != cases[i].value)
         g_test_message ("%s", cases[i].expression);
       g_assert_cmpuint (get (p, cases[i].layer, cases[i].field), ==, cases[i].value);
@@ -807,9 +815,11 @@ test_conditional_icmp (void)
   /* Fields appear and disappear as the type changes. */
   g_autoptr (CraftPacket) p = parse ("ICMP(id=5)");
   g_autoptr (GBytes) b1 = build (p);
+  (void) b1;
   g_assert_true (craft_packet_has_field (p, 0, "id"));
   set (p, 0, "type", 5);
   g_autoptr (GBytes) b2 = build (p);
+  (void) b2;
   g_assert_false (craft_packet_has_field (p, 0, "id"));
   g_assert_true (craft_packet_has_field (p, 0, "gw"));
   set (p, 0, "type", 0);
@@ -1100,6 +1110,7 @@ test_edit_replace_payload (void)
   /* ... nor those of the packet they came from, once it was built. */
   g_autoptr (CraftPacket) built_udp = parse ("UDP(sport=7)/\"payload\"");
   g_autoptr (GBytes) ub = build (built_udp);
+  (void) ub;
   g_autoptr (CraftPacket) h2 = dissect_hex ("IP", "450000140001000040065cd00a0908070a010203");
   craft_packet_push_packet (h2, built_udp);
   g_assert_cmpuint (get (h2, 1, "dport"), ==, 53);

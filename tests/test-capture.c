@@ -6,6 +6,8 @@
 #include <pcap/pcap.h>
 #include <string.h>
 
+#include "testutil.h"
+
 static char *tmpdir;
 
 /* ---- Helpers ---- */
@@ -565,19 +567,6 @@ test_many (void)
   g_assert_cmpuint (n, ==, 50000);
 }
 
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_remove (path);
-    }
-  g_rmdir (dir);
-}
-
 int
 main (int argc, char **argv)
 {
@@ -602,7 +591,7 @@ main (int argc, char **argv)
   g_test_add_func ("/capture/many", test_many);
 
   int status = g_test_run ();
-  remove_tree (tmpdir);
+  craft_test_remove_tree (tmpdir);
   g_free (tmpdir);
   return status;
 }

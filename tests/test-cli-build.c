@@ -8,26 +8,21 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 
+#include "testutil.h"
+
 static char *tmpdir;
 
 /* Runs craft with `args`; returns the exit status, output in *out / *err (may be NULL). */
 static int
 run_craft (const char *const *args, char **out, char **err)
 {
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_ptr_array_add (argv, (gpointer) CRAFT_TOOL);
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-  g_auto (GStrv) env = g_get_environ ();
-  env = g_environ_setenv (env, "XDG_CONFIG_HOME", tmpdir, TRUE);
-  env = g_environ_unsetenv (env, "CRAFT_PROTO_PATH");
-  int status;
-  g_autoptr (GError) error = NULL;
-  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, env, G_SPAWN_DEFAULT, NULL, NULL, out, err, &status,
-                               &error));
-  g_assert_no_error (error);
-  return WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
+  g_auto (Run) run = { 0 };
+  craft_test_run_tool (&run, NULL, tmpdir, NULL, args);
+  if (out != NULL)
+    *out = g_steal_pointer (&run.out);
+  if (err != NULL)
+    *err = g_steal_pointer (&run.err);
+  return run.status;
 }
 
 /* Every packet of a capture as hex, one per line, through libpcap. */
@@ -53,15 +48,6 @@ capture_hex (const char *path, int *linktype)
   return g_string_free (out, FALSE);
 }
 
-static guint
-count_lines (const char *text)
-{
-  guint n = 0;
-  for (const char *p = text; *p != '\0'; p++)
-    n += *p == '\n';
-  return n;
-}
-
 static const char *set_expr = "Ether(src=\"00:11:22:33:44:55\",dst=\"00:11:22:33:44:66\")/IP(src=\"192.0.2.1\","
                               "dst=\"192.0.2.0/31\")/UDP(sport=1234,dport=[53,123])/\"hello\"";
 
@@ -73,7 +59,7 @@ test_write_pcap (void)
   g_autofree char *hex = NULL;
   const char *hex_args[] = { "build", "--hex", set_expr, NULL };
   g_assert_cmpint (run_craft (hex_args, &hex, NULL), ==, 0);
-  g_assert_cmpuint (count_lines (hex), ==, 4);
+  g_assert_cmpuint (craft_test_count_lines (hex), ==, 4);
   const char *args[] = { "build", "-w", path, set_expr, NULL };
   g_autofree char *out = NULL;
   g_assert_cmpint (run_craft (args, &out, NULL), ==, 0);
@@ -115,7 +101,7 @@ test_write_pcapng_comment (void)
   g_assert_cmpuint (comments, ==, 8);
   int linktype;
   g_autofree char *written = capture_hex (path, &linktype);
-  g_assert_cmpuint (count_lines (written), ==, 8);
+  g_assert_cmpuint (craft_test_count_lines (written), ==, 8);
   g_autofree char *tshark = g_find_program_in_path ("tshark");
   if (tshark != NULL)
     {

@@ -5,58 +5,18 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "testutil.h"
+
 static char *tmpdir;
 static char *config_home;
-
-typedef struct {
-  char *out;
-  char *err;
-  int status;
-} Run;
-
-static void
-run_clear (Run *run)
-{
-  g_free (run->out);
-  g_free (run->err);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
 
 static void
 run_craft_in (Run *run, const char *proto_path, const char *const *args)
 {
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_ptr_array_add (argv, (char *) CRAFT_TOOL);
-  for (gsize i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (char *) args[i]);
-  g_ptr_array_add (argv, NULL);
-  g_auto (GStrv) envp = g_get_environ ();
-  envp = g_environ_setenv (envp, "XDG_CONFIG_HOME", config_home, TRUE);
-  envp = proto_path != NULL ? g_environ_setenv (envp, "CRAFT_PROTO_PATH", proto_path, TRUE)
-                            : g_environ_unsetenv (envp, "CRAFT_PROTO_PATH");
-  envp = g_environ_setenv (envp, "LC_ALL", "C.UTF-8", TRUE);
-  g_autoptr (GError) error = NULL;
-  int wait_status = 0;
-  g_assert_true (g_spawn_sync (tmpdir, (char **) argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL, &run->out,
-                               &run->err, &wait_status, &error));
-  g_assert_no_error (error);
-  g_assert_true (WIFEXITED (wait_status));
-  run->status = WEXITSTATUS (wait_status);
-  g_test_message ("craft %s -> %d\nstdout: %s\nstderr: %s", args[0], run->status, run->out, run->err);
+  craft_test_run_tool (run, tmpdir, config_home, proto_path, args);
 }
 
 #define run_craft(run, ...) run_craft_in (run, NULL, (const char *const[]){ __VA_ARGS__, NULL })
-
-#define assert_contains(haystack, needle)                                                                    \
-  G_STMT_START                                                                                               \
-  {                                                                                                          \
-    const char *h_ = (haystack), *n_ = (needle);                                                             \
-    if (strstr (h_, n_) == NULL)                                                                             \
-      g_assertion_message_cmpstr (G_LOG_DOMAIN, __FILE__, __LINE__, G_STRFUNC, #haystack " contains " #needle, \
-                                  h_, "does not contain", n_);                                               \
-  }                                                                                                          \
-  G_STMT_END
 
 /* Writes a definition file in the temporary folder; returns its path. */
 static char *
@@ -363,7 +323,8 @@ test_man_page (void)
   g_autofree char *text = NULL;
   g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
   static const char *const words[] = { ".B craft ls", ".B craft build", ".B craft show", ".B craft read",
-                                       ".B craft check", "\\-\\-json", "\\-\\-hex", "\\-\\-filter", "\\-\\-count",
+                                       ".B craft check", ".B craft fuzz", "\\-\\-seed", "\\-\\-break",
+                                       "\\-\\-json", "\\-\\-hex", "\\-\\-filter", "\\-\\-count",
                                        "\\-\\-verbose", ".SH EXIT STATUS", "CRAFT_PROTO_PATH", "guard" };
   for (gsize i = 0; i < G_N_ELEMENTS (words); i++)
     assert_contains (text, words[i]);
@@ -377,22 +338,6 @@ test_man_page (void)
                                &status, NULL));
   g_assert_cmpstr (err, ==, "");
   g_assert_true (g_spawn_check_wait_status (status, NULL));
-}
-
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      if (g_file_test (path, G_FILE_TEST_IS_DIR))
-        remove_tree (path);
-      else
-        g_remove (path);
-    }
-  g_rmdir (dir);
 }
 
 int
@@ -414,7 +359,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli-defs/man-page", test_man_page);
 
   int status = g_test_run ();
-  remove_tree (tmpdir);
+  craft_test_remove_tree (tmpdir);
   g_free (config_home);
   g_free (tmpdir);
   return status;

@@ -19,6 +19,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "testutil.h"
+
 extern char **environ;
 
 static char *tmpdir;
@@ -26,73 +28,21 @@ static char *config_home;
 
 /* ---- Running craft ---- */
 
-typedef struct {
-  char *out;
-  char *err;
-  int status;
-} Run;
-
-static void
-run_clear (Run *run)
-{
-  g_free (run->out);
-  g_free (run->err);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
-
 /* The environment craft runs in: no user definitions, English messages,
  * CRAFT_PROTO_PATH as given (unset when NULL). */
 static char **
 craft_environment (const char *proto_path)
 {
-  char **envp = g_get_environ ();
-  envp = g_environ_setenv (envp, "XDG_CONFIG_HOME", config_home, TRUE);
-  envp = proto_path != NULL ? g_environ_setenv (envp, "CRAFT_PROTO_PATH", proto_path, TRUE)
-                            : g_environ_unsetenv (envp, "CRAFT_PROTO_PATH");
-  envp = g_environ_setenv (envp, "LC_ALL", "C.UTF-8", TRUE);
-  return envp;
+  return craft_test_environment (config_home, proto_path);
 }
 
 static void
 run_craft_in (Run *run, const char *proto_path, const char *const *args)
 {
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_ptr_array_add (argv, (char *) CRAFT_TOOL);
-  for (gsize i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (char *) args[i]);
-  g_ptr_array_add (argv, NULL);
-  g_auto (GStrv) envp = craft_environment (proto_path);
-  g_autoptr (GError) error = NULL;
-  int wait_status = 0;
-  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL, &run->out, &run->err,
-                               &wait_status, &error));
-  g_assert_no_error (error);
-  g_assert_true (WIFEXITED (wait_status));
-  run->status = WEXITSTATUS (wait_status);
-  g_test_message ("craft %s %s -> %d\nstderr: %s", args[0], args[1] ? args[1] : "", run->status, run->err);
+  craft_test_run_tool (run, NULL, config_home, proto_path, args);
 }
 
 #define run_craft(run, ...) run_craft_in (run, NULL, (const char *const[]){ __VA_ARGS__, NULL })
-
-#define assert_contains(haystack, needle)                                                                    \
-  G_STMT_START                                                                                               \
-  {                                                                                                          \
-    const char *h_ = (haystack), *n_ = (needle);                                                             \
-    if (strstr (h_, n_) == NULL)                                                                             \
-      g_assertion_message_cmpstr (G_LOG_DOMAIN, __FILE__, __LINE__, G_STRFUNC, #haystack " contains " #needle, \
-                                  h_, "does not contain", n_);                                               \
-  }                                                                                                          \
-  G_STMT_END
-
-static guint
-count_lines (const char *text)
-{
-  guint n = 0;
-  for (const char *p = text; *p != '\0'; p++)
-    n += *p == '\n';
-  return n;
-}
 
 /* ---- Making captures ---- */
 
@@ -335,7 +285,7 @@ compare_with_tshark (const char *path)
   g_autoptr (JsonNode) tshark = tshark_json (path);
   JsonArray *packets = json_node_get_array (tshark);
   guint n = json_array_get_length (packets);
-  g_assert_cmpuint (count_lines (run.out), ==, n);
+  g_assert_cmpuint (craft_test_count_lines (run.out), ==, n);
   guint agreed = 0;
   for (guint i = 0; i < n; i++)
     {
@@ -380,20 +330,20 @@ test_count_filter (void)
   g_auto (Run) two = { 0 };
   run_craft (&two, "read", "-c", "2", path);
   g_assert_cmpint (two.status, ==, 0);
-  g_assert_cmpuint (count_lines (two.out), ==, 2);
+  g_assert_cmpuint (craft_test_count_lines (two.out), ==, 2);
   g_assert_true (g_str_has_prefix (two.out, "1 1700000000.000000 "));
 
   g_auto (Run) udp = { 0 };
   run_craft (&udp, "read", "-f", "udp", path);
   g_assert_cmpint (udp.status, ==, 0);
-  g_assert_cmpuint (count_lines (udp.out), ==, 2);
+  g_assert_cmpuint (craft_test_count_lines (udp.out), ==, 2);
   g_assert_true (g_str_has_prefix (udp.out, "2 1700000001.000001 Ether / IP / UDP"));
   assert_contains (udp.out, "\n5 1700000004.000004 Ether / IPv6 / UDP");
 
   g_auto (Run) both = { 0 };
   run_craft (&both, "read", "--filter", "tcp", "--count", "2", "--json", path);
   g_assert_cmpint (both.status, ==, 0);
-  g_assert_cmpuint (count_lines (both.out), ==, 2);
+  g_assert_cmpuint (craft_test_count_lines (both.out), ==, 2);
   g_assert_true (g_str_has_prefix (both.out, "{\"n\":1,"));
   assert_contains (both.out, "\n{\"n\":4,");
 
@@ -659,9 +609,9 @@ test_damaged (void)
         run_craft (&run, "read", modes[m], cut);
       g_assert_cmpint (run.status, ==, 1);
       if (modes[m] == NULL)
-        g_assert_cmpuint (count_lines (run.out), ==, 3);
+        g_assert_cmpuint (craft_test_count_lines (run.out), ==, 3);
       else if (strcmp (modes[m], "--json") == 0)
-        g_assert_cmpuint (count_lines (run.out), ==, 3);
+        g_assert_cmpuint (craft_test_count_lines (run.out), ==, 3);
       else
         assert_contains (run.out, "Packet 3 at");
       g_autoptr (GBytes) bytes = build (mixed[3]);
@@ -967,7 +917,7 @@ test_real_capture (void)
       g_auto (Run) run = { 0 };
       run_craft (&run, "read", path);
       g_assert_cmpint (run.status, ==, 0);
-      g_assert_cmpuint (count_lines (run.out), ==, n);
+      g_assert_cmpuint (craft_test_count_lines (run.out), ==, n);
       const char *link = captures[i].linktype == NULL ? "Ether" : strcmp (captures[i].linktype, "LINUX_SLL") == 0
                                                                       ? "CookedLinux"
                                                                       : "CookedLinuxV2";
@@ -1097,22 +1047,6 @@ test_constant_memory (void)
   g_assert_cmpint (peak[1] - peak[0], <, 8 * 1024);
 }
 
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      if (g_file_test (path, G_FILE_TEST_IS_DIR))
-        remove_tree (path);
-      else
-        g_remove (path);
-    }
-  g_rmdir (dir);
-}
-
 int
 main (int argc, char **argv)
 {
@@ -1137,7 +1071,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli-read/constant-memory", test_constant_memory);
 
   int status = g_test_run ();
-  remove_tree (tmpdir);
+  craft_test_remove_tree (tmpdir);
   g_free (config_home);
   g_free (tmpdir);
   return status;

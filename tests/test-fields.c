@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "testutil.h"
+
 /* The built-in layers. */
 static CraftRegistry *registry;
 /* The test layers below, alone. */
@@ -51,16 +53,6 @@ static const char test_definitions[] =
   "}\n";
 
 /* ---- Helpers ---- */
-
-#define assert_contains(haystack, needle)                                                                    \
-  G_STMT_START                                                                                               \
-  {                                                                                                          \
-    const char *h_ = (haystack), *n_ = (needle);                                                             \
-    if (strstr (h_, n_) == NULL)                                                                             \
-      g_assertion_message_cmpstr (G_LOG_DOMAIN, __FILE__, __LINE__, G_STRFUNC, #haystack " contains " #needle, \
-                                  h_, "does not contain", n_);                                               \
-  }                                                                                                          \
-  G_STMT_END
 
 /* A packet of the one test layer `name`. */
 static CraftPacket *

@@ -4,6 +4,7 @@
 #include "craft-limits.h"
 #include "kinds.h"
 #include "model.h"
+#include "testutil.h"
 
 #include <glib/gstdio.h>
 #include <pcap/pcap.h>
@@ -111,6 +112,7 @@ test_template_untouched (void)
   for (int i = 0; i < 20; i++)
     {
       g_autoptr (GBytes) fuzzed = fuzz_build (template, rng, CRAFT_FUZZ_BREAK_LENGTHS, NULL);
+      (void) fuzzed;
     }
   g_autoptr (GBytes) after = craft_packet_build (template, NULL);
   g_assert_true (g_bytes_equal (before, after));
@@ -290,6 +292,7 @@ test_sets (void)
       g_assert_true (craft_packet_select_member (template, m, NULL));
       g_autoptr (CraftPacket) fuzzed = NULL;
       g_autoptr (GBytes) bytes = fuzz_build (template, rng, CRAFT_FUZZ_KEEP_COMPUTED, &fuzzed);
+      (void) bytes;
       g_autofree char *dst = craft_packet_format_field (fuzzed, 0, "dst", NULL);
       g_autofree char *dport = craft_packet_format_field (fuzzed, 1, "dport", NULL);
       g_assert_cmpstr (dst, ==, want[m][0]);
@@ -346,13 +349,16 @@ test_bindings_respected (void)
       guint64 type;
       g_autoptr (CraftPacket) a = NULL, b = NULL, c = NULL;
       g_autoptr (GBytes) x = fuzz_build (icmp, rng, 0, &a);
+      (void) x;
       g_assert_true (craft_packet_get_uint (a, 1, "type", &type, NULL));
       g_assert_true (type != 3 && type != 4 && type != 5 && type != 11 && type != 12);
       /* An ICMP error quoting an IP packet gets one of the types that do. */
       g_autoptr (GBytes) y = fuzz_build (quote, rng, 0, &b);
+      (void) y;
       g_assert_true (craft_packet_get_uint (b, 1, "type", &type, NULL));
       g_assert_true (type == 3 || type == 4 || type == 5 || type == 11 || type == 12);
       g_autoptr (GBytes) z = fuzz_build (ether, rng, 0, &c);
+      (void) z;
       g_assert_true (craft_packet_get_uint (c, 0, "type", &type, NULL));
       g_assert_true (type != 0x0800 && type != 0x86dd && type != 0x0806 && type != 0x8100 && type != 0x88a8);
     }
@@ -379,15 +385,6 @@ run_craft (const char *const *args, char **out, char **err)
   return WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
 }
 
-static guint
-count_lines (const char *text)
-{
-  guint n = 0;
-  for (const char *p = text; *p != '\0'; p++)
-    n += *p == '\n';
-  return n;
-}
-
 static void
 test_cli_seed (void)
 {
@@ -396,7 +393,7 @@ test_cli_seed (void)
   g_autofree char *out1 = NULL, *err1 = NULL;
   const char *random_args[] = { "fuzz", "--hex", "-c", "20", expr, NULL };
   g_assert_cmpint (run_craft (random_args, &out1, &err1), ==, 0);
-  g_assert_cmpuint (count_lines (out1), ==, 20);
+  g_assert_cmpuint (craft_test_count_lines (out1), ==, 20);
   g_assert_true (g_str_has_prefix (err1, "seed: "));
   g_autofree char *seed = g_strndup (err1 + 6, strcspn (err1 + 6, "\n"));
   g_assert_true (g_ascii_string_to_unsigned (seed, 10, 0, G_MAXUINT32, NULL, NULL));
@@ -414,7 +411,7 @@ test_cli_seed (void)
   g_autofree char *out3 = NULL;
   const char *set[] = { "fuzz", "--seed", "1", "-c", "3", "IP(dst=\"192.0.2.0/31\")/UDP(dport=[1,2])", NULL };
   g_assert_cmpint (run_craft (set, &out3, NULL), ==, 0);
-  g_assert_cmpuint (count_lines (out3), ==, 12);
+  g_assert_cmpuint (craft_test_count_lines (out3), ==, 12);
   g_assert_true (g_str_has_prefix (out3, "IP / UDP "));
   g_assert_nonnull (strstr (out3, " > 192.0.2.1:2\n"));
 }
@@ -480,7 +477,7 @@ test_cli_write (void)
   g_autofree char *read = NULL;
   const char *read_args[] = { "read", path, NULL };
   g_assert_cmpint (run_craft (read_args, &read, NULL), ==, 0);
-  g_assert_cmpuint (count_lines (read), ==, 30);
+  g_assert_cmpuint (craft_test_count_lines (read), ==, 30);
 }
 
 /* ---- limits ---- */

@@ -1036,6 +1036,190 @@ ping_b (void)
   g_assert_cmpint (run_argv (NULL, argv, NULL), ==, 0);
 }
 
+/* ---- ping -6 captured by tcpdump, read by craft and tshark ---- */
+
+/* The first member named `key` anywhere in a tshark JSON object (fields
+ * nest in subtrees: icmpv6.nd.na.flag_tree, icmpv6.opt), or NULL. */
+static const char *
+tshark_find (JsonObject *object, const char *key)
+{
+  if (json_object_has_member (object, key))
+    {
+      JsonNode *node = json_object_get_member (object, key);
+      return JSON_NODE_HOLDS_VALUE (node) ? json_node_get_string (node) : NULL;
+    }
+  g_autoptr (GList) members = json_object_get_members (object);
+  for (GList *m = members; m != NULL; m = m->next)
+    {
+      JsonNode *node = json_object_get_member (object, m->data);
+      if (JSON_NODE_HOLDS_OBJECT (node))
+        {
+          const char *found = tshark_find (json_node_get_object (node), key);
+          if (found != NULL)
+            return found;
+        }
+    }
+  return NULL;
+}
+
+/* craft's field of a layer and tshark's name for it. */
+typedef struct {
+  const char *layer, *field, *tshark;
+  gboolean text;
+} TsharkField;
+
+static const TsharkField icmpv6_fields[] = {
+  { "Ether", "src", "eth.src", TRUE }, { "Ether", "dst", "eth.dst", TRUE }, { "Ether", "type", "eth.type", FALSE },
+  { "IPv6", "src", "ipv6.src", TRUE }, { "IPv6", "dst", "ipv6.dst", TRUE }, { "IPv6", "plen", "ipv6.plen", FALSE },
+  { "IPv6", "nh", "ipv6.nxt", FALSE }, { "IPv6", "hlim", "ipv6.hlim", FALSE }, { "IPv6", "fl", "ipv6.flow", FALSE },
+  { "ICMPv6EchoRequest", "type", "icmpv6.type", FALSE }, { "ICMPv6EchoRequest", "code", "icmpv6.code", FALSE },
+  { "ICMPv6EchoRequest", "cksum", "icmpv6.checksum", FALSE },
+  { "ICMPv6EchoRequest", "id", "icmpv6.echo.identifier", FALSE },
+  { "ICMPv6EchoRequest", "seq", "icmpv6.echo.sequence_number", FALSE },
+  { "ICMPv6EchoReply", "type", "icmpv6.type", FALSE }, { "ICMPv6EchoReply", "code", "icmpv6.code", FALSE },
+  { "ICMPv6EchoReply", "cksum", "icmpv6.checksum", FALSE },
+  { "ICMPv6EchoReply", "id", "icmpv6.echo.identifier", FALSE },
+  { "ICMPv6EchoReply", "seq", "icmpv6.echo.sequence_number", FALSE },
+  { "ICMPv6ND_NS", "type", "icmpv6.type", FALSE }, { "ICMPv6ND_NS", "cksum", "icmpv6.checksum", FALSE },
+  { "ICMPv6ND_NS", "tgt", "icmpv6.nd.ns.target_address", TRUE },
+  { "ICMPv6ND_NA", "type", "icmpv6.type", FALSE }, { "ICMPv6ND_NA", "cksum", "icmpv6.checksum", FALSE },
+  { "ICMPv6ND_NA", "R", "icmpv6.nd.na.flag.r", FALSE }, { "ICMPv6ND_NA", "S", "icmpv6.nd.na.flag.s", FALSE },
+  { "ICMPv6ND_NA", "O", "icmpv6.nd.na.flag.o", FALSE },
+  { "ICMPv6ND_NA", "tgt", "icmpv6.nd.na.target_address", TRUE },
+  { "ICMPv6ND_RS", "type", "icmpv6.type", FALSE }, { "ICMPv6ND_RS", "cksum", "icmpv6.checksum", FALSE },
+  { "ICMPv6NDOptSrcLLAddr", "type", "icmpv6.opt.type", FALSE },
+  { "ICMPv6NDOptSrcLLAddr", "len", "icmpv6.opt.length", FALSE },
+  { "ICMPv6NDOptSrcLLAddr", "lladdr", "icmpv6.opt.src_linkaddr", TRUE },
+  { "ICMPv6NDOptDstLLAddr", "type", "icmpv6.opt.type", FALSE },
+  { "ICMPv6NDOptDstLLAddr", "len", "icmpv6.opt.length", FALSE },
+  { "ICMPv6NDOptDstLLAddr", "lladdr", "icmpv6.opt.target_linkaddr", TRUE },
+};
+
+/* Compares one packet of `craft read --json` with tshark's; returns how
+ * many fields agreed and counts the packet's ICMPv6 message in `kinds`. */
+static guint
+compare_icmpv6_packet (JsonObject *craft, JsonObject *tshark_packet, GHashTable *kinds)
+{
+  JsonObject *theirs = json_object_get_object_member (json_object_get_object_member (tshark_packet, "_source"),
+                                                      "layers");
+  JsonArray *layers = json_object_get_array_member (craft, "layers");
+  guint agreed = 0;
+  for (guint i = 0; i < json_array_get_length (layers); i++)
+    {
+      JsonObject *layer = json_array_get_object_element (layers, i);
+      const char *name = json_object_get_string_member (layer, "layer");
+      JsonObject *fields = json_object_get_object_member (layer, "fields");
+      const char *kind = g_intern_string (name);
+      if (g_str_has_prefix (name, "ICMPv6"))
+        g_hash_table_insert (kinds, (gpointer) kind,
+                             GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (kinds, kind)) + 1));
+      for (gsize k = 0; k < G_N_ELEMENTS (icmpv6_fields); k++)
+        {
+          const TsharkField *f = &icmpv6_fields[k];
+          if (strcmp (f->layer, name) != 0)
+            continue;
+          const char *value = tshark_find (theirs, f->tshark);
+          if (value == NULL)
+            g_error ("%s.%s: tshark has no %s", name, f->field, f->tshark);
+          g_test_message ("%s.%s vs %s = %s", name, f->field, f->tshark, value);
+          if (f->text)
+            g_assert_cmpstr (json_object_get_string_member (fields, f->field), ==, value);
+          else
+            g_assert_cmpuint ((guint64) json_object_get_int_member (fields, f->field), ==,
+                              g_ascii_strtoull (value, NULL, 0));
+          agreed++;
+        }
+    }
+  return agreed;
+}
+
+static void
+test_capture_ping6 (void)
+{
+  g_test_summary ("ping -6 from A to B, with the neighbour discovery before it, captured by tcpdump in B: craft "
+                  "read --json agrees with tshark -T json field by field on every echo, solicitation and "
+                  "advertisement.");
+  if (skipped ())
+    return;
+  g_autofree char *ping = g_find_program_in_path ("ping");
+  g_autofree char *tcpdump = g_find_program_in_path ("tcpdump");
+  if (tcpdump == NULL && g_file_test ("/usr/bin/tcpdump", G_FILE_TEST_IS_EXECUTABLE))
+    tcpdump = g_strdup ("/usr/bin/tcpdump");
+  g_autofree char *tshark = g_find_program_in_path ("tshark");
+  if (ping == NULL || tcpdump == NULL || tshark == NULL)
+    {
+      g_test_skip ("ping, tcpdump or tshark is not installed");
+      return;
+    }
+  /* Forget the neighbours, so that A asks for B's address first. */
+  IP ("-n", ns_a, "-6", "neigh", "flush", "dev", veth_a);
+  IP ("-n", ns_b, "-6", "neigh", "flush", "dev", veth_b);
+  g_autofree char *path = g_build_filename (tmpdir, "ping6.pcap", NULL);
+  const char *argv[] = { "ip", "netns", "exec", ns_b, tcpdump, "-i", veth_b, "--immediate-mode", "-U", "-n", "-w",
+                         path, "icmp6", NULL };
+  GPid pid;
+  int err_fd = -1;
+  g_autoptr (GError) error = NULL;
+  g_assert_true (g_spawn_async_with_pipes (NULL, (char **) argv, NULL,
+                                           G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD
+                                             | G_SPAWN_STDOUT_TO_DEV_NULL,
+                                           NULL, NULL, &pid, NULL, NULL, &err_fd, &error));
+  g_assert_no_error (error);
+  /* tcpdump says "listening on ..." once it captures. */
+  GString *said = g_string_new (NULL);
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (strstr (said->str, "listening on") == NULL && g_get_monotonic_time () < deadline)
+    {
+      struct pollfd pfd = { err_fd, POLLIN, 0 };
+      char buf[256];
+      ssize_t got;
+      if (poll (&pfd, 1, 200) > 0 && (got = read (err_fd, buf, sizeof buf)) > 0)
+        g_string_append_len (said, buf, got);
+    }
+  g_test_message ("tcpdump: %s", said->str);
+  g_assert_nonnull (strstr (said->str, "listening on"));
+  g_string_free (said, TRUE);
+
+  g_auto (Run) run = { 0 };
+  const char *ping_argv[] = { "ip", "netns", "exec", ns_a, ping, "-6", "-c", "3", "-i", "0.2", "-W", "2",
+                              ADDR6_B, NULL };
+  g_assert_cmpint (run_argv (&run, ping_argv, NULL), ==, 0);
+  /* -U writes each packet as it comes; give the last one time to land. */
+  g_usleep (300 * 1000);
+  g_assert_cmpint (kill (pid, SIGINT), ==, 0);
+  g_assert_cmpint (waitpid (pid, NULL, 0), ==, pid);
+  g_spawn_close_pid (pid);
+  close (err_fd);
+
+  g_auto (Run) read = { 0 };
+  craft_in_proto (&read, ns_b, NULL, (const char *const[]){ "read", "--json", path, NULL });
+  g_assert_cmpint (read.status, ==, 0);
+  g_auto (Run) shark = { 0 };
+  const char *tshark_argv[] = { tshark, "-r", path, "-T", "json", "--no-duplicate-keys", NULL };
+  g_assert_cmpint (run_argv (&shark, tshark_argv, NULL), ==, 0);
+  g_autoptr (JsonNode) tshark_root = parse_json (shark.out);
+  JsonArray *tshark_packets = json_node_get_array (tshark_root);
+  g_autoptr (GPtrArray) lines = sr_json (read.out);
+  g_assert_cmpuint (lines->len, ==, json_array_get_length (tshark_packets));
+  g_autoptr (GHashTable) kinds = g_hash_table_new (g_direct_hash, g_direct_equal);
+  guint agreed = 0;
+  for (guint i = 0; i < lines->len; i++)
+    agreed += compare_icmpv6_packet (json_node_get_object (g_ptr_array_index (lines, i)),
+                                     json_array_get_object_element (tshark_packets, i), kinds);
+  g_test_message ("%u packets, %u fields agree with tshark", lines->len, agreed);
+  /* Three echoes each way, and A's solicitation for B with B's answer. */
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (kinds, g_intern_string ("ICMPv6EchoRequest"))), ==, 3);
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (kinds, g_intern_string ("ICMPv6EchoReply"))), ==, 3);
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (kinds, g_intern_string ("ICMPv6ND_NS"))), >=, 1);
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (kinds, g_intern_string ("ICMPv6ND_NA"))), >=, 1);
+  g_assert_cmpuint (agreed, >=, 6 * 14 + 2 * 12);
+  /* Nothing in the capture is a finding: checksums and lengths verify. */
+  g_auto (Run) tree = { 0 };
+  craft_in_proto (&tree, ns_b, NULL, (const char *const[]){ "read", "-V", path, NULL });
+  g_assert_cmpint (tree.status, ==, 0);
+  g_assert_null (strstr (tree.out, "!!!"));
+}
+
 static void
 test_sniff_ping (void)
 {
@@ -1233,6 +1417,7 @@ main (int argc, char **argv)
   g_test_add_func ("/netns/sr/dns", test_sr_dns);
   g_test_add_func ("/netns/sr/unanswered", test_sr_unanswered);
   g_test_add_func ("/netns/sniff/ping", test_sniff_ping);
+  g_test_add_func ("/netns/capture/ping6", test_capture_ping6);
   g_test_add_func ("/netns/sniff/write", test_sniff_write);
   g_test_add_func ("/netns/errors", test_errors);
 

@@ -121,6 +121,7 @@ test_list_members (void)
     {
       g_assert_true (craft_packet_select_member (copy, i, NULL));
       g_autoptr (GBytes) b = craft_packet_build (copy, NULL);
+      (void) b;
       g_autofree char *flags = craft_packet_format_field (copy, 1, "flags", NULL);
       g_assert_cmpstr (flags, ==, want[i]);
     }
@@ -151,7 +152,7 @@ test_errors (void)
       g_autoptr (GError) error = NULL;
       g_autoptr (CraftPacket) p = craft_packet_new_from_expression (registry, cases[i].expr, &error);
       g_assert_null (p);
-      g_assert_error (error, CRAFT_ERROR, cases[i].code);
+      g_assert_error (error, CRAFT_ERROR, (gint) cases[i].code);
       CraftErrorLocation loc;
       g_assert_true (craft_error_get_location (error, &loc));
       if (loc.column != cases[i].column || strstr (error->message, cases[i].message) == NULL)

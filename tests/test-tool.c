@@ -5,67 +5,22 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "testutil.h"
+
 /* An empty folder for XDG_CONFIG_HOME, so the user's definitions stay out. */
 static char *config_home;
 
 /* ---- Helpers ---- */
-
-typedef struct {
-  char *out;
-  char *err;
-  int status;
-} Run;
-
-static void
-run_clear (Run *run)
-{
-  g_free (run->out);
-  g_free (run->err);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
 
 /* Runs the craft tool with `args` (NULL-terminated) and CRAFT_PROTO_PATH set
  * to `proto_path`, or unset when NULL. */
 static void
 run_craft_in (Run *run, const char *proto_path, const char *const *args)
 {
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_ptr_array_add (argv, (char *) CRAFT_TOOL);
-  for (gsize i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (char *) args[i]);
-  g_ptr_array_add (argv, NULL);
-
-  g_auto (GStrv) envp = g_get_environ ();
-  envp = g_environ_setenv (envp, "XDG_CONFIG_HOME", config_home, TRUE);
-  envp = proto_path != NULL ? g_environ_setenv (envp, "CRAFT_PROTO_PATH", proto_path, TRUE)
-                            : g_environ_unsetenv (envp, "CRAFT_PROTO_PATH");
-  /* Messages in English whatever the machine's locale. */
-  envp = g_environ_setenv (envp, "LC_ALL", "C.UTF-8", TRUE);
-
-  g_autoptr (GError) error = NULL;
-  int wait_status = 0;
-  gboolean spawned = g_spawn_sync (NULL, (char **) argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL, &run->out,
-                                   &run->err, &wait_status, &error);
-  g_assert_no_error (error);
-  g_assert_true (spawned);
-  g_assert_true (WIFEXITED (wait_status));
-  run->status = WEXITSTATUS (wait_status);
-  g_test_message ("craft %s -> %d\nstdout: %s\nstderr: %s", args[0] ? args[0] : "", run->status, run->out,
-                  run->err);
+  craft_test_run_tool (run, NULL, config_home, proto_path, args);
 }
 
 #define run_craft(run, ...) run_craft_in (run, NULL, (const char *const[]){ __VA_ARGS__, NULL })
-
-#define assert_contains(haystack, needle)                                                                    \
-  G_STMT_START                                                                                               \
-  {                                                                                                          \
-    const char *h_ = (haystack), *n_ = (needle);                                                             \
-    if (strstr (h_, n_) == NULL)                                                                             \
-      g_assertion_message_cmpstr (G_LOG_DOMAIN, __FILE__, __LINE__, G_STRFUNC, #haystack " contains " #needle, \
-                                  h_, "does not contain", n_);                                               \
-  }                                                                                                          \
-  G_STMT_END
 
 /* ---- build ---- */
 

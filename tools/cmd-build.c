@@ -15,7 +15,7 @@ craft_cmd_build (int argc, char **argv)
     { "write", 'w', 0, G_OPTION_ARG_FILENAME, &write_path,
       "Write the packets to a capture (pcapng if FILE ends in .pcapng, each packet commented with EXPR)", "FILE" },
     { "count", 'c', 0, G_OPTION_ARG_INT64, &repeat, "Repeat the whole set N times", "N" },
-    { NULL },
+    G_OPTION_ENTRY_NULL,
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("EXPR - build packets");
   g_option_context_add_main_entries (context, entries, NULL);

@@ -44,7 +44,7 @@ craft_cmd_fuzz (int argc, char **argv)
       "EXPR)", "FILE" },
     { "interface", 'i', 0, G_OPTION_ARG_STRING, &interface,
       "Send the packets on this interface instead of printing them, as craft send does", "IFACE" },
-    { NULL },
+    G_OPTION_ENTRY_NULL,
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("EXPR - build packets with random values");
   g_option_context_add_main_entries (context, entries, NULL);

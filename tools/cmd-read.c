@@ -46,7 +46,7 @@ craft_cmd_read (int argc, char **argv)
     { "filter", 'f', 0, G_OPTION_ARG_STRING, &filter, "Read only the packets this BPF filter matches (tcpdump syntax)",
       "BPF" },
     { "count", 'c', 0, G_OPTION_ARG_INT64, &count, "Stop after N packets", "N" },
-    { NULL },
+    G_OPTION_ENTRY_NULL,
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("FILE - dissect a pcap or pcapng capture");
   g_option_context_add_main_entries (context, entries, NULL);

@@ -49,7 +49,7 @@ craft_cmd_send (int argc, char **argv)
     { "count", 'c', 0, G_OPTION_ARG_INT64, &repeat, "Send the whole set N times", "N" },
     { "rate", 0, 0, G_OPTION_ARG_DOUBLE, &rate, "Send at most PPS packets per second", "PPS" },
     { "inter", 0, 0, G_OPTION_ARG_DOUBLE, &inter, "Wait S seconds between packets", "S" },
-    { NULL },
+    G_OPTION_ENTRY_NULL,
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("EXPR - send packets on an interface");
   g_option_context_add_main_entries (context, entries, NULL);

@@ -22,7 +22,7 @@ craft_cmd_sniff (int argc, char **argv)
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object per packet, one per line (JSON Lines)", NULL },
     { "no-promiscuous-mode", 'p', 0, G_OPTION_ARG_NONE, &no_promiscuous,
       "Capture only the traffic to and from this host", NULL },
-    { NULL },
+    G_OPTION_ENTRY_NULL,
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("- dissect live traffic");
   g_option_context_add_main_entries (context, entries, NULL);

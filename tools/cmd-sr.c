@@ -67,7 +67,7 @@ craft_cmd_sr (int argc, char **argv)
     { "verbose", 'V', 0, G_OPTION_ARG_NONE, &verbose, "Print the trees of each packet and its answers", NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json,
       "Print one JSON object per packet sent: {\"request\":{...},\"answers\":[...]}", NULL },
-    { NULL },
+    G_OPTION_ENTRY_NULL,
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("EXPR - send packets and match their answers");
   g_option_context_add_main_entries (context, entries, NULL);

@@ -152,7 +152,9 @@ lex_float (Parser *p, gsize start, gsize pos)
   if (t[pos] == '.')
     {
       pos++;
-      while (g_ascii_isdigit (t[pos]) || (t[pos] == '_' && g_ascii_isdigit (t[pos + 1]) && g_ascii_isdigit (t[pos - 1])))
+      /* '_' only between two digits, as in Python. */
+      while (g_ascii_isdigit (t[pos])
+             || (t[pos] == '_' && g_ascii_isdigit (t[pos - 1]) && g_ascii_isdigit (t[pos + 1])))
         pos++;
     }
   if (t[pos] == 'e' || t[pos] == 'E')

@@ -38,6 +38,16 @@ from_unix (const char *text, gint64 unix_seconds, double fraction, guint64 *out,
   return TRUE;
 }
 
+static gboolean
+not_a_time (const char *text, GError **error)
+{
+  g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_VALUE,
+               "'%s' is not an NTP time: give seconds since 1900 (3900000000 or 3900000000.25) or a UTC date "
+               "(\"Aug  2, 2023 21:20:00.5 UTC\", \"Wed Aug  2 21:20:00 2023\", \"2023-08-02T21:20:00Z\")",
+               text);
+  return FALSE;
+}
+
 static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
 
@@ -112,7 +122,7 @@ craft__ntp_time_parse (const char *text, guint64 *out, GError **error)
       char *end;
       double value = g_ascii_strtod (text, &end);
       if (*end != '\0')
-        goto not_a_time;
+        return not_a_time (text, error);
       if (!(value >= 0 && value < NTP_FRACTION))
         return too_late (text, error);
       guint64 whole = (guint64) value;
@@ -131,12 +141,7 @@ craft__ntp_time_parse (const char *text, guint64 *out, GError **error)
       double whole_seconds = (double) (gint64) seconds;
       return from_unix (text, g_date_time_to_unix (iso), seconds - whole_seconds, out, error);
     }
-not_a_time:
-  g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_VALUE,
-               "'%s' is not an NTP time: give seconds since 1900 (3900000000 or 3900000000.25) or a UTC date "
-               "(\"Aug  2, 2023 21:20:00.5 UTC\", \"Wed Aug  2 21:20:00 2023\", \"2023-08-02T21:20:00Z\")",
-               text);
-  return FALSE;
+  return not_a_time (text, error);
 }
 
 void
