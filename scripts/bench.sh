@@ -90,7 +90,7 @@ done
 echo "W2: dissecting $OUT/w1.pcap" >&2
 tshark -r "$OUT/w1.pcap" -c "$SLOW_N" -w "$OUT/w1-small.pcap" -F pcap 2>/dev/null
 run W2 "hand-written C (libpcap)" "$N" "$BUILD/bench-c-dissect" "$OUT/w1.pcap"
-run W2 "craft API" "$N" "$BUILD/bench-craft-dissect" "$OUT/w1.pcap"
+run W2 "craft API (reused packet)" "$N" "$BUILD/bench-craft-dissect" "$OUT/w1.pcap"
 run W2 "craft read --json" "$N" "$CRAFT" read --json "$OUT/w1.pcap"
 run W2 "libtins" "$N" "$BUILD/bench-tins-dissect" "$OUT/w1.pcap"
 REPEAT=1 run W2 "tshark -T fields (scaled)" "$SLOW_N" tshark -r "$OUT/w1-small.pcap" -T fields -e ip.src -e ip.dst -e udp.srcport -e udp.dstport

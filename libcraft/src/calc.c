@@ -18,6 +18,16 @@ craft__bits_read (const guint8 *data, gsize bit, guint bits)
         value = value << 8 | data[bit / 8 + i];
       return value;
     }
+  if (bit % 8 + bits <= 64)
+    {
+      /* The bytes the field touches, then its bits out of them (IP's
+       * version, flags and fragment offset), without a loop per bit. */
+      guint span = (guint) (bit % 8) + bits;
+      for (guint i = 0; i < (span + 7) / 8; i++)
+        value = value << 8 | data[bit / 8 + i];
+      value >>= (8 - span % 8) % 8;
+      return bits == 64 ? value : value & ((G_GUINT64_CONSTANT (1) << bits) - 1);
+    }
   for (guint i = 0; i < bits; i++)
     {
       gsize b = bit + i;

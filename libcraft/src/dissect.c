@@ -6,6 +6,24 @@
 
 #include <string.h>
 
+/* craft__bits_read(), with the whole-byte widths of most header fields done here. */
+static inline guint64
+read_be (const guint8 *data, gsize bit, guint bits)
+{
+  if (bit % 8 == 0)
+    {
+      const guint8 *b = data + bit / 8;
+      switch (bits)
+        {
+        case 8: return b[0];
+        case 16: return (guint64) b[0] << 8 | b[1];
+        case 32: return (guint64) b[0] << 24 | (guint64) b[1] << 16 | (guint64) b[2] << 8 | b[3];
+        default: break;
+        }
+    }
+  return craft__bits_read (data, bit, bits);
+}
+
 /* Reads the fields of layer `index` from byte `l->start`, never past `end`.
  * FALSE if the header is cut short (recorded as a finding). */
 static gboolean
@@ -70,8 +88,7 @@ dissect_fields (CraftPacket *p, guint index, gsize end)
       s->bit_off = (guint32) pos;
       s->bit_len = (guint32) bits;
       if (f->kind->is_integer)
-        s->num = f->little_endian ? craft__le_read (data + pos / 8, f->bits / 8)
-                                  : craft__bits_read (data, pos, f->bits);
+        s->num = f->little_endian ? craft__le_read (data + pos / 8, f->bits / 8) : read_be (data, pos, f->bits);
       else
         {
           s->orig_off = (guint32) (pos / 8);

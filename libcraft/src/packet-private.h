@@ -60,6 +60,15 @@ struct _CraftPacket {
   gint name_base;      /* where its names' compression pointers count from, or -1: its layer's start */
   CraftTemplate *template; /* what the next member of its sets patches (template.c), or NULL; not copied */
   /* Memory kept by craft_packet_set_from_bytes() for the next dissection: */
+  /* Field names getters looked up, by layer and name pointer (callers pass
+   * the same literals packet after packet): a name that is the only one of
+   * its layer maps to its index, checked by one strcmp. */
+  struct {
+    const CraftLayerDef *def;
+    const char *name;
+    guint index;
+  } lookups[8];
+  guint next_lookup;   /* the entry of `lookups` the next new name replaces */
   GArray *spare_slots; /* CraftSpareSlots: the slot arrays of the layers it cleared */
   guint8 *spare_data;  /* the bytes of the last dissection, when nothing else held them */
   gsize spare_size;

@@ -101,7 +101,8 @@ craft__packet_clear (CraftPacket *packet)
   for (guint i = 0; i < packet->layers->len; i++)
     {
       CraftLayer *l = craft__packet_layer (packet, i);
-      for (guint k = 0; k < l->def->fields->len; k++)
+      /* Only an edit gives a slot bytes of its own: a dissection points into `origin`. */
+      for (guint k = 0; packet->edited && k < l->def->fields->len; k++)
         g_clear_pointer (&l->slots[k].bytes, g_bytes_unref);
       CraftSpareSlots *spare = &g_array_index (packet->spare_slots, CraftSpareSlots, i);
       g_free (spare->slots);
@@ -455,27 +456,42 @@ craft_packet_unset (CraftPacket *packet, guint layer, const char *field, GError 
 static gboolean
 lookup_current_field (CraftPacket *packet, guint layer, const char *name, guint *index, GError **error)
 {
-  /* Getters are called per packet: no allocation unless it fails. */
+  /* Getters are called per packet: no allocation unless it fails, and a
+   * name asked before with the same pointer is not searched again. */
   if (layer < packet->layers->len)
     {
       CraftLayer *l = craft__packet_layer (packet, layer);
-      gint first = -1;
+      for (guint k = 0; k < G_N_ELEMENTS (packet->lookups); k++)
+        if (packet->lookups[k].name == name && packet->lookups[k].def == l->def
+            && strcmp (craft__layer_field (l, packet->lookups[k].index)->name, name) == 0)
+          {
+            *index = packet->lookups[k].index;
+            return TRUE;
+          }
+      gint first = -1, present = -1;
+      guint matches = 0;
       for (guint i = 0; i < l->def->fields->len; i++)
         {
           const char *n = craft__layer_field (l, i)->name;
           if (n[0] != name[0] || strcmp (n, name) != 0)
             continue;
-          if (l->slots[i].present)
-              {
-                *index = i;
-                return TRUE;
-              }
+          matches++;
           if (first < 0)
             first = (gint) i;
+          if (present < 0 && l->slots[i].present)
+            present = (gint) i;
         }
       if (first >= 0)
         {
-          *index = (guint) first;
+          *index = (guint) (present >= 0 ? present : first);
+          /* Only a name without alternatives: which of those is present depends on the packet. */
+          if (matches == 1)
+            {
+              guint slot = packet->next_lookup++ % G_N_ELEMENTS (packet->lookups);
+              packet->lookups[slot].def = l->def;
+              packet->lookups[slot].name = name;
+              packet->lookups[slot].index = *index;
+            }
           return TRUE;
         }
     }

@@ -185,6 +185,22 @@ apply_integer (CraftPacket *packet, CraftFieldSet *set, guint64 value)
 {
   CraftLayer *l = craft__packet_layer (packet, set->layer);
   craft__field_set_indices (packet, set);
+  /* The usual case: one field of that name, an unsigned integer the value fits. */
+  if (set->indices->len == 1)
+    {
+      guint index = g_array_index (set->indices, guint, 0);
+      const CraftFieldDef *f = craft__layer_field (l, index);
+      if (f->kind->is_integer && !f->kind->is_signed && (value & ~craft__field_mask (f)) == 0)
+        {
+          CraftSlot *s = &l->slots[index];
+          g_clear_pointer (&s->bytes, g_bytes_unref);
+          s->state = CRAFT_SLOT_USER;
+          s->num = value;
+          packet->edited = TRUE;
+          packet->wire_current = FALSE;
+          return TRUE;
+        }
+    }
   guint fits = 0;
   for (guint i = 0; i < set->indices->len; i++)
     {

@@ -502,6 +502,29 @@ craft__template_update (CraftPacket *p)
 
 /* ---- patching ---- */
 
+/* craft__bits_write(), with the whole 16-bit field of most ports and checksums done here. */
+static inline void
+write_be (guint8 *data, gsize bit, guint bits, guint64 value)
+{
+  if (bit % 8 == 0 && bits == 16)
+    {
+      data[bit / 8] = (guint8) (value >> 8);
+      data[bit / 8 + 1] = (guint8) value;
+    }
+  else
+    craft__bits_write (data, bit, bits, value);
+}
+
+/* memcmp() == 0 for the few bytes of a field. */
+static inline gboolean
+bytes_equal (const guint8 *a, const guint8 *b, gsize length)
+{
+  for (gsize i = 0; i < length; i++)
+    if (a[i] != b[i])
+      return FALSE;
+  return TRUE;
+}
+
 typedef struct {
   guint32 start, end;
 } Range;
@@ -604,7 +627,7 @@ craft__template_build (CraftPacket *p)
 {
   CraftTemplate *t = p->template;
   if (t == NULL || t->slots == NULL || !p->edited || p->wire == NULL || p->layers->len != t->defs->len
-      || g_strcmp0 (p->interface, t->interface) != 0)
+      || (p->interface != t->interface && g_strcmp0 (p->interface, t->interface) != 0))
     return NULL;
   gsize total;
   const guint8 *old = t->mirror;
@@ -664,7 +687,7 @@ craft__template_build (CraftPacket *p)
           if (f->little_endian)
             craft__le_write (buf + s->bit_off / 8, f->bits / 8, s->num);
           else
-            craft__bits_write (buf, s->bit_off, f->bits, s->num);
+            write_be (buf, s->bit_off, f->bits, s->num);
         }
       else
         memcpy (buf + s->bit_off / 8, g_bytes_get_data (s->bytes, NULL), g_bytes_get_size (s->bytes));
@@ -709,9 +732,9 @@ craft__template_build (CraftPacket *p)
       if (c->has_else && value == 0)
         value = c->else_value;
       const CraftSlot *s = &craft__packet_layer (p, c->layer)->slots[c->field];
-      craft__bits_write (buf, s->bit_off, s->bit_len, value);
+      write_be (buf, s->bit_off, s->bit_len, value);
       guint32 start = s->bit_off / 8, end = (s->bit_off + s->bit_len + 7) / 8;
-      if (memcmp (buf + start, old + start, end - start) != 0 && !changes_add (&changes, start, end))
+      if (!bytes_equal (buf + start, old + start, end - start) && !changes_add (&changes, start, end))
         goto fail;
     }
   /* Done: the member is built. Remember its values and sums for the next. */
@@ -729,8 +752,8 @@ craft__template_build (CraftPacket *p)
   for (guint i = 0; i < t->checksums->len; i++)
     g_array_index (t->checksums, Checksum, i).sum = sums[i];
   for (guint i = 0; i < changes.n; i++)
-    memcpy (t->mirror + changes.ranges[i].start, buf + changes.ranges[i].start,
-            changes.ranges[i].end - changes.ranges[i].start);
+    for (guint32 b = changes.ranges[i].start; b < changes.ranges[i].end; b++)
+      t->mirror[b] = buf[b];
   t->failures = 0;
   t->patched++;
   p->wire = g_bytes_new_take (buf, total);
