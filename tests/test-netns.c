@@ -588,6 +588,45 @@ test_send_large_set (void)
 }
 
 static void
+test_send_interrupt (void)
+{
+  g_test_summary ("Ctrl-C during a long send, in the rounds that send the kept bytes again: craft stops at once, "
+                  "says how many it sent, and exits 130.");
+  if (skipped ())
+    return;
+  const char *argv[] = { "ip", "netns", "exec", ns_a, CRAFT_TOOL, "send", "-i", veth_a, "-c", "1000000",
+                         "Ether(src=\"" MAC_CRAFTED "\",dst=\"" MAC_B "\")/IP(src=\"" ADDR_A "\",dst=\"" ADDR_B
+                         "\")/UDP(sport=(1,1000),dport=7035)",
+                         NULL };
+  g_autoptr (GError) error = NULL;
+  GPid pid;
+  int err_fd;
+  g_assert_true (g_spawn_async_with_pipes (NULL, (char **) argv, NULL,
+                                           G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
+                                           NULL, NULL, &pid, NULL, NULL, &err_fd, &error));
+  g_assert_no_error (error);
+  /* ip netns exec becomes craft (same process): the signal reaches it. */
+  g_usleep (G_USEC_PER_SEC);
+  g_assert_cmpint (kill (pid, SIGINT), ==, 0);
+  int wait_status = 0;
+  g_assert_cmpint (waitpid (pid, &wait_status, 0), ==, pid);
+  g_spawn_close_pid (pid);
+  GString *err = g_string_new (NULL);
+  char buf[4096];
+  for (gssize n; (n = read (err_fd, buf, sizeof buf)) > 0;)
+    g_string_append_len (err, buf, n);
+  close (err_fd);
+  g_autofree char *text = g_string_free (err, FALSE);
+  g_test_message ("stderr: %s", text);
+  g_assert_true (WIFEXITED (wait_status));
+  g_assert_cmpint (WEXITSTATUS (wait_status), ==, 130);
+  assert_contains (text, "craft send: interrupted; sent ");
+  /* More than one round went out: the kept bytes were being sent again. */
+  guint64 sent = g_ascii_strtoull (strstr (text, "sent ") + 5, NULL, 10);
+  g_assert_cmpuint (sent, >, 1000);
+}
+
+static void
 test_fuzz_send (void)
 {
   g_test_summary ("craft fuzz -i sends the packets craft fuzz --hex prints for the same seed.");
@@ -1408,6 +1447,7 @@ main (int argc, char **argv)
   g_test_add_func ("/netns/send/defaults", test_send_defaults);
   g_test_add_func ("/netns/send/rate", test_send_rate);
   g_test_add_func ("/netns/send/large-set", test_send_large_set);
+  g_test_add_func ("/netns/send/interrupt", test_send_interrupt);
   g_test_add_func ("/netns/send/fuzz", test_fuzz_send);
   g_test_add_func ("/netns/sr/icmp", test_sr_icmp);
   g_test_add_func ("/netns/sr/icmpv6", test_sr_icmpv6);
