@@ -364,6 +364,25 @@ test_bindings_respected (void)
     }
 }
 
+static void
+test_unbound_layer (void)
+{
+  g_test_summary ("A layer no binding leads to (NTP on ports other than 123) still gets random values.");
+  g_autoptr (GRand) rng = g_rand_new_with_seed (11);
+  g_autoptr (CraftPacket) ntp = parse (registry, "IP(src=\"192.0.2.1\",dst=\"192.0.2.2\")/UDP(sport=1000,dport=2000)"
+                                                 "/NTPHeader()");
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref,
+                                                       NULL);
+  for (int i = 0; i < 20; i++)
+    {
+      g_autoptr (CraftPacket) fuzzed = NULL;
+      GBytes *bytes = fuzz_build (ntp, rng, 0, &fuzzed);
+      g_assert_cmpuint (craft_packet_get_n_layers (fuzzed), ==, 3);
+      g_hash_table_add (seen, bytes);
+    }
+  g_assert_cmpuint (g_hash_table_size (seen), >, 15);
+}
+
 /* ---- the tool ---- */
 
 static int
@@ -581,6 +600,7 @@ main (int argc, char **argv)
   g_test_add_func ("/fuzz/sets", test_sets);
   g_test_add_func ("/fuzz/kind-random", test_kind_random);
   g_test_add_func ("/fuzz/bindings-respected", test_bindings_respected);
+  g_test_add_func ("/fuzz/unbound-layer", test_unbound_layer);
   g_test_add_func ("/fuzz/cli/seed", test_cli_seed);
   g_test_add_func ("/fuzz/cli/break", test_cli_break);
   g_test_add_func ("/fuzz/cli/write", test_cli_write);

@@ -259,9 +259,10 @@ fit_strings (CraftPacket *p, GArray *drawn, CraftFuzzFlags flags, GRand *rng)
   return FALSE;
 }
 
-/* The first layer of `p` that its built bytes dissect as another layer, or -1. */
+/* The first of the first `limit` layers of `p` that its built bytes
+ * dissect as another layer, or -1. */
 static gint
-first_misread (CraftPacket *p)
+first_misread (CraftPacket *p, guint limit)
 {
   g_autoptr (GBytes) wire = craft_packet_build (p, NULL);
   if (wire == NULL)
@@ -270,7 +271,7 @@ first_misread (CraftPacket *p)
   const guint8 *data = g_bytes_get_data (wire, &length);
   g_autoptr (CraftPacket) back
     = craft_packet_new_from_bytes (p->reg, craft__packet_layer (p, 0)->def->name, data, length, NULL);
-  guint n = MIN (back->layers->len, p->layers->len);
+  guint n = MIN (MIN (back->layers->len, p->layers->len), limit);
   for (guint i = 0; i < n; i++)
     if (craft__packet_layer (back, i)->def != craft__packet_layer (p, i)->def)
       return (gint) i;
@@ -358,17 +359,18 @@ give_back (CraftPacket *p, GArray *drawn, guint index, gboolean all)
   return changed;
 }
 
-/* Keeps every layer what it is: a random value that makes the bytes
- * dissect as another layer (ICMPv6's type, read by the guards that tell
- * its messages apart) goes back to the default; if that is not enough, so
- * do the layer's other random values. */
+/* Keeps every layer what it is, among the first `limit` (those the
+ * unfuzzed packet dissects back as themselves): a random value that makes
+ * the bytes dissect as another layer (ICMPv6's type, read by the guards
+ * that tell its messages apart) goes back to the default; if that is not
+ * enough, so do the layer's other random values. */
 static void
-keep_layers (CraftPacket *p, GArray *drawn)
+keep_layers (CraftPacket *p, GArray *drawn, guint limit)
 {
   gint last = -1;
   for (guint round = 0; round < KEEP_ROUNDS; round++)
     {
-      gint index = first_misread (p);
+      gint index = first_misread (p, limit);
       if (index < 0)
         return;
       /* First the values a guard reads; if the layer is still misread, all of them. */
@@ -420,6 +422,12 @@ craft_packet_fuzz (CraftPacket *packet, GRand *rng, CraftFuzzFlags flags)
         }
     }
   if (drawn->len > 0 && fit_strings (p, drawn, flags, rng) && (flags & CRAFT_FUZZ_BREAK_LENGTHS) == 0)
-    keep_layers (p, drawn);
+    {
+      /* A layer no binding leads to (a protocol on a port of the user's
+       * choosing) is read back as Raw even unfuzzed: it and the layers
+       * above it are fuzzed freely. */
+      gint unreached = first_misread (packet, G_MAXUINT);
+      keep_layers (p, drawn, unreached < 0 ? G_MAXUINT : (guint) unreached);
+    }
   return p;
 }

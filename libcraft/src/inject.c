@@ -457,13 +457,6 @@ craft__injector_send_data (CraftInjector *inj, const guint8 *data, gsize length,
 {
   if (inj->cancelled)
     return interrupted (error);
-  if (inj->period > 0 && !pace (inj, error))
-    return FALSE;
-  if (!inj->started)
-    {
-      inj->started = TRUE;
-      inj->first_usec = g_get_monotonic_time ();
-    }
   int fd;
   socklen_t to_len = 0;
   if (!network)
@@ -475,6 +468,15 @@ craft__injector_send_data (CraftInjector *inj, const guint8 *data, gsize length,
     }
   if (fd < 0)
     return FALSE;
+  /* Paced from when the socket is open: opening it does not eat into the
+   * schedule, so the first packets are not followed by a catch-up burst. */
+  if (inj->period > 0 && !pace (inj, error))
+    return FALSE;
+  if (!inj->started)
+    {
+      inj->started = TRUE;
+      inj->first_usec = g_get_monotonic_time ();
+    }
   /* One socket per batch: packets keep their order across sockets. */
   if (inj->queue->len > 0 && inj->queue_fd != fd && !craft_injector_flush (inj, error))
     return FALSE;
