@@ -2,6 +2,7 @@
 #include "fuzz-common.h"
 
 #include "model.h"
+#include "packet-private.h"
 
 /* Inputs starting with this line are loaded after the built-in definitions,
  * so that they can bind to Ether, IP, UDP...; the others after Raw and
@@ -74,9 +75,15 @@ fuzz_pdl_one (const guint8 *data, gsize size)
           g_autoptr (CraftPacket) back = craft_packet_new_from_bytes (reg, craft_layer_def_get_name (def), built, len, NULL);
           fuzz_exercise (back, built, len);
         }
-      /* And the input's own bytes, as a packet of that layer. */
+      /* And the input's own bytes, as a packet of that layer, as the first
+       * bytes of a payload its heuristic tests, and as far as its fields go
+       * (the Wireshark plugin's view of a header cut short). */
       g_autoptr (CraftPacket) raw = craft_packet_new_from_bytes (reg, craft_layer_def_get_name (def), data, size, NULL);
       fuzz_exercise (raw, data, size);
+      craft__layer_heuristic_holds (def, data, size);
+      g_autoptr (CraftPacket) partial = craft__packet_new_partial (reg, def, data, size);
+      if (craft__packet_layer (partial, 0)->hdr_len > size)
+        fuzz_fail ("a partial header is longer than its bytes", data, size);
     }
   return 0;
 }
