@@ -376,6 +376,65 @@ test_dhcp (void)
   assert_finding (broken, "DHCP.options: DHCPOpt_ParamReqList at offset");
 }
 
+static void
+test_depth_limit (void)
+{
+  g_test_summary ("Lists inside elements of lists stop at CRAFT_MAX_LIST_DEPTH levels, with a finding.");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CraftRegistry) reg = craft_registry_new_default (&error);
+  g_assert_no_error (error);
+  g_assert_true (craft_registry_load_data (reg, "nest.pdl", "layer Nest { a: u8; b: list of Nest; }\n", -1, &error));
+  g_assert_no_error (error);
+  guint8 bytes[3 * CRAFT_MAX_LIST_DEPTH];
+  for (guint i = 0; i < sizeof bytes; i++)
+    bytes[i] = (guint8) i;
+  g_autoptr (CraftPacket) p = craft_packet_new_from_bytes (reg, "Nest", bytes, sizeof bytes, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (find_finding (p, "lists nested more than 8 deep are not read"));
+  g_autoptr (GBytes) rebuilt = craft_packet_build (p, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (g_bytes_get_data (rebuilt, NULL), g_bytes_get_size (rebuilt), bytes, sizeof bytes);
+  /* Built from elements, nested three deep. */
+  g_autoptr (CraftPacket) built = craft_packet_new_from_expression (reg, "Nest(a=1,b=[Nest(a=2,b=[Nest(a=3)])])", &error);
+  g_assert_no_error (error);
+  g_autoptr (GBytes) three = craft_packet_build (built, &error);
+  g_assert_cmpmem (g_bytes_get_data (three, NULL), g_bytes_get_size (three), "\x01\x02\x03", 3);
+}
+
+static void
+test_random_bytes (void)
+{
+  g_test_summary ("Random bytes read as TCP and IP options, DNS and DHCP never crash, hang or change on rebuild.");
+  static const struct {
+    const char *first, *prefix;
+  } where[] = {
+    { "TCP", "00140050000000000000000000022000000000" },    /* dataofs from the first random byte */
+    { "IP", "4" },                                          /* IHL from the first random nibble */
+    { "DNS", "" },
+    { "BOOTP", "" },
+    { "DHCP", "63825363" },
+  };
+  g_autoptr (GRand) rng = g_rand_new_with_seed (6);
+  for (gsize w = 0; w < G_N_ELEMENTS (where); w++)
+    for (guint round = 0; round < 300; round++)
+      {
+        gsize n = (gsize) g_rand_int_range (rng, 0, 300);
+        GString *hex = g_string_new (where[w].prefix);
+        for (gsize i = 0; i < n; i++)
+          {
+            /* Mostly small values: lengths, counts and pointers that point somewhere. */
+            guint8 b = g_rand_boolean (rng) ? (guint8) g_rand_int_range (rng, 0, 16) : (guint8) g_rand_int (rng);
+            if (g_rand_int_range (rng, 0, 16) == 0)
+              b = 0xc0;
+            g_string_append_printf (hex, "%02x", b);
+          }
+        if (hex->len % 2 != 0)
+          g_string_append_c (hex, '0');
+        g_autoptr (CraftPacket) p = dissect_hex (where[w].first, hex->str);
+        g_string_free (hex, TRUE);
+      }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -396,6 +455,8 @@ main (int argc, char **argv)
   g_test_add_func ("/lists/dns/answers", test_dns_answers);
   g_test_add_func ("/lists/dns/tcp-length", test_dns_tcp_length);
   g_test_add_func ("/lists/dhcp", test_dhcp);
+  g_test_add_func ("/lists/malformed/depth-limit", test_depth_limit);
+  g_test_add_func ("/lists/malformed/random-bytes", test_random_bytes);
   int status = g_test_run ();
   craft_registry_unref (registry);
   return status;
