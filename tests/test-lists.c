@@ -199,6 +199,242 @@ test_list_errors (void)
     }
 }
 
+
+/* A DNS response over UDP: IP and UDP headers, then `dns` (hex). */
+#define IP_UDP_53 "45000000000100004011f691c0000201c000020200350d0500000000"
+
+static CraftPacket *
+dissect_dns (const char *dns_hex)
+{
+  g_autofree char *hex = g_strconcat (IP_UDP_53, dns_hex, NULL);
+  return dissect_hex ("IP", hex);
+}
+
+static void
+test_dns_compression (void)
+{
+  g_test_summary ("Compressed names read back through their pointers, counted from the DNS layer's start.");
+  g_autoptr (CraftPacket) p
+    = dissect_dns ("000781800001000200000000076578616d706c6503636f6d0000010001c00c000100010000012c0004c0000209"
+                   "c00c00050001000000100002c00c");
+  gint dns = craft_packet_find_layer (p, "DNS", 0);
+  g_assert_cmpint (dns, ==, 2);
+  g_autofree char *an = craft_packet_format_field (p, 2, "an", NULL);
+  g_assert_cmpstr (an, ==,
+                   "[DNSRR(rrname=example.com., type=A, rclass=IN, ttl=300, rdlen=4, rdata=192.0.2.9), "
+                   "DNSRR(rrname=example.com., type=CNAME, rclass=IN, ttl=16, rdlen=2, rdata=example.com.)]");
+  g_autofree char *json = craft_packet_to_json (p, NULL);
+  g_assert_nonnull (strstr (json, "\"an\":[{\"layer\":\"DNSRR\",\"fields\":{\"rrname\":\"example.com.\""));
+}
+
+static void
+test_dns_bad_pointers (void)
+{
+  g_test_summary ("A name pointing at itself, forward, past the end, or through too many pointers is a finding.");
+  static const struct {
+    const char *dns, *finding;
+  } cases[] = {
+    /* qname is a pointer to itself (offset 12). */
+    { "000100000001000000000000c00c00010001", "DNSQR.qname: a compression pointer points forward or at itself (a loop)" },
+    /* A pointer forward, to offset 20. */
+    { "000100000001000000000000c01400010001016100", "points forward or at itself" },
+    /* A pointer past the end of the message. */
+    { "000100000001000000000000c3ff00010001", "points past the end of the data" },
+    /* A label runs past the end. */
+    { "0001000000010000000000003f6162", "the name runs past the end of the data" },
+    /* Reserved label bits 01. */
+    { "00010000000100000000000041616200010001", "reserved bits" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_test_message ("%s", cases[i].dns);
+      g_autoptr (CraftPacket) p = dissect_dns (cases[i].dns);
+      assert_finding (p, cases[i].finding);
+    }
+  /* Five questions whose names are one label of 31 pointers each, every
+   * pointer to the one before it (the first to the first label): a sixth
+   * question's name points at the last, a chain of 155 pointers, more than
+   * CRAFT_MAX_NAME_POINTERS. */
+  GString *m = g_string_new ("000100000006000000000000");
+  guint previous = 12;
+  for (guint q = 0; q < 5; q++)
+    {
+      guint start = 12 + 68 * q;
+      g_string_append (m, "3e");
+      for (guint j = 0; j < 31; j++)
+        {
+          g_string_append_printf (m, "%04x", 0xc000 | previous);
+          previous = start + 1 + 2 * j;
+        }
+      g_string_append (m, "0000010001");
+    }
+  g_string_append_printf (m, "%04x00010001", 0xc000 | previous);
+  g_autofree char *chain = g_string_free (m, FALSE);
+  g_autoptr (CraftPacket) deep = dissect_dns (chain);
+  assert_finding (deep, "DNSQR.qname: the name follows too many compression pointers");
+  const CraftFinding *f = find_finding (deep, "too many compression pointers");
+  g_assert_cmpuint (f->offset, ==, 28 + 12 + 68 * 5);
+}
+
+static void
+test_dns_counts (void)
+{
+  g_test_summary ("Counts larger than the records present are findings; counts are computed from the sections.");
+  g_autoptr (CraftPacket) p = dissect_dns ("000100000003000000000000016100000100010162000001");
+  assert_finding (p, "DNS.qd:");
+  g_autofree char *hex = build_hex ("DNS(qd=DNSQR(qname=\"a\")/DNSQR(qname=\"b\"), an=DNSRR(rrname=\"a\"))");
+  g_assert_cmpstr (hex, ==, "000001000002000100000000016100000100010162000001000101610000010001000000000004" "00000000");
+}
+
+static void
+test_dns_answers (void)
+{
+  g_test_summary ("A DNS response answers the query of its id, and only a response does.");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CraftPacket) query = craft_packet_new_from_expression (
+    registry, "IP(src=\"192.0.2.1\",dst=\"192.0.2.2\")/UDP(sport=3333,dport=53)/DNS(id=77,qd=DNSQR(qname=\"a.example\"))",
+    &error);
+  g_assert_no_error (error);
+  static const struct {
+    const char *reply;
+    gboolean answers;
+  } cases[] = {
+    { "IP(src=\"192.0.2.2\",dst=\"192.0.2.1\")/UDP(sport=53,dport=3333)/DNS(id=77,qr=1)", TRUE },
+    { "IP(src=\"192.0.2.2\",dst=\"192.0.2.1\")/UDP(sport=53,dport=3333)/DNS(id=78,qr=1)", FALSE },
+    { "IP(src=\"192.0.2.2\",dst=\"192.0.2.1\")/UDP(sport=53,dport=3333)/DNS(id=77,qr=0)", FALSE },
+  };
+  g_autoptr (GBytes) q = craft_packet_build (query, &error);
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (CraftPacket) reply = craft_packet_new_from_expression (registry, cases[i].reply, &error);
+      g_assert_no_error (error);
+      g_autoptr (GBytes) r = craft_packet_build (reply, &error);
+      g_assert_no_error (error);
+      g_autoptr (CraftPacket) read = craft_packet_new_from_bytes (registry, "IP", g_bytes_get_data (r, NULL),
+                                                                  g_bytes_get_size (r), &error);
+      g_assert_cmpint (craft_packet_answers (read, query), ==, cases[i].answers);
+    }
+}
+
+static void
+test_dns_tcp_length (void)
+{
+  g_test_summary ("Over TCP a DNS message has its 2-byte length, computed, and reads back through it.");
+  g_autofree char *hex
+    = build_hex ("IP(src=\"192.0.2.1\",dst=\"192.0.2.2\")/TCP(sport=3333,dport=53,flags=\"PA\")/DNS(id=21,qd=DNSQR(qname=\"example.com\"))");
+  /* Scapy 2.5's bytes. */
+  g_assert_true (g_str_has_suffix (hex, "001d0015010000010000000000000" "76578616d706c6503636f6d0000010001"));
+  g_autoptr (CraftPacket) p = dissect_hex ("IP", hex);
+  g_assert_cmpuint (craft_packet_get_n_findings (p), ==, 0);
+  guint64 length = 0;
+  g_assert_true (craft_packet_get_uint (p, 2, "length", &length, NULL));
+  g_assert_cmpuint (length, ==, 29);
+  g_autoptr (CraftPacket) udp = dissect_dns ("000100000000000000000000");
+  g_assert_false (craft_packet_has_field (udp, 2, "length"));
+}
+
+static void
+test_dhcp (void)
+{
+  g_test_summary ("DHCP options as Scapy writes them, read back typed; a reply answers the request of its xid.");
+  const char *discover = "IP(src=\"0.0.0.0\",dst=\"255.255.255.255\")/UDP(sport=68,dport=67)/BOOTP(xid=0x99)"
+                         "/DHCP(options=[(\"message-type\",\"discover\"),(\"requested_addr\",\"192.0.2.9\"),"
+                         "(\"param_req_list\",[1,3,6]),\"end\"])";
+  g_autofree char *hex = build_hex (discover);
+  g_assert_true (g_str_has_suffix (hex, "63825363" "350101" "3204c0000209" "3703010306" "ff"));
+  g_autoptr (CraftPacket) p = dissect_hex ("IP", hex);
+  g_assert_cmpuint (craft_packet_get_n_findings (p), ==, 0);
+  g_autofree char *options = craft_packet_format_field (p, 3, "options", NULL);
+  g_assert_cmpstr (options, ==,
+                   "[DHCPOpt_MessageType(code=message-type, len=1, type=discover), DHCPOpt_RequestedAddr(code="
+                   "requested_addr, len=4, addr=192.0.2.9), DHCPOpt_ParamReqList(code=param_req_list, len=3, "
+                   "params=b'\\x01\\x03\\x06'), DHCPOpt_End(code=end)]");
+  /* The BOOTP rule alone: a broadcast request is not answered from the address it went to. */
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CraftPacket) request = craft_packet_new_from_expression (
+    registry, "BOOTP(xid=0x99)/DHCP(options=[(\"message-type\",\"discover\"),\"end\"])", &error);
+  g_assert_no_error (error);
+  static const struct {
+    const char *reply;
+    gboolean answers;
+  } cases[] = {
+    { "BOOTP(op=2,xid=0x99)/DHCP(options=[(\"message-type\",\"offer\"),\"end\"])", TRUE },
+    { "BOOTP(op=2,xid=0x98)/DHCP(options=[(\"message-type\",\"offer\"),\"end\"])", FALSE },
+    { "BOOTP(op=1,xid=0x99)/DHCP(options=[(\"message-type\",\"discover\"),\"end\"])", FALSE },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *reply_hex = build_hex (cases[i].reply);
+      g_autoptr (CraftPacket) reply = dissect_hex ("BOOTP", reply_hex);
+      g_assert_cmpint (craft_packet_find_layer (reply, "DHCP", 0), ==, 1);
+      g_assert_cmpint (craft_packet_answers (reply, request), ==, cases[i].answers);
+    }
+  /* An option whose length runs past the end of the message. */
+  g_autofree char *bad = g_strndup (hex, strlen (hex) - 2 * 5);
+  g_autofree char *cut = g_strconcat (bad, "37ff0103", NULL);
+  g_autoptr (CraftPacket) broken = dissect_hex ("BOOTP", cut + 2 * 28);
+  assert_finding (broken, "DHCP.options: DHCPOpt_ParamReqList at offset");
+}
+
+static void
+test_depth_limit (void)
+{
+  g_test_summary ("Lists inside elements of lists stop at CRAFT_MAX_LIST_DEPTH levels, with a finding.");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CraftRegistry) reg = craft_registry_new_default (&error);
+  g_assert_no_error (error);
+  g_assert_true (craft_registry_load_data (reg, "nest.pdl", "layer Nest { a: u8; b: list of Nest; }\n", -1, &error));
+  g_assert_no_error (error);
+  guint8 bytes[3 * CRAFT_MAX_LIST_DEPTH];
+  for (guint i = 0; i < sizeof bytes; i++)
+    bytes[i] = (guint8) i;
+  g_autoptr (CraftPacket) p = craft_packet_new_from_bytes (reg, "Nest", bytes, sizeof bytes, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (find_finding (p, "lists nested more than 8 deep are not read"));
+  g_autoptr (GBytes) rebuilt = craft_packet_build (p, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (g_bytes_get_data (rebuilt, NULL), g_bytes_get_size (rebuilt), bytes, sizeof bytes);
+  /* Built from elements, nested three deep. */
+  g_autoptr (CraftPacket) built = craft_packet_new_from_expression (reg, "Nest(a=1,b=[Nest(a=2,b=[Nest(a=3)])])", &error);
+  g_assert_no_error (error);
+  g_autoptr (GBytes) three = craft_packet_build (built, &error);
+  g_assert_cmpmem (g_bytes_get_data (three, NULL), g_bytes_get_size (three), "\x01\x02\x03", 3);
+}
+
+static void
+test_random_bytes (void)
+{
+  g_test_summary ("Random bytes read as TCP and IP options, DNS and DHCP never crash, hang or change on rebuild.");
+  static const struct {
+    const char *first, *prefix;
+  } where[] = {
+    { "TCP", "00140050000000000000000000022000000000" },    /* dataofs from the first random byte */
+    { "IP", "4" },                                          /* IHL from the first random nibble */
+    { "DNS", "" },
+    { "BOOTP", "" },
+    { "DHCP", "63825363" },
+  };
+  g_autoptr (GRand) rng = g_rand_new_with_seed (6);
+  for (gsize w = 0; w < G_N_ELEMENTS (where); w++)
+    for (guint round = 0; round < 300; round++)
+      {
+        gsize n = (gsize) g_rand_int_range (rng, 0, 300);
+        GString *hex = g_string_new (where[w].prefix);
+        for (gsize i = 0; i < n; i++)
+          {
+            /* Mostly small values: lengths, counts and pointers that point somewhere. */
+            guint8 b = g_rand_boolean (rng) ? (guint8) g_rand_int_range (rng, 0, 16) : (guint8) g_rand_int (rng);
+            if (g_rand_int_range (rng, 0, 16) == 0)
+              b = 0xc0;
+            g_string_append_printf (hex, "%02x", b);
+          }
+        if (hex->len % 2 != 0)
+          g_string_append_c (hex, '0');
+        g_autoptr (CraftPacket) p = dissect_hex (where[w].first, hex->str);
+        g_string_free (hex, TRUE);
+      }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -213,6 +449,14 @@ main (int argc, char **argv)
   g_test_add_func ("/lists/malformed/past-end", test_option_past_end);
   g_test_add_func ("/lists/malformed/element-limit", test_element_limit);
   g_test_add_func ("/lists/errors", test_list_errors);
+  g_test_add_func ("/lists/dns/compression", test_dns_compression);
+  g_test_add_func ("/lists/dns/bad-pointers", test_dns_bad_pointers);
+  g_test_add_func ("/lists/dns/counts", test_dns_counts);
+  g_test_add_func ("/lists/dns/answers", test_dns_answers);
+  g_test_add_func ("/lists/dns/tcp-length", test_dns_tcp_length);
+  g_test_add_func ("/lists/dhcp", test_dhcp);
+  g_test_add_func ("/lists/malformed/depth-limit", test_depth_limit);
+  g_test_add_func ("/lists/malformed/random-bytes", test_random_bytes);
   int status = g_test_run ();
   craft_registry_unref (registry);
   return status;

@@ -920,29 +920,11 @@ test_sr_arp (void)
   g_assert_cmpstr (json_str (answer, "ARP", 0, "psrc"), ==, ADDR_B);
 }
 
-/* Until DNS has its definition (issue 6): a minimal one, with the one
- * answer rule that matters, the message id. */
-static const char dns_pdl[]
-  = "# A DNS header for the tests, until dns.pdl exists.\n"
-    "layer DNSTest {\n"
-    "  id: u16 = 0;\n"
-    "  flags: u16 hex = 0x0100;\n"
-    "  qdcount: u16 = 1;\n"
-    "  ancount: u16 = 0;\n"
-    "  nscount: u16 = 0;\n"
-    "  arcount: u16 = 0;\n"
-    "  rest: bytes;\n"
-    "  answer id == request.id && flags & 0x8000;\n"
-    "  identity id;\n"
-    "}\n"
-    "bind UDP.dport == 53 -> DNSTest;\n"
-    "bind UDP.sport == 53 -> DNSTest for dissect;\n";
-
 static void
 test_sr_dns (void)
 {
-  g_test_summary ("DNS queries to dnsmasq in B are paired with their responses by id, over IPv4 and IPv6, by a "
-                  "definition loaded from a file.");
+  g_test_summary ("DNS queries to dnsmasq in B are paired with their responses by id, over IPv4 and IPv6, and the "
+                  "answer record reads back with its fields.");
   if (skipped ())
     return;
   if (!dnsmasq_running ())
@@ -950,16 +932,9 @@ test_sr_dns (void)
       g_test_skip ("dnsmasq is not installed (scripts/setup-debian.sh installs it)");
       return;
     }
-  g_autofree char *dir = g_build_filename (tmpdir, "proto", NULL);
-  g_mkdir_with_parents (dir, 0755);
-  g_autofree char *path = g_build_filename (dir, "dnstest.pdl", NULL);
-  g_assert_true (g_file_set_contents (path, dns_pdl, -1, NULL));
-  /* example.test IN A */
-  const char *question = "rest=b\"\\x07example\\x04test\\x00\\x00\\x01\\x00\\x01\"";
-  g_autofree char *v4 = g_strdup_printf ("IP(dst=\"" ADDR_B "\")/UDP(sport=40004)/DNSTest(id=[0x1234,0x1235],%s)",
-                                         question);
+  const char *v4 = "IP(dst=\"" ADDR_B "\")/UDP(sport=40004)/DNS(id=[0x1234,0x1235],qd=DNSQR(qname=\"example.test\"))";
   g_auto (Run) run = { 0 };
-  craft_in_proto (&run, ns_a, dir, (const char *const[]){ "sr", "-i", veth_a, "--json", v4, NULL });
+  CRAFT_A (&run, "sr", "-i", veth_a, "--json", v4);
   g_assert_cmpint (run.status, ==, 0);
   g_autoptr (GPtrArray) lines = sr_json (run.out);
   g_assert_cmpuint (lines->len, ==, 2);
@@ -968,16 +943,22 @@ test_sr_dns (void)
       JsonArray *answers = answers_of (lines, i);
       g_assert_cmpuint (json_array_get_length (answers), ==, 1);
       JsonObject *answer = json_array_get_object_element (answers, 0);
-      g_assert_cmpint (json_int (answer, "DNSTest", 0, "id"), ==, 0x1234 + i);
-      g_assert_cmpint (json_int (answer, "DNSTest", 0, "ancount"), ==, 1);
-      /* The answer's address, 192.0.2.99, ends the message. */
-      g_assert_true (g_str_has_suffix (json_str (answer, "DNSTest", 0, "rest"), "c0000263"));
+      g_assert_cmpint (json_int (answer, "DNS", 0, "id"), ==, 0x1234 + i);
+      g_assert_cmpint (json_int (answer, "DNS", 0, "qr"), ==, 1);
+      g_assert_cmpint (json_int (answer, "DNS", 0, "ancount"), ==, 1);
+      /* The answer record, its name compressed by dnsmasq, and its address 192.0.2.99. */
+      JsonArray *an = json_node_get_array (json_field (answer, "DNS", 0, "an"));
+      g_assert_cmpuint (json_array_get_length (an), ==, 1);
+      JsonObject *rr = json_object_get_object_member (json_array_get_object_element (an, 0), "fields");
+      g_assert_cmpstr (json_object_get_string_member (rr, "rrname"), ==, "example.test.");
+      g_assert_cmpstr (json_object_get_string_member (rr, "rdata"), ==, "192.0.2.99");
     }
-  g_autofree char *v6 = g_strdup_printf ("IPv6(dst=\"" ADDR6_B "\")/UDP(sport=40005)/DNSTest(id=0x4321,%s)", question);
+  const char *v6 = "IPv6(dst=\"" ADDR6_B "\")/UDP(sport=40005)/DNS(id=0x4321,qd=DNSQR(qname=\"example.test\"))";
   g_auto (Run) run6 = { 0 };
-  craft_in_proto (&run6, ns_a, dir, (const char *const[]){ "sr", "-i", veth_a, v6, NULL });
+  CRAFT_A (&run6, "sr", "-i", veth_a, v6);
   g_assert_cmpint (run6.status, ==, 0);
-  assert_contains (run6.out, "==> Ether / IPv6 / UDP " ADDR6_B ":domain > " ADDR6_A ":40005 / DNSTest");
+  assert_contains (run6.out, "==> Ether / IPv6 / UDP / DNS Ans [DNSRR(rrname=example.test., type=A, rclass=IN, ttl=0, "
+                             "rdlen=4, rdata=192.0.2.99)]");
 }
 
 static void
@@ -1330,6 +1311,99 @@ test_sniff_write (void)
   assert_contains (quiet.err, "0 packets captured");
 }
 
+/* The fields of DNS packet `nth` (from 0) of a `craft read --json` output. */
+static JsonObject *
+dns_fields_of (GPtrArray *lines, guint nth)
+{
+  JsonObject *packet = json_node_get_object (g_ptr_array_index (lines, nth));
+  JsonArray *layers = json_object_get_array_member (packet, "layers");
+  for (guint i = 0; i < json_array_get_length (layers); i++)
+    {
+      JsonObject *layer = json_array_get_object_element (layers, i);
+      if (strcmp (json_object_get_string_member (layer, "layer"), "DNS") == 0)
+        return json_object_get_object_member (layer, "fields");
+    }
+  g_error ("packet %u has no DNS layer", nth);
+}
+
+/* A name as tshark shows it: without the root's final dot. */
+static char *
+without_root (const char *name)
+{
+  return g_str_has_suffix (name, ".") && strlen (name) > 1 ? g_strndup (name, strlen (name) - 1) : g_strdup (name);
+}
+
+static void
+test_dns_capture_tshark (void)
+{
+  g_test_summary ("A query to dnsmasq and its real answer, captured, read by craft read --json field by field as "
+                  "tshark reads them.");
+  if (skipped ())
+    return;
+  if (!dnsmasq_running ())
+    {
+      g_test_skip ("dnsmasq is not installed (scripts/setup-debian.sh installs it)");
+      return;
+    }
+  g_autofree char *tshark = g_find_program_in_path ("tshark");
+  if (tshark == NULL)
+    {
+      g_test_skip ("tshark is not installed");
+      return;
+    }
+  g_autofree char *path = g_build_filename (tmpdir, "dns.pcap", NULL);
+  Background bg;
+  sniff_start (&bg, (const char *const[]){ "-c", "2", "-f", "udp port 53", "-w", path, NULL });
+  g_auto (Run) sr = { 0 };
+  CRAFT_A (&sr, "sr", "-i", veth_a,
+           "IP(dst=\"" ADDR_B "\")/UDP(sport=40006)/DNS(id=0x2468,qd=DNSQR(qname=\"www.example.test\"))");
+  g_assert_cmpint (sr.status, ==, 0);
+  int status;
+  g_autofree char *out = background_finish (&bg, &status);
+  g_assert_cmpint (status, ==, 0);
+
+  g_auto (Run) read = { 0 };
+  CRAFT_B (&read, "read", "--json", path);
+  g_assert_cmpint (read.status, ==, 0);
+  g_autoptr (GPtrArray) lines = sr_json (read.out);
+  g_assert_cmpuint (lines->len, ==, 2);
+  const char *argv[] = { tshark, "-n", "-r", path, "-T", "fields", "-E", "separator=|", "-e", "dns.id",
+                         "-e", "dns.flags.response", "-e", "dns.flags.recdesired", "-e", "dns.count.queries",
+                         "-e", "dns.count.answers", "-e", "dns.qry.name", "-e", "dns.qry.type",
+                         "-e", "dns.resp.name", "-e", "dns.resp.ttl", "-e", "dns.a", NULL };
+  g_auto (Run) ts = { 0 };
+  g_assert_cmpint (run_argv (&ts, argv, NULL), ==, 0);
+  g_auto (GStrv) rows = g_strsplit (ts.out, "\n", -1);
+  g_assert_cmpuint (g_strv_length (rows), >=, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_auto (GStrv) t = g_strsplit (rows[i], "|", -1);
+      g_assert_cmpuint (g_strv_length (t), ==, 10);
+      JsonObject *dns = dns_fields_of (lines, i);
+      g_assert_cmpint (json_object_get_int_member (dns, "id"), ==, g_ascii_strtoll (t[0], NULL, 0));
+      g_assert_cmpint (json_object_get_int_member (dns, "qr"), ==, g_ascii_strtoll (t[1], NULL, 10));
+      g_assert_cmpint (json_object_get_int_member (dns, "rd"), ==, g_ascii_strtoll (t[2], NULL, 10));
+      g_assert_cmpint (json_object_get_int_member (dns, "qdcount"), ==, g_ascii_strtoll (t[3], NULL, 10));
+      g_assert_cmpint (json_object_get_int_member (dns, "ancount"), ==, g_ascii_strtoll (t[4], NULL, 10));
+      JsonObject *qd = json_object_get_object_member (
+        json_array_get_object_element (json_object_get_array_member (dns, "qd"), 0), "fields");
+      g_autofree char *qname = without_root (json_object_get_string_member (qd, "qname"));
+      g_assert_cmpstr (qname, ==, t[5]);
+      g_assert_cmpint (json_object_get_int_member (qd, "qtype"), ==, g_ascii_strtoll (t[6], NULL, 10));
+      JsonArray *an = json_object_get_array_member (dns, "an");
+      g_assert_cmpuint (json_array_get_length (an), ==, i);
+      if (i == 0)
+        continue;
+      /* dnsmasq compresses the answer's name: a pointer to the question's. */
+      JsonObject *rr = json_object_get_object_member (json_array_get_object_element (an, 0), "fields");
+      g_autofree char *rrname = without_root (json_object_get_string_member (rr, "rrname"));
+      g_assert_cmpstr (rrname, ==, t[7]);
+      g_assert_cmpint (json_object_get_int_member (rr, "ttl"), ==, g_ascii_strtoll (t[8], NULL, 10));
+      g_assert_cmpstr (json_object_get_string_member (rr, "rdata"), ==, t[9]);
+      g_assert_cmpstr (t[9], ==, "192.0.2.99");
+    }
+}
+
 /* ---- errors ---- */
 
 /* Nothing with this UDP source port reached B while `what` ran. */
@@ -1455,6 +1529,7 @@ main (int argc, char **argv)
   g_test_add_func ("/netns/sr/udp-unreachable", test_sr_udp_unreachable);
   g_test_add_func ("/netns/sr/arp", test_sr_arp);
   g_test_add_func ("/netns/sr/dns", test_sr_dns);
+  g_test_add_func ("/netns/sniff/dns-tshark", test_dns_capture_tshark);
   g_test_add_func ("/netns/sr/unanswered", test_sr_unanswered);
   g_test_add_func ("/netns/sniff/ping", test_sniff_ping);
   g_test_add_func ("/netns/capture/ping6", test_capture_ping6);

@@ -164,7 +164,7 @@ main (int argc, char **argv)
   static const struct {
     const char *name;
     guint at_least;
-  } files[] = { { "layers", 40 }, { "breadth", 80 }, { "lists", 45 } };
+  } files[] = { { "layers", 40 }, { "breadth", 80 }, { "lists", 50 } };
   g_autoptr (GPtrArray) vectors = g_ptr_array_new_with_free_func (vector_free);
   for (gsize f = 0; f < G_N_ELEMENTS (files); f++)
     {

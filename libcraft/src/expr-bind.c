@@ -191,7 +191,8 @@ set_element_field (CraftPacket *e, guint index, const CraftExprNode *v, GError *
   GError *local = NULL;
   if (v->type == CRAFT_EXPR_NONE)
     return TRUE;
-  if (f->kind->is_list && v->type != CRAFT_EXPR_STR && v->type != CRAFT_EXPR_BYTES)
+  if (f->kind->is_list && ((v->type != CRAFT_EXPR_STR && v->type != CRAFT_EXPR_BYTES)
+                           || craft_registry_lookup_layer (e->reg, f->element_group) != NULL))
     return set_list_keyword (e, 0, f, v, error);
   if (v->type == CRAFT_EXPR_LIST && f->kind == &craft__kind_bytes)
     {

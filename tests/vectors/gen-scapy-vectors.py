@@ -46,7 +46,11 @@ def check_syntax(expr):
             layer(node.left)
             layer(node.right)
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-            if node.args:
+            # One positional argument: bytes to dissect (a DNS message with
+            # compressed names, as a server sends it).
+            if len(node.args) > 1 or (node.args and not (
+                    isinstance(node.args[0], ast.Constant)
+                    and type(node.args[0].value) is bytes)):
                 raise ValueError("positional arguments to %s" % node.func.id)
             for kw in node.keywords:
                 if kw.arg is None:
