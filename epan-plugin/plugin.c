@@ -61,8 +61,8 @@ register_protoinfo (void)
   craft_plugin_registry = load_definitions ();
   craft_plugin_proto = proto_register_protocol ("craft protocol definitions", "craft", "craft");
   proto_register_field_array (craft_plugin_proto, hf, array_length (hf));
-  module_t *prefs = prefs_register_protocol (craft_plugin_proto, craft_plugin_apply_standard_layers);
-  prefs_register_bool_preference (prefs, "standard_layers", "Dissect standard layers with craft definitions",
+  module_t *module = prefs_register_protocol (craft_plugin_proto, craft_plugin_apply_standard_layers);
+  prefs_register_bool_preference (module, "standard_layers", "Dissect standard layers with craft definitions",
                                   "Dissect the layers Wireshark already knows (Ethernet, IP, TCP, UDP...) with "
                                   "craft's definitions (craft.ip...) instead of Wireshark's own dissectors",
                                   &craft_plugin_standard_layers);

@@ -1361,6 +1361,7 @@ test_dns_capture_tshark (void)
   int status;
   g_autofree char *out = background_finish (&bg, &status);
   g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (out);
 
   g_auto (Run) read = { 0 };
   CRAFT_B (&read, "read", "--json", path);
