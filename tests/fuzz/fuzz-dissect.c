@@ -12,7 +12,7 @@ static const char *const starts[] = {
   "CookedLinuxV2", "GRE", "VXLAN", "NTPHeader", "IPv6ExtHdrHopByHop", "IPv6ExtHdrRouting", "IPv6ExtHdrFragment",
   "IPv6ExtHdrDestOpt", "ICMPv6EchoRequest", "ICMPv6EchoReply", "ICMPv6ND_NS", "ICMPv6ND_NA", "ICMPv6ND_RA",
   "ICMPv6ND_RS", "ICMPv6MLQuery", "ICMPv6MLReport", "ICMPv6NDOptMTU", "ICMPv6NDOptPrefixInfo",
-  "ICMPv6NDOptSrcLLAddr",
+  "ICMPv6NDOptSrcLLAddr", "DNS", "BOOTP",
 };
 static const int linktypes[] = { 1, 101, 12, 228, 229, 0, 113, 276 };
 

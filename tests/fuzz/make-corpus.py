@@ -23,8 +23,8 @@ STARTS = ["Ether", "IP", "IPv6", "ARP", "Dot1Q", "ICMP", "TCP", "UDP", "Raw", "P
           "CookedLinux", "CookedLinuxV2", "GRE", "VXLAN", "NTPHeader", "IPv6ExtHdrHopByHop", "IPv6ExtHdrRouting",
           "IPv6ExtHdrFragment", "IPv6ExtHdrDestOpt", "ICMPv6EchoRequest", "ICMPv6EchoReply", "ICMPv6ND_NS",
           "ICMPv6ND_NA", "ICMPv6ND_RA", "ICMPv6ND_RS", "ICMPv6MLQuery", "ICMPv6MLReport", "ICMPv6NDOptMTU",
-          "ICMPv6NDOptPrefixInfo", "ICMPv6NDOptSrcLLAddr"]
-VECTORS = ["layers", "breadth"]
+          "ICMPv6NDOptPrefixInfo", "ICMPv6NDOptSrcLLAddr", "DNS", "BOOTP"]
+VECTORS = ["layers", "breadth", "lists"]
 LINKTYPES = [1, 101, 12, 228, 229, 0, 113, 276]
 
 EXTRA_EXPRESSIONS = [
