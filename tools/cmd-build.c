@@ -44,12 +44,13 @@ craft_cmd_build (int argc, char **argv)
   g_autoptr (CraftPacket) packet = craft_packet_new_from_expression (reg, expression, &error);
   if (packet == NULL)
     return craft_tool_report (error, expression);
+  /* Before the capture is opened: a stop from then on removes its temporary file. */
+  craft_tool_catch_stop ();
   g_autoptr (CraftCaptureWriter) writer = NULL;
   if (write_path != NULL && (writer = craft_tool_open_capture (reg, packet, write_path, &error)) == NULL)
     return craft_tool_report (error, NULL);
 
   /* Members are built one at a time: a set of any size streams. */
-  craft_tool_catch_stop ();
   guint64 members = craft_packet_get_n_members (packet);
   for (gint64 round = 0; round < repeat; round++)
     for (guint64 m = 0; m < members; m++)

@@ -96,6 +96,8 @@ craft_cmd_fuzz (int argc, char **argv)
   g_autoptr (CraftPacket) packet = craft_packet_new_from_expression (reg, expression, &error);
   if (packet == NULL)
     return craft_tool_report (error, expression);
+  /* Before the capture is opened: a stop from then on removes its temporary file. */
+  craft_tool_catch_stop ();
   g_autoptr (CraftCaptureWriter) writer = NULL;
   if (write_path != NULL && (writer = craft_tool_open_capture (reg, packet, write_path, &error)) == NULL)
     return craft_tool_report (error, NULL);
@@ -106,7 +108,6 @@ craft_cmd_fuzz (int argc, char **argv)
   fprintf (stderr, "seed: %" G_GUINT64_FORMAT "\n", seed);
   g_autoptr (GRand) rng = g_rand_new_with_seed ((guint32) seed);
   g_autofree char *comment = g_strdup_printf ("craft fuzz --seed %" G_GUINT64_FORMAT ": %s", seed, expression);
-  craft_tool_catch_stop ();
   guint64 members = craft_packet_get_n_members (packet);
   for (gint64 round = 0; round < rounds; round++)
     for (guint64 m = 0; m < members; m++)
