@@ -226,6 +226,15 @@ test_dns_compression (void)
                    "DNSRR(rrname=example.com., type=CNAME, rclass=IN, ttl=16, rdlen=2, rdata=example.com.)]");
   g_autofree char *json = craft_packet_to_json (p, NULL);
   g_assert_nonnull (strstr (json, "\"an\":[{\"layer\":\"DNSRR\",\"fields\":{\"rrname\":\"example.com.\""));
+  /* The summary names the first answer's data, as Scapy's does; a query, the first question. */
+  g_autofree char *summary = craft_packet_summary (p);
+  g_assert_cmpstr (summary, ==, "IP / UDP / DNS Ans 192.0.2.9");
+  g_autoptr (CraftPacket) query = dissect_dns ("00010000000100000000000001610000010001");
+  g_autofree char *asked = craft_packet_summary (query);
+  g_assert_cmpstr (asked, ==, "IP / UDP / DNS Qry a.");
+  g_autoptr (CraftPacket) empty = dissect_dns ("000100000000000000000000");
+  g_autofree char *nothing = craft_packet_summary (empty);
+  g_assert_cmpstr (nothing, ==, "IP / UDP / DNS Qry");
 }
 
 static void

@@ -799,7 +799,8 @@ test_sr_icmpv6 (void)
   g_assert_cmpstr (json_str (answer, "ICMPv6NDOptDstLLAddr", 0, "lladdr"), ==, MAC_B);
 }
 
-/* dnsmasq in B, answering example.test (UDP and TCP port 53), or FALSE when it is not installed. */
+/* dnsmasq in B, answering example.test (UDP and TCP port 53) and leasing addresses by DHCP, or FALSE when
+ * it is not installed. */
 static gboolean
 dnsmasq_running (void)
 {
@@ -812,7 +813,8 @@ dnsmasq_running (void)
     return FALSE;
   const char *argv[] = { "ip", "netns", "exec", ns_b, dnsmasq, "--no-daemon", "--conf-file=/dev/null", "--no-resolv",
                          "--no-hosts", "--port=53", "--bind-interfaces", "--listen-address=" ADDR_B,
-                         "--listen-address=" ADDR6_B, "--address=/example.test/192.0.2.99", "--pid-file=",
+                         "--listen-address=" ADDR6_B, "--address=/example.test/192.0.2.99",
+                         "--dhcp-range=198.51.100.50,198.51.100.60,255.255.255.0,1h", "--pid-file=",
                          "--user=root", NULL };
   g_autoptr (GError) error = NULL;
   g_assert_true (g_spawn_async (NULL, (char **) argv, NULL,
@@ -957,8 +959,7 @@ test_sr_dns (void)
   g_auto (Run) run6 = { 0 };
   CRAFT_A (&run6, "sr", "-i", veth_a, v6);
   g_assert_cmpint (run6.status, ==, 0);
-  assert_contains (run6.out, "==> Ether / IPv6 / UDP / DNS Ans [DNSRR(rrname=example.test., type=A, rclass=IN, ttl=0, "
-                             "rdlen=4, rdata=192.0.2.99)]");
+  assert_contains (run6.out, "IPv6 / UDP / DNS Qry example.test. ==> Ether / IPv6 / UDP / DNS Ans 192.0.2.99\n");
 }
 
 static void
@@ -1405,6 +1406,96 @@ test_dns_capture_tshark (void)
     }
 }
 
+/* The fields of the element of layer `element` in the list `list` of layer `layer` of a JSON packet, or NULL. */
+static JsonObject *
+element_fields (JsonObject *packet, const char *layer, const char *list, const char *element)
+{
+  JsonArray *layers = json_object_get_array_member (packet, "layers");
+  for (guint i = 0; i < json_array_get_length (layers); i++)
+    {
+      JsonObject *l = json_array_get_object_element (layers, i);
+      if (strcmp (json_object_get_string_member (l, "layer"), layer) != 0)
+        continue;
+      JsonArray *items = json_object_get_array_member (json_object_get_object_member (l, "fields"), list);
+      for (guint k = 0; k < json_array_get_length (items); k++)
+        {
+          JsonObject *item = json_array_get_object_element (items, k);
+          if (strcmp (json_object_get_string_member (item, "layer"), element) == 0)
+            return json_object_get_object_member (item, "fields");
+        }
+    }
+  return NULL;
+}
+
+static void
+test_dhcp_capture_tshark (void)
+{
+  g_test_summary ("A DHCP discover and dnsmasq's offer, captured, read by craft read --json as tshark reads them.");
+  if (skipped ())
+    return;
+  if (!dnsmasq_running ())
+    {
+      g_test_skip ("dnsmasq is not installed (scripts/setup-debian.sh installs it)");
+      return;
+    }
+  g_autofree char *tshark = g_find_program_in_path ("tshark");
+  if (tshark == NULL)
+    {
+      g_test_skip ("tshark is not installed");
+      return;
+    }
+  g_autofree char *path = g_build_filename (tmpdir, "dhcp.pcap", NULL);
+  Background bg;
+  sniff_start (&bg, (const char *const[]){ "-c", "2", "-f", "udp port 67 or udp port 68", "-w", path, NULL });
+  g_auto (Run) send = { 0 };
+  CRAFT_A (&send, "send", "-i", veth_a,
+           "Ether(dst=\"ff:ff:ff:ff:ff:ff\")/IP(src=\"0.0.0.0\",dst=\"255.255.255.255\")/UDP(sport=68,dport=67)"
+           "/BOOTP(chaddr=b\"\\x02\\x00\\x00\\x00\\x0a\\x01\",xid=0x1357,flags=0x8000)"
+           "/DHCP(options=[(\"message-type\",\"discover\"),\"end\"])");
+  g_assert_cmpint (send.status, ==, 0);
+  int status;
+  g_autofree char *out = background_finish (&bg, &status);
+  g_assert_cmpint (status, ==, 0);
+
+  g_auto (Run) read = { 0 };
+  CRAFT_B (&read, "read", "--json", path);
+  g_assert_cmpint (read.status, ==, 0);
+  g_autoptr (GPtrArray) lines = sr_json (read.out);
+  g_assert_cmpuint (lines->len, ==, 2);
+  const char *argv[] = { tshark, "-n", "-r", path, "-T", "fields", "-E", "separator=|", "-e", "dhcp.id",
+                         "-e", "dhcp.type", "-e", "dhcp.ip.your", "-e", "dhcp.option.dhcp",
+                         "-e", "dhcp.option.dhcp_server_id", "-e", "dhcp.option.ip_address_lease_time",
+                         "-e", "dhcp.option.subnet_mask", NULL };
+  g_auto (Run) ts = { 0 };
+  g_assert_cmpint (run_argv (&ts, argv, NULL), ==, 0);
+  g_auto (GStrv) rows = g_strsplit (ts.out, "\n", -1);
+  g_assert_cmpuint (g_strv_length (rows), >=, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_auto (GStrv) t = g_strsplit (rows[i], "|", -1);
+      g_assert_cmpuint (g_strv_length (t), ==, 7);
+      JsonObject *packet = json_node_get_object (g_ptr_array_index (lines, i));
+      g_assert_cmpint (json_int (packet, "BOOTP", 0, "xid"), ==, g_ascii_strtoll (t[0], NULL, 0));
+      g_assert_cmpint (json_int (packet, "BOOTP", 0, "op"), ==, g_ascii_strtoll (t[1], NULL, 10));
+      g_assert_cmpstr (json_str (packet, "BOOTP", 0, "yiaddr"), ==, t[2]);
+      JsonObject *type = element_fields (packet, "DHCP", "options", "DHCPOpt_MessageType");
+      g_assert_nonnull (type);
+      g_assert_cmpint (json_object_get_int_member (type, "type"), ==, g_ascii_strtoll (t[3], NULL, 10));
+      if (i == 0)
+        continue;
+      /* The offer: an address of the range, the server, the lease and the mask. */
+      g_assert_cmpint (json_object_get_int_member (type, "type"), ==, 2);
+      g_assert_true (g_str_has_prefix (t[2], "198.51.100."));
+      JsonObject *server = element_fields (packet, "DHCP", "options", "DHCPOpt_ServerId");
+      g_assert_cmpstr (json_object_get_string_member (server, "addr"), ==, t[4]);
+      g_assert_cmpstr (t[4], ==, ADDR_B);
+      JsonObject *lease = element_fields (packet, "DHCP", "options", "DHCPOpt_LeaseTime");
+      g_assert_cmpint (json_object_get_int_member (lease, "time"), ==, g_ascii_strtoll (t[5], NULL, 10));
+      JsonObject *mask = element_fields (packet, "DHCP", "options", "DHCPOpt_SubnetMask");
+      g_assert_cmpstr (json_object_get_string_member (mask, "mask"), ==, t[6]);
+    }
+}
+
 /* ---- errors ---- */
 
 /* Nothing with this UDP source port reached B while `what` ran. */
@@ -1531,6 +1622,7 @@ main (int argc, char **argv)
   g_test_add_func ("/netns/sr/arp", test_sr_arp);
   g_test_add_func ("/netns/sr/dns", test_sr_dns);
   g_test_add_func ("/netns/sniff/dns-tshark", test_dns_capture_tshark);
+  g_test_add_func ("/netns/sniff/dhcp-tshark", test_dhcp_capture_tshark);
   g_test_add_func ("/netns/sr/unanswered", test_sr_unanswered);
   g_test_add_func ("/netns/sniff/ping", test_sniff_ping);
   g_test_add_func ("/netns/capture/ping6", test_capture_ping6);

@@ -41,7 +41,10 @@ set_keyword (CraftPacket *p, guint layer, const CraftExprKeyword *kw, GError **e
   if (f == NULL)
     return FALSE;
   const CraftExprNode *v = kw->value;
-  if (f->kind->is_list && v->type != CRAFT_EXPR_STR && v->type != CRAFT_EXPR_BYTES)
+  /* A list is one value; a string is its bytes, except for a list of one
+   * layer (routers="192.0.2.1"), where it is an element's value. */
+  if (f->kind->is_list && ((v->type != CRAFT_EXPR_STR && v->type != CRAFT_EXPR_BYTES)
+                           || craft_registry_lookup_layer (p->reg, f->element_group) != NULL))
     return set_list_keyword (p, layer, f, v, error);
   gboolean is_set;
   if (!craft__set_from_node (p, layer, f, kw->name, v, &is_set, error))

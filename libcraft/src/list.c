@@ -16,6 +16,7 @@ typedef struct {
   gsize name_base;             /* where names' compression pointers count from, in `buffer` */
   void (*fn) (CraftPacket *element, gpointer data);
   gpointer data;
+  CraftPacket *scratch;        /* the element packet, reused from element to element (owned) */
 } Walk;
 
 static void
@@ -42,15 +43,34 @@ list_name (Walk *w, GString *scratch)
   return scratch->str;
 }
 
-/* A packet of one layer, `def`, read from byte `pos` of the walk's buffer, never past `end`. */
+/* A packet of one layer, `def`, read from byte `pos` of the walk's buffer,
+ * never past `end`. The walk's scratch packet is reused when nobody else
+ * holds it: a packet per element would be most of the cost of reading TCP
+ * options. */
 static CraftPacket *
 element_at (Walk *w, const CraftLayerDef *def, gsize pos, gsize end, gboolean *ok)
 {
-  CraftPacket *e = craft_packet_new (w->outer->reg);
-  e->origin = g_bytes_ref (w->buffer);
-  e->wire = g_bytes_ref (w->buffer);
-  e->list_depth = w->outer->list_depth + 1;
-  e->name_base = (gint) w->name_base;
+  CraftPacket *e;
+  if (w->scratch != NULL && g_atomic_int_get (&w->scratch->ref_count) == 1)
+    {
+      e = craft_packet_ref (w->scratch);
+      CraftLayer *old = craft__packet_layer (e, 0);
+      for (guint i = 0; i < old->def->fields->len; i++)
+        g_clear_pointer (&old->slots[i].bytes, g_bytes_unref);
+      g_free (old->slots);
+      g_array_set_size (e->layers, 0);
+      g_array_set_size (e->findings, 0);
+    }
+  else
+    {
+      e = craft_packet_new (w->outer->reg);
+      e->origin = g_bytes_ref (w->buffer);
+      e->wire = g_bytes_ref (w->buffer);
+      e->list_depth = w->outer->list_depth + 1;
+      e->name_base = (gint) w->name_base;
+      if (w->scratch == NULL)
+        w->scratch = craft_packet_ref (e);
+    }
   craft__packet_append_layer (e, def);
   craft__packet_layer (e, 0)->start = (guint) pos;
   *ok = craft__dissect_layer_fields (e, 0, end);
@@ -174,6 +194,7 @@ walk (Walk *w, gsize start, gsize end, guint64 max_count, guint64 *count)
       pos += size;
       (*count)++;
     }
+  g_clear_pointer (&w->scratch, craft_packet_unref);
   return pos - start;
 }
 
@@ -206,7 +227,7 @@ craft__dissect_sized_value (CraftPacket *p, guint layer, guint field, const guin
                                    "%s.%s: %s", l->def->name, f->name, problem);
       return n;
     }
-  Walk w = { p, layer, field, TRUE, p->origin, name_base (p, layer), NULL, NULL };
+  Walk w = { p, layer, field, TRUE, p->origin, name_base (p, layer), NULL, NULL, NULL };
   guint64 count;
   if (f->size_mode != CRAFT_SIZE_COUNT)
     {
@@ -261,7 +282,7 @@ walk_value (CraftPacket *p, guint layer, guint field, void (*fn) (CraftPacket *,
 {
   gsize start, base;
   g_autoptr (GBytes) buffer = value_buffer (p, layer, field, &start, length, &base);
-  Walk w = { p, layer, field, FALSE, buffer, base, fn, data };
+  Walk w = { p, layer, field, FALSE, buffer, base, fn, data, NULL };
   *taken = walk (&w, start, start + *length, G_MAXUINT64, count);
 }
 

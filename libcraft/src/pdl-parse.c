@@ -1849,6 +1849,13 @@ check_summary (Pdl *p, const char *format, gsize start, gsize end)
         return fail_at (p, CRAFT_ERROR_DEFINITION, at, "summary has '{' without '}'");
       if (g_str_has_prefix (ref, "lower."))
         continue;
+      /* {LIST.FIELD}: a field of a list's first element, whose layer is known only when read. */
+      const char *dot = strchr (ref, '.');
+      g_autofree char *list = dot ? g_strndup (ref, (gsize) (dot - ref)) : NULL;
+      gint list_index = list ? craft__layer_def_field_index (p->layer, list) : -1;
+      if (dot != NULL && list_index >= 0
+          && ((const CraftFieldDef *) g_ptr_array_index (p->layer->fields, list_index))->kind->is_list)
+        continue;
       if (craft__layer_def_field_index (p->layer, ref) < 0)
         return fail_at (p, CRAFT_ERROR_DEFINITION, at, "summary names '%s', which is not a field of layer '%s'",
                         ref, p->layer->name);

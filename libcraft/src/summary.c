@@ -5,6 +5,46 @@
 
 #include <string.h>
 
+typedef struct {
+  const char *field;
+  GString *out;
+  gboolean found;
+} FirstElement;
+
+/* Formats the named field of the first element only. */
+static void
+format_first (CraftPacket *element, gpointer data)
+{
+  FirstElement *first = data;
+  const CraftLayer *l = craft__packet_layer (element, 0);
+  for (guint k = 0; !first->found && k < l->def->fields->len; k++)
+    if (l->slots[k].present && strcmp (craft__layer_field (l, k)->name, first->field) == 0)
+      {
+        craft__packet_format_slot (element, 0, k, FALSE, first->out);
+        first->found = TRUE;
+      }
+  first->field = "";  /* later elements match nothing */
+}
+
+/* `{LIST.FIELD}`: that field of the list's first element; FALSE when the
+ * list is empty or its first element has no such field. */
+static gboolean
+expand_element (CraftPacket *p, guint index, const char *ref, GString *out)
+{
+  const char *dot = strchr (ref, '.');
+  g_autofree char *list = g_strndup (ref, (gsize) (dot - ref));
+  const CraftLayer *l = craft__packet_layer (p, index);
+  for (guint i = 0; i < l->def->fields->len; i++)
+    if (l->slots[i].present && craft__layer_field (l, i)->kind->is_list
+        && strcmp (craft__layer_field (l, i)->name, list) == 0)
+      {
+        FirstElement first = { dot + 1, out, FALSE };
+        craft__list_foreach (p, index, i, format_first, &first);
+        return first.found;
+      }
+  return FALSE;
+}
+
 /* Expands a summary template for layer `index`; FALSE if a reference does not resolve. */
 static gboolean
 expand (CraftPacket *p, guint index, const char *format, GString *out)
@@ -23,6 +63,13 @@ expand (CraftPacket *p, guint index, const char *format, GString *out)
       g_autofree char *ref = g_strndup (s + 1, close - s - 1);
       guint layer = index;
       const char *name = ref;
+      if (strchr (ref, '.') != NULL && !g_str_has_prefix (ref, "lower."))
+        {
+          if (!expand_element (p, index, ref, out))
+            return FALSE;
+          s = close;
+          continue;
+        }
       if (g_str_has_prefix (ref, "lower."))
         {
           if (index == 0)
