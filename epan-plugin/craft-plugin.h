@@ -82,6 +82,12 @@ void craft_plugin_apply_standard_layers (void);
 /* heuristic.c: layers with `heuristic on LAYER if EXPR;` join the Wireshark heuristic lists of those layers. */
 void craft_plugin_register_heuristics (void);
 
+/* The layer to dissect `data` as when Wireshark hands it to `pl`: `pl`
+ * itself, unless its guard rejects the bytes and another layer bound to the
+ * same table entry accepts them (raw IP link types carry IP and IPv6, told
+ * apart by their guards). */
+CraftPluginLayer *craft_plugin_guarded_layer (CraftPluginLayer *pl, const guint8 *data, gsize length);
+
 /* frame.c: the frame `tvb` lies in, dissected by libcraft from its link type
  * and verified, when its layer `index` is one of `def` starting at the tvb's
  * first byte; else NULL. Caller owns. */

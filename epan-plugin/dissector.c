@@ -708,6 +708,8 @@ craft_plugin_dissect (tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void 
       pending = NULL;
       return show_layer (c->view, c->index, c->base, tvb, pinfo, tree);
     }
+  guint length = tvb_captured_length (tvb);
+  pl = craft_plugin_guarded_layer (pl, length > 0 ? tvb_get_ptr (tvb, 0, (gint) length) : NULL, length);
   /* A message with a length in a TCP stream may span segments. */
   if (pl->def->length != NULL && pinfo->ptype == PT_TCP)
     return craft_plugin_dissect_tcp (pl, tvb, pinfo, tree);

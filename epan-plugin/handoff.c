@@ -99,3 +99,38 @@ craft_plugin_apply_standard_layers (void)
         s->original = NULL;
       }
 }
+
+/* Whether bindings `a` and `b` name the same Wireshark table entry. */
+static gboolean
+same_slot (const CraftBinding *a, const CraftBinding *b)
+{
+  const char *table_a, *table_b;
+  guint32 value_a, value_b;
+  return craft_plugin_binding_slot (a, &table_a, &value_a) && craft_plugin_binding_slot (b, &table_b, &value_b)
+         && value_a == value_b && strcmp (table_a, table_b) == 0;
+}
+
+CraftPluginLayer *
+craft_plugin_guarded_layer (CraftPluginLayer *pl, const guint8 *data, gsize length)
+{
+  if (pl->def->guard == NULL || craft__layer_guard_holds (pl->def, data, length))
+    return pl;
+  GArray *bindings = craft_plugin_registry->bindings;
+  for (guint i = 0; i < bindings->len; i++)
+    {
+      const CraftBinding *mine = &g_array_index (bindings, CraftBinding, i);
+      if (mine->upper != pl->def)
+        continue;
+      for (guint k = 0; k < bindings->len; k++)
+        {
+          const CraftBinding *other = &g_array_index (bindings, CraftBinding, k);
+          if (other->upper == NULL || other->upper == pl->def || other->upper->guard == NULL
+              || !same_slot (mine, other) || !craft__layer_guard_holds (other->upper, data, length))
+            continue;
+          CraftPluginLayer *sibling = craft_plugin_layer_lookup (other->upper);
+          if (sibling != NULL)
+            return sibling;
+        }
+    }
+  return pl;
+}

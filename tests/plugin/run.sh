@@ -74,13 +74,13 @@ ws_plain() { tshark_with "$work/no-plugins" "$@"; }
 
 # pcap FILE EXPRESSION...: one Ethernet frame per expression, built by craft.
 pcap() {
-  out=$1
+  out=$1 linktype=${LINKTYPE:-1}
   shift
   for expression in "$@"; do
     craft build --hex "$expression" || fail "craft build failed: $expression"
   done | awk '{ printf "000000"; for (i = 1; i <= length($0); i += 2) printf " %s", substr($0, i, 2); printf "\n" }' \
     > "$out.txt"
-  "$TEXT2PCAP" -q "$out.txt" "$out" || fail "text2pcap failed"
+  "$TEXT2PCAP" -q -l "$linktype" "$out.txt" "$out" || fail "text2pcap failed"
   chmod a+r "$out"
 }
 
@@ -374,6 +374,13 @@ test_decode_as() {
   # With the preference, the standard layers are craft's.
   expect "preference" "$(ws -r "$work/standard.pcap" -o craft.standard_layers:TRUE -Y 'frame.number == 1' -T fields -e frame.protocols -e craft.tcp.chksum.status)" \
     'craft.ether:craft.ip:craft.tcp	1'
+  # A raw IP capture holds IPv4 and IPv6, told apart by the layers' guards
+  # (the link type's table entry names only one of them).
+  LINKTYPE=101 pcap "$work/raw-ip.pcap" "IP(src=\"192.0.2.1\",dst=\"192.0.2.2\")/UDP(sport=1,dport=2)" \
+    "IPv6(src=\"2001:db8::1\",dst=\"2001:db8::2\")/UDP(sport=1,dport=2)"
+  expect "raw IP by guard" "$(ws -r "$work/raw-ip.pcap" -o craft.standard_layers:TRUE -T fields -e craft.ip.src -e craft.ipv6.src -e craft.udp.dport)" \
+    '192.0.2.1		2
+	2001:db8::1	2'
   # craft.udp and craft.tcp over Wireshark's own IP: their checksums cover
   # IP's pseudo-header, which the plugin reads from the whole frame.
   pcap "$work/pseudo.pcap" \
