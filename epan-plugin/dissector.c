@@ -297,6 +297,41 @@ show_integer (View *view, guint layer, guint index, const CraftPluginField *wf, 
   return item;
 }
 
+static proto_item *show_field (View *view, guint layer, guint index, const CraftPluginLayer *pl, guint base,
+                               tvbuff_t *tvb, proto_tree *tree, packet_info *pinfo);
+
+/* Where the elements of a list field are shown. */
+typedef struct {
+  const View *view;
+  guint base;
+  tvbuff_t *tvb;
+  proto_tree *tree;
+  packet_info *pinfo;
+} ElementsShown;
+
+/* One element of a list (an option, a DNS question): a subtree of its
+ * layer's protocol with its fields, at the bytes they came from. */
+static void
+show_element (CraftPacket *element, gpointer data)
+{
+  const ElementsShown *shown = data;
+  const CraftLayer *l = craft__packet_layer (element, 0);
+  CraftPluginLayer *pl = craft_plugin_layer_lookup (l->def);
+  if (pl == NULL)
+    return;
+  guint end = l->start;
+  for (guint k = 0; k < l->def->fields->len; k++)
+    if (l->slots[k].present)
+      end = MAX (end, (l->slots[k].bit_off + l->slots[k].bit_len + 7) / 8);
+  proto_item *item = proto_tree_add_item (shown->tree, pl->proto, shown->tvb, (gint) (l->start - shown->base),
+                                          (gint) (end - l->start), ENC_NA);
+  proto_tree *fields = proto_item_add_subtree (item, pl->ett);
+  View view = { element, shown->view->length, shown->view->judged, NULL, 0, FALSE };
+  for (guint k = 0; k < l->def->fields->len; k++)
+    if (l->slots[k].present)
+      show_field (&view, 0, k, pl, shown->base, shown->tvb, fields, shown->pinfo);
+}
+
 /* Field `index` of a layer, at the bytes it came from. */
 static proto_item *
 show_field (View *view, guint layer, guint index, const CraftPluginLayer *pl, guint base, tvbuff_t *tvb,
@@ -312,7 +347,21 @@ show_field (View *view, guint layer, guint index, const CraftPluginLayer *pl, gu
   /* An empty byte string (IP without options) shows nothing, as in Wireshark. */
   if (length == 0)
     return NULL;
-  return proto_tree_add_item (tree, pl->fields[index].hf, tvb, start, length, ENC_BIG_ENDIAN);
+  if (proto_registrar_get_ftype (pl->fields[index].hf) == FT_STRING)
+    {
+      GString *text = g_string_new (NULL);
+      craft__slot_format_at (view->packet, layer, index, text);
+      char *value = wmem_strdup (pinfo->pool, text->str);
+      g_string_free (text, TRUE);
+      return proto_tree_add_string (tree, pl->fields[index].hf, tvb, start, length, value);
+    }
+  proto_item *item = proto_tree_add_item (tree, pl->fields[index].hf, tvb, start, length, ENC_BIG_ENDIAN);
+  if (f->kind->is_list)
+    {
+      ElementsShown shown = { view, base, tvb, proto_item_add_subtree (item, pl->ett), pinfo };
+      craft__list_foreach (view->packet, layer, index, show_element, &shown);
+    }
+  return item;
 }
 
 /* Expands a summary template: "{field}" of this layer, "{lower.field}" of the one below. */

@@ -76,6 +76,9 @@ bytes_type (const CraftFieldDef *f)
     return FT_IPv4;
   if (strcmp (f->kind->name, "ipv6") == 0)
     return FT_IPv6;
+  /* Domain names show as text, their compression pointers followed. */
+  if (strcmp (f->kind->name, "dnsname") == 0)
+    return FT_STRING;
   return FT_BYTES;
 }
 

@@ -381,6 +381,15 @@ test_decode_as() {
   expect "raw IP by guard" "$(ws -r "$work/raw-ip.pcap" -o craft.standard_layers:TRUE -T fields -e craft.ip.src -e craft.ipv6.src -e craft.udp.dport)" \
     '192.0.2.1		2
 	2001:db8::1	2'
+  # A list field's elements (DNS records, TCP options) are subtrees of
+  # their own layers, whose fields filter; domain names are text.
+  pcap "$work/lists.pcap" \
+    "$ETH/$IP4/UDP(sport=53,dport=3333)/DNS(id=7,qr=1,qd=DNSQR(qname=\"www.example.com\"),an=DNSRR(rrname=\"www.example.com\",rdata=\"192.0.2.9\"))" \
+    "$ETH/$IP4/TCP(options=[(\"MSS\",1460),(\"NOP\",None),(\"WScale\",7)])"
+  expect "DNS records" "$(ws -r "$work/lists.pcap" -o craft.standard_layers:TRUE -Y 'dnsqr.qname == "www.example.com."' -T fields -e craft.dns.id -e dnsrr.rdata)" \
+    '7	192.0.2.9'
+  expect "TCP options" "$(ws -r "$work/lists.pcap" -o craft.standard_layers:TRUE -Y craft.tcp -T fields -e tcpoption_mss.mss -e tcpoption_nop.kind -e tcpoption_wscale.scale)" \
+    '1460	1	7'
   # craft.udp and craft.tcp over Wireshark's own IP: their checksums cover
   # IP's pseudo-header, which the plugin reads from the whole frame.
   pcap "$work/pseudo.pcap" \
