@@ -163,30 +163,32 @@ field_number (const CraftEval *ev, guint field)
   return num;
 }
 
+gboolean
+craft__span_range (const CraftLayer *l, const CraftCalc *span, gsize *start, gsize *end)
+{
+  switch (span->span)
+    {
+    case CRAFT_SPAN_HEADER: *start = l->start, *end = l->start + l->hdr_len; return TRUE;
+    case CRAFT_SPAN_LAYER: *start = l->start, *end = l->end; return TRUE;
+    case CRAFT_SPAN_PAYLOAD: *start = l->start + l->hdr_len, *end = l->end; return TRUE;
+    case CRAFT_SPAN_FIELD:
+      {
+        const CraftSlot *s = &l->slots[span->field];
+        *start = s->bit_off / 8, *end = (s->bit_off + s->bit_len + 7) / 8;
+        return s->present;
+      }
+    default:
+      return FALSE;
+    }
+}
+
 /* The bytes a span covers in the buffer being built or dissected. */
 static gboolean
 span_bytes (const CraftEval *ev, const CraftCalc *span, const guint8 **data, gsize *len)
 {
-  CraftLayer *l = craft__packet_layer (ev->packet, ev->layer);
   gsize start, end;
-  switch (span->span)
-    {
-    case CRAFT_SPAN_HEADER: start = l->start, end = l->start + l->hdr_len; break;
-    case CRAFT_SPAN_LAYER: start = l->start, end = l->end; break;
-    case CRAFT_SPAN_PAYLOAD: start = l->start + l->hdr_len, end = l->end; break;
-    case CRAFT_SPAN_FIELD:
-      {
-        CraftSlot *s = &l->slots[span->field];
-        if (!s->present)
-          return FALSE;
-        start = s->bit_off / 8, end = (s->bit_off + s->bit_len + 7) / 8;
-        break;
-      }
-    case CRAFT_SPAN_PSEUDO:
-    default:
-      return FALSE;
-    }
-  if (end < start || end > ev->length)
+  if (!craft__span_range (craft__packet_layer (ev->packet, ev->layer), span, &start, &end) || end < start
+      || end > ev->length)
     return FALSE;
   *data = ev->data + start;
   *len = end - start;

@@ -178,6 +178,11 @@ void craft__calc_eval_bytes (const CraftCalc *calc, const CraftEval *ev, guint b
 /* Appends the pseudo-header the nearest layer below `layer` offers; FALSE if none. */
 gboolean craft__pseudo_header (const CraftEval *ev, GByteArray *out);
 
+/* The bytes [*start, *end) a header, layer, payload or field span of `l`
+ * covers; FALSE for an absent field and for spans that are no range of the
+ * layer's bytes (the pseudo-header, the layer above). */
+gboolean craft__span_range (const CraftLayer *l, const CraftCalc *span, gsize *start, gsize *end);
+
 void craft__packet_add_finding (CraftPacket *packet, CraftFindingKind kind, guint layer, gint field,
                                 guint offset, guint length, const char *format, ...) G_GNUC_PRINTF (7, 8);
 

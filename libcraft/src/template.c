@@ -348,18 +348,11 @@ checksum_describe (CraftPacket *p, guint layer, guint field, const guint8 *built
               return ok && craft__bits_read (built, l->slots[field].bit_off, l->slots[field].bit_len) == 0;
             }
           continue;
-        case CRAFT_SPAN_HEADER: start = l->start, end = l->start + l->hdr_len; break;
-        case CRAFT_SPAN_LAYER: start = l->start, end = l->end; break;
-        case CRAFT_SPAN_PAYLOAD: start = l->start + l->hdr_len, end = l->end; break;
-        case CRAFT_SPAN_FIELD:
-          {
-            CraftSlot *s = &l->slots[span->field];
-            if (!s->present)
-              continue;
-            start = s->bit_off / 8, end = (s->bit_off + s->bit_len + 7) / 8;
-            break;
-          }
         default:
+          if (craft__span_range (l, span, &start, &end))
+            break;
+          if (span->span == CRAFT_SPAN_FIELD)
+            continue;
           return FALSE;
         }
       if (end < start || end > total)
