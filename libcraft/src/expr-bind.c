@@ -227,6 +227,18 @@ set_element_field (CraftPacket *e, guint index, const CraftExprNode *v, GError *
   return craft__scalar_apply (e, 0, f->name, &scalar, &local) || fail_at (error, local, v->column);
 }
 
+/* Builds element `e` and appends its bytes to the list's. */
+static gboolean
+append_built (CraftPacket *e, guint column, GByteArray *out, GError **error)
+{
+  GError *local = NULL;
+  g_autoptr (GBytes) bytes = craft_packet_build (e, &local);
+  if (bytes == NULL)
+    return fail_at (error, local, column);
+  g_byte_array_append (out, g_bytes_get_data (bytes, NULL), (guint) g_bytes_get_size (bytes));
+  return TRUE;
+}
+
 /* Builds element `def` from `values` (CraftExprNode*, borrowed) spread over
  * its value fields, and appends its bytes. */
 static gboolean
@@ -277,12 +289,7 @@ element_from_values (CraftRegistry *reg, const CraftLayerDef *def, GPtrArray *va
   for (guint i = 0; i < spread->len; i++)
     if (!set_element_field (e, g_array_index (def->element_fields, guint, i), g_ptr_array_index (spread, i), error))
       return FALSE;
-  GError *local = NULL;
-  g_autoptr (GBytes) bytes = craft_packet_build (e, &local);
-  if (bytes == NULL)
-    return fail_at (error, local, column);
-  g_byte_array_append (out, g_bytes_get_data (bytes, NULL), (guint) g_bytes_get_size (bytes));
-  return TRUE;
+  return append_built (e, column, out, error);
 }
 
 /* One item of a list value: an element layer, a (NAME, value...) tuple, a
@@ -302,12 +309,7 @@ list_item (CraftRegistry *reg, const CraftFieldDef *f, const CraftExprNode *item
                               def->name, f->element_group, f->name);
           return FALSE;
         }
-      GError *local = NULL;
-      g_autoptr (GBytes) bytes = craft_packet_build (e, &local);
-      if (bytes == NULL)
-        return fail_at (error, local, item->column);
-      g_byte_array_append (out, g_bytes_get_data (bytes, NULL), (guint) g_bytes_get_size (bytes));
-      return TRUE;
+      return append_built (e, item->column, out, error);
     }
   if (item->type == CRAFT_EXPR_STACK)
     {
@@ -368,12 +370,7 @@ list_item (CraftRegistry *reg, const CraftFieldDef *f, const CraftExprNode *item
       craft__packet_append_layer (e, def);
       if (!set_element_field (e, 0, g_ptr_array_index (values, 0), error))
         return FALSE;
-      GError *local = NULL;
-      g_autoptr (GBytes) bytes = craft_packet_build (e, &local);
-      if (bytes == NULL)
-        return fail_at (error, local, item->column);
-      g_byte_array_append (out, g_bytes_get_data (bytes, NULL), (guint) g_bytes_get_size (bytes));
-      return TRUE;
+      return append_built (e, item->column, out, error);
     }
   return element_from_values (reg, def, values, item->column, out, error);
 }
