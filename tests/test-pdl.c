@@ -2029,6 +2029,57 @@ test_wireshark_builtin (void)
   g_assert_false (layer (reg, "Ether")->wireshark_network);
 }
 
+/* `unchecked`: a computed default that only fills an unset field. Building
+ * fills it; a dissected value that differs is no finding, where a checked
+ * length still is; misuse is an error at the modifier. */
+static void
+test_unchecked (void)
+{
+  g_test_summary ("The 'unchecked' modifier keeps a computed default out of verification, and is an error "
+                  "where there is no computed default to leave unchecked.");
+  g_autoptr (CraftRegistry) reg = builtin_registry ();
+  load_ok (reg, "layer U {\n"
+                "  n: u8 = len(payload);\n"
+                "  half: u8 unchecked \"Half the payload\" = len(payload) / 2;\n"
+                "}\n");
+  const CraftLayerDef *l = layer (reg, "U");
+  const CraftFieldDef *half = field (l, "half"), *n = field (l, "n");
+  g_assert_true (half->unchecked);
+  g_assert_false (half->derived);
+  g_assert_cmpint (half->default_mode, ==, CRAFT_DEFAULT_COMPUTED);
+  g_assert_cmpstr (half->description, ==, "Half the payload");
+  g_assert_false (n->unchecked);
+  g_assert_true (n->derived);
+  g_autoptr (GBytes) built = build (reg, "U()/b\"abcd\"");
+  assert_bytes_hex (built, "040261626364");
+
+  /* half 7 stands; n 9 is four bytes off. */
+  static const guint8 wire[] = { 0x09, 0x07, 'a', 'b', 'c', 'd' };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CraftPacket) p = craft_packet_new_from_bytes (reg, "U", wire, sizeof wire, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (craft_packet_verify (p), ==, 1);
+  const CraftFinding *finding = craft_packet_get_finding (p, 0);
+  g_assert_cmpint (finding->kind, ==, CRAFT_FINDING_LENGTH);
+  g_assert_nonnull (strstr (finding->message, "U.n is 9, should be 4"));
+  /* A rebuild after an edit keeps the dissected value too. */
+  g_assert_true (craft_packet_set_uint (p, 0, "n", 4, &error));
+  g_assert_no_error (error);
+  g_autoptr (GBytes) rebuilt = craft_packet_build (p, &error);
+  g_assert_no_error (error);
+  assert_bytes_hex (rebuilt, "040761626364");
+
+  g_autoptr (CraftRegistry) empty = craft_registry_new ();
+  assert_load_fails (empty, "layer A { a: u8 unchecked = 3; }", -1, CRAFT_ERROR_DEFINITION, 1, 17,
+                     "'unchecked' applies to a field with a computed default (= EXPR); field 'a' has none");
+  assert_load_fails (empty, "layer A {\n  a: u8 unchecked \"A\";\n}", -1, CRAFT_ERROR_DEFINITION, 2, 9,
+                     "field 'a' has none");
+  assert_load_fails (empty, "layer A { a: u16 unchecked = inet_checksum(header); }", -1, CRAFT_ERROR_DEFINITION,
+                     1, 18, "field 'a' is a checksum, which dissection checks");
+  assert_load_fails (empty, "layer A { a: u8 unchecked unchecked = len(header); }", -1, CRAFT_ERROR_DEFINITION,
+                     1, 27, "'unchecked' is written twice");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -2068,6 +2119,7 @@ main (int argc, char **argv)
   g_test_add_func ("/pdl/builtin", test_builtin);
   g_test_add_func ("/pdl/builtin/model", test_builtin_model);
   g_test_add_func ("/pdl/fuzz", test_fuzz);
+  g_test_add_func ("/pdl/unchecked", test_unchecked);
   g_test_add_func ("/pdl/wireshark/statements", test_wireshark_statements);
   g_test_add_func ("/pdl/wireshark/errors", test_wireshark_errors);
   g_test_add_func ("/pdl/wireshark/builtin", test_wireshark_builtin);

@@ -128,7 +128,10 @@ struct _CraftFieldDef {
   CraftCalc *default_calc;
   gboolean deferred;          /* default_calc reads packet bytes (checksums): filled last */
   gboolean derived;           /* default_calc depends only on the packet (lengths, checksums), not on
-                               * the host (routes, clock): recomputed after an edit */
+                               * the host (routes, clock), and not `unchecked`: recomputed after an
+                               * edit and checked by verification */
+  gboolean unchecked;         /* `unchecked`: the computed default only fills an unset field; a value
+                               * dissected or given stands (an IPv6 routing header's segments left) */
   gboolean bound;             /* some binding sets this field */
   char *default_text;         /* the default as written, for `craft ls` */
   char *wireshark_table;      /* `wireshark_table FIELD "udp.port";`: the Wireshark dissector table

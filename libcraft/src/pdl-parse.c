@@ -46,6 +46,7 @@ typedef struct {
   gboolean in_answer;     /* parsing an answer rule: request.FIELD and quoting() are allowed */
   gboolean in_heuristic;  /* checking a heuristic condition: a guard that may also use len(layer) */
   gboolean in_pseudo;     /* parsing a pseudo-header: len(upper) and bound(upper) are allowed */
+  Loc unchecked_at;       /* where the field being parsed says `unchecked` */
   GError *error;
 } Pdl;
 
@@ -1136,6 +1137,13 @@ parse_modifiers (Pdl *p, CraftFieldDef *f)
         }
       else if (accept_word (p, "hex"))
         f->hex = TRUE;
+      else if (accept_word (p, "unchecked"))
+        {
+          if (f->unchecked)
+            return invalid (p, "'unchecked' is written twice");
+          f->unchecked = TRUE;
+          p->unchecked_at = token_loc (p);
+        }
       else if (accept_word (p, "ntp_time"))
         {
           if (f->kind != &craft__kind_uint || f->bits != 64 || f->little_endian)
@@ -1281,7 +1289,11 @@ parse_default (Pdl *p, CraftFieldDef *f)
           f->default_mode = CRAFT_DEFAULT_COMPUTED;
           f->default_calc = c;
           f->deferred = calc_find (c, is_checksum) != NULL;
-          f->derived = calc_find (c, is_host_value) == NULL;
+          f->derived = !f->unchecked && calc_find (c, is_host_value) == NULL;
+          if (f->unchecked && f->deferred)
+            return fail_at (p, CRAFT_ERROR_DEFINITION, p->unchecked_at,
+                            "field '%s' is a checksum, which dissection checks: 'unchecked' applies to "
+                            "other computed defaults", f->name);
           if (f->kind->is_integer)
             {
               g_autofree char *role = g_strdup_printf ("field '%s'", f->name);
@@ -1325,6 +1337,10 @@ parse_field (Pdl *p, const char *name, Loc at)
     }
   if (accept_char (p, '=') && !parse_default (p, f))
     return FALSE;
+  if (f->unchecked && f->default_mode != CRAFT_DEFAULT_COMPUTED)
+    return fail_at (p, CRAFT_ERROR_DEFINITION, p->unchecked_at,
+                    "'unchecked' applies to a field with a computed default (= EXPR); field '%s' has none",
+                    f->name);
   if (f->default_text == NULL)
     f->default_text = g_strdup ("");
   return expect_char (p, ';', "after the field");
