@@ -263,8 +263,8 @@ n_findings (const char *hex)
 static void
 test_routing_header_in_transit (void)
 {
-  g_test_summary ("Type 0 routing headers with segments left 0, 1 and 2 and correct checksums verify with no "
-                  "finding; a wrong checksum is still a checksum finding.");
+  g_test_summary ("Type 0 and segment routing (type 4) headers with segments left 0 or more and correct "
+                  "checksums verify with no finding; a wrong checksum is still a checksum finding.");
   static const struct
   {
     const char *what, *hex;
@@ -285,6 +285,21 @@ test_routing_header_in_transit (void)
       "6000000000352b4020010db800000000000000000000000120010db8000000000000000000000002"
       "110400000000000020010db800000000000000000000000520010db8000000000000000000000006"
       "03e807d0000d54d568656c6c6f" },
+    /* Segment routing (type 4, RFC 8754): the segment list is in reverse
+     * order, the final destination first. Scapy 2.5:
+     * IPv6ExtHdrSegmentRouting(addresses=["2001:db8::5", "2001:db8::6"], segleft=S). */
+    { "SRv6 segleft 1, at the first segment",
+      "6000000000352b4020010db800000000000000000000000120010db8000000000000000000000006"
+      "110404010100000020010db800000000000000000000000520010db8000000000000000000000006"
+      "03e807d0000d54d268656c6c6f" },
+    { "SRv6 segleft 0 at the final destination",
+      "6000000000352b4020010db800000000000000000000000120010db8000000000000000000000005"
+      "110404000100000020010db800000000000000000000000520010db8000000000000000000000006"
+      "03e807d0000d54d268656c6c6f" },
+    { "SRv6 segleft 0, IPv6 destination not the first address",
+      "6000000000352b4020010db800000000000000000000000120010db8000000000000000000000006"
+      "110404000100000020010db800000000000000000000000520010db8000000000000000000000006"
+      "03e807d0000d54d168656c6c6f" },
   };
   for (guint i = 0; i < G_N_ELEMENTS (clean); i++)
     {

@@ -741,7 +741,8 @@ test_statements (void)
                                                  "layer Pad { load: bytes; trailer; }\n"
                                                  "layer U { a: ipv4; pseudo a, u32(len(upper)), u8(bound(upper)); }\n"
                                                  "layer R { n: u8; addrs: bytes; last: ipv4;\n"
-                                                 "  pseudo a = tail(addrs) if n != 0; pseudo b = last; }\n");
+                                                 "  pseudo a = tail(addrs) if n != 0; pseudo b = last;\n"
+                                                 "  pseudo a = head(addrs) if n == 0; }\n");
   const CraftLayerDef *s = layer (reg, "S");
   g_assert_cmpint (s->route_field, ==, craft__layer_def_field_index (s, "dst"));
   assert_calc (s->length, s, "(total - 0)");
@@ -781,7 +782,7 @@ test_statements (void)
   const CraftLayerDef *r = layer (reg, "R");
   g_assert_null (r->pseudo);
   g_assert_nonnull (r->pseudo_overrides);
-  g_assert_cmpuint (r->pseudo_overrides->len, ==, 2);
+  g_assert_cmpuint (r->pseudo_overrides->len, ==, 3);
   const CraftPseudoOverride *o = (const CraftPseudoOverride *) r->pseudo_overrides->data;
   g_assert_cmpstr (o[0].item, ==, "a");
   g_assert_true (o[0].tail);
@@ -789,8 +790,14 @@ test_statements (void)
   assert_calc (o[0].condition, r, "(n != 0)");
   g_assert_cmpstr (o[1].item, ==, "b");
   g_assert_false (o[1].tail);
+  g_assert_false (o[1].head);
   assert_calc (o[1].field, r, "last");
   g_assert_null (o[1].condition);
+  g_assert_cmpstr (o[2].item, ==, "a");
+  g_assert_true (o[2].head);
+  g_assert_false (o[2].tail);
+  assert_calc (o[2].field, r, "addrs");
+  assert_calc (o[2].condition, r, "(n == 0)");
 }
 
 static void
@@ -1203,6 +1210,10 @@ static const ErrorCase error_cases[] = {
     "layer L { a: u8; pseudo dst = tail(b) if a; }", -1, DEFINITION, 1, 36, "'b' is not a field of layer 'L'" },
   { "pseudo-replace-tail-unclosed", "tail( is closed.", FALSE,
     "layer L { a: bytes; pseudo dst = tail(a; }", -1, SYNTAX, 1, 40, "expected ')' to close tail(" },
+  { "pseudo-replace-head-unclosed", "head( is closed.", FALSE,
+    "layer L { a: bytes; pseudo dst = head(a; }", -1, SYNTAX, 1, 40, "expected ')' to close head(" },
+  { "pseudo-replace-head-field", "head() names a field of the layer.", FALSE,
+    "layer L { a: u8; pseudo dst = head(b) if a; }", -1, DEFINITION, 1, 36, "'b' is not a field of layer 'L'" },
   { "pseudo-twice", "A layer has one pseudo-header.", FALSE,
     "layer L { a: u8; pseudo a; pseudo a; }", -1, DEFINITION, 1, 28, "layer 'L' already has a pseudo-header" },
   { "pseudo-unknown-field", "Pseudo-header items name fields.", FALSE,

@@ -147,14 +147,16 @@ typedef struct {
   CraftCalc *calc;
 } CraftPseudoItem;
 
-/* `pseudo ITEM = [tail(]FIELD[)] [if EXPR];` in a layer that may lie between
- * a checksummed layer and the layer offering its pseudo-header (an IPv6
- * routing header): while EXPR holds, the offered item named ITEM (a field
- * item) is this layer's FIELD instead, or with tail() its last bytes. */
+/* `pseudo ITEM = [tail(|head(]FIELD[)] [if EXPR];` in a layer that may lie
+ * between a checksummed layer and the layer offering its pseudo-header (an
+ * IPv6 routing header): while EXPR holds, the offered item named ITEM (a
+ * field item) is this layer's FIELD instead, or with tail() its last bytes,
+ * with head() its first bytes. */
 typedef struct {
   char *item;
   CraftCalc *field;      /* a FIELD node */
   gboolean tail;
+  gboolean head;
   CraftCalc *condition;  /* NULL = always */
 } CraftPseudoOverride;
 

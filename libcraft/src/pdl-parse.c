@@ -1348,33 +1348,35 @@ parse_field (Pdl *p, const char *name, Loc at)
 
 /* ---- layers ---- */
 
-/* `pseudo ITEM = [tail(]FIELD[)] [if EXPR];` after `pseudo ITEM`. */
+/* `pseudo ITEM = [tail(|head(]FIELD[)] [if EXPR];` after `pseudo ITEM`. */
 static gboolean
 parse_pseudo_override (Pdl *p, char *item)
 {
   CraftLayerDef *l = p->layer;
   next (p); /* the '=' */
-  g_autofree char *word = expect_name (p, "a field name or tail(FIELD)");
+  g_autofree char *word = expect_name (p, "a field name, tail(FIELD) or head(FIELD)");
   if (word == NULL)
     return FALSE;
   CraftPseudoOverride o = { .item = g_strdup (item) };
   if (!l->pseudo_overrides)
     l->pseudo_overrides = g_array_new (FALSE, TRUE, sizeof (CraftPseudoOverride));
-  if (strcmp (word, "tail") == 0 && accept_char (p, '('))
+  if ((strcmp (word, "tail") == 0 || strcmp (word, "head") == 0) && accept_char (p, '('))
     {
+      o.tail = word[0] == 't';
+      o.head = !o.tail;
       g_free (word);
-      if ((word = expect_name (p, "the field whose last bytes replace the item")) == NULL)
+      if ((word = expect_name (p, o.tail ? "the field whose last bytes replace the item"
+                                         : "the field whose first bytes replace the item")) == NULL)
         {
           g_free (o.item);
           return FALSE;
         }
-      o.tail = TRUE;
     }
   o.field = field_ref (p, CRAFT_CALC_FIELD, word);
   /* Owned by the layer from here on, so that a failure below frees it. */
   g_array_append_val (l->pseudo_overrides, o);
   CraftPseudoOverride *added = &g_array_index (l->pseudo_overrides, CraftPseudoOverride, l->pseudo_overrides->len - 1);
-  if (o.tail && !expect_char (p, ')', "to close tail("))
+  if ((o.tail || o.head) && !expect_char (p, ')', o.tail ? "to close tail(" : "to close head("))
     return FALSE;
   if (accept_word (p, "if") && (added->condition = parse_expression (p)) == NULL)
     return FALSE;
