@@ -315,6 +315,77 @@ test_routing_header_in_transit (void)
     }
 }
 
+/* The NTP seconds (since 1900, modulo 2^32) of a g_get_real_time() value. */
+static guint64
+ntp_seconds (gint64 us)
+{
+  return (guint64) (us / G_USEC_PER_SEC + G_GINT64_CONSTANT (2208988800)) & 0xffffffffu;
+}
+
+static guint64
+get_uint (CraftPacket *p, guint layer, const char *name)
+{
+  g_autoptr (GError) error = NULL;
+  guint64 value = G_MAXUINT64;
+  g_assert_true (craft_packet_get_uint (p, layer, name, &value, &error));
+  g_assert_no_error (error);
+  return value;
+}
+
+/* As Scapy 2.5's NTPHeader(), orig and sent default to the current time
+ * (ntp_now()); given values stand, and a dissected one is kept through
+ * edits and never a finding. */
+static void
+test_ntp_now (void)
+{
+  g_test_summary ("NTPHeader's orig and sent default to the time of the build; given or dissected values stand "
+                  "and verify.");
+  g_autoptr (GError) error = NULL;
+  gint64 before = g_get_real_time ();
+  g_autoptr (CraftPacket) p
+    = craft_packet_new_from_expression (registry, "UDP(sport=123, dport=123)/NTPHeader()", &error);
+  g_assert_no_error (error);
+  g_autoptr (GBytes) bytes = craft_packet_build (p, &error);
+  g_assert_no_error (error);
+  gint64 after = g_get_real_time ();
+  g_autoptr (CraftPacket) d = craft_packet_new_from_bytes (registry, "UDP", g_bytes_get_data (bytes, NULL),
+                                                          g_bytes_get_size (bytes), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (craft_layer_def_get_name (craft_packet_get_layer (d, 1)), ==, "NTPHeader");
+  const char *now_fields[] = { "orig", "sent" };
+  for (guint i = 0; i < G_N_ELEMENTS (now_fields); i++)
+    {
+      guint64 seconds = get_uint (d, 1, now_fields[i]) >> 32;
+      g_assert_cmpuint (seconds, >=, ntp_seconds (before));
+      g_assert_cmpuint (seconds, <=, ntp_seconds (after));
+    }
+  g_assert_cmpuint (get_uint (d, 1, "ref"), ==, 0);
+  g_assert_cmpuint (get_uint (d, 1, "recv"), ==, 0);
+
+  /* Given values stand (in seconds, as Scapy): the vectors' NTPHeader(orig=0, sent=0). */
+  g_autoptr (CraftPacket) zero = craft_packet_new_from_expression (registry, "NTPHeader(orig=0, sent=5)", &error);
+  g_assert_no_error (error);
+  g_autoptr (GBytes) zero_bytes = craft_packet_build (zero, &error);
+  g_assert_no_error (error);
+  g_autoptr (CraftPacket) z = craft_packet_new_from_bytes (registry, "NTPHeader", g_bytes_get_data (zero_bytes, NULL),
+                                                          g_bytes_get_size (zero_bytes), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (get_uint (z, 0, "orig"), ==, 0);
+  g_assert_cmpuint (get_uint (z, 0, "sent"), ==, G_GUINT64_CONSTANT (5) << 32);
+  /* A dissected value is no finding, and an edit elsewhere keeps it. */
+  g_assert_cmpuint (craft_packet_verify (z), ==, 0);
+  g_assert_true (craft_packet_set_uint (z, 0, "stratum", 3, &error));
+  g_assert_no_error (error);
+  g_autoptr (GBytes) edited = craft_packet_build (z, &error);
+  g_assert_no_error (error);
+  g_autoptr (CraftPacket) e = craft_packet_new_from_bytes (registry, "NTPHeader", g_bytes_get_data (edited, NULL),
+                                                          g_bytes_get_size (edited), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (get_uint (e, 0, "stratum"), ==, 3);
+  g_assert_cmpuint (get_uint (e, 0, "orig"), ==, 0);
+  g_assert_cmpuint (get_uint (e, 0, "sent"), ==, G_GUINT64_CONSTANT (5) << 32);
+}
+
 /* Every prefix of every breadth vector, and each with one length-ish byte
  * set to 0xff: dissected from its first layer without a crash, findings
  * inside the data (dissect() checks), and rebuilt. */
@@ -367,6 +438,7 @@ main (int argc, char **argv)
   g_test_add_func ("/breadth/chains", test_chains);
   g_test_add_func ("/breadth/extension-header-checksums", test_extension_header_checksums);
   g_test_add_func ("/breadth/routing-header-in-transit", test_routing_header_in_transit);
+  g_test_add_func ("/breadth/ntp-now", test_ntp_now);
   g_test_add_func ("/breadth/malformed/nd-option-lengths", test_nd_option_lengths);
   g_test_add_func ("/breadth/malformed/nd-zero-length-options", test_nd_zero_length_options);
   g_test_add_func ("/breadth/malformed/extension-header-lengths", test_extension_header_lengths);

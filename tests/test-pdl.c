@@ -165,6 +165,7 @@ dump_calc (GString *out, const CraftCalc *c, const CraftLayerDef *l)
     case CRAFT_CALC_NEXT_HOP_MAC: g_string_append (out, "next_hop_mac()"); break;
     case CRAFT_CALC_QUOTING: g_string_append (out, "quoting()"); break;
     case CRAFT_CALC_CLOCK_MS: g_string_append (out, "clock_ms()"); break;
+    case CRAFT_CALC_NTP_NOW: g_string_append (out, "ntp_now()"); break;
     case CRAFT_CALC_BOUND:
       g_string_append_printf (out, "bound(%s)", c->span == CRAFT_SPAN_UPPER ? "upper" : fname);
       break;

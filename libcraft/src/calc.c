@@ -4,6 +4,7 @@
 #include "checksum.h"
 #include "kinds.h"
 #include "net-private.h"
+#include "ntp-time.h"
 #include "route.h"
 
 #include <string.h>
@@ -360,6 +361,8 @@ craft__calc_eval (const CraftCalc *c, const CraftEval *ev)
         gint64 now = g_get_real_time () / 1000;
         return (guint64) (now % (24 * 3600 * 1000));
       }
+    case CRAFT_CALC_NTP_NOW:
+      return craft__ntp_time_now ();
     case CRAFT_CALC_MAX:
       return (guint64) MAX (eval_signed (c->a, ev), eval_signed (c->b, ev));
     case CRAFT_CALC_MIN:

@@ -20,6 +20,7 @@ typedef enum {
   CRAFT_CALC_SOURCE_IP,  /* source_ip(field): the address the host would send from to that address */
   CRAFT_CALC_SOURCE_MAC, /* source_mac(): the MAC of the interface that routes the packet */
   CRAFT_CALC_CLOCK_MS,   /* clock_ms(): milliseconds since midnight UTC (ICMP timestamps) */
+  CRAFT_CALC_NTP_NOW,    /* ntp_now(): the current time as an NTP timestamp (32.32 seconds since 1900) */
   CRAFT_CALC_BOUND,      /* bound(field): the value the binding to the layer above gives the field, else its value */
   CRAFT_CALC_MAX,        /* max(a, b), signed */
   CRAFT_CALC_MIN,        /* min(a, b), signed */

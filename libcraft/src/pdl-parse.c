@@ -569,9 +569,11 @@ parse_function (Pdl *p, const char *name, Loc at, guint depth)
           || (c->b = parse_calc (p, depth + 1)) == NULL)
         goto error;
     }
-  else if (strcmp (name, "source_mac") == 0 || strcmp (name, "clock_ms") == 0)
+  else if (strcmp (name, "source_mac") == 0 || strcmp (name, "clock_ms") == 0 || strcmp (name, "ntp_now") == 0)
     {
-      c = calc_new (p, name[1] == 'o' ? CRAFT_CALC_SOURCE_MAC : CRAFT_CALC_CLOCK_MS);
+      c = calc_new (p, name[0] == 'n'   ? CRAFT_CALC_NTP_NOW
+                       : name[1] == 'o' ? CRAFT_CALC_SOURCE_MAC
+                                        : CRAFT_CALC_CLOCK_MS);
     }
   else if (strcmp (name, "next_hop_mac") == 0 || strcmp (name, "quoting") == 0)
     {
@@ -586,7 +588,7 @@ parse_function (Pdl *p, const char *name, Loc at, guint depth)
     {
       fail_at (p, CRAFT_ERROR_DEFINITION, at,
                "unknown function '%s' (known: len, inet_checksum, crc32, source_ip, source_mac, "
-               "next_hop_mac, clock_ms, bound, max, min, is_set, quoting, count, lower_is)",
+               "next_hop_mac, clock_ms, ntp_now, bound, max, min, is_set, quoting, count, lower_is)",
                name);
       return NULL;
     }
@@ -882,7 +884,7 @@ static gboolean
 is_host_value (const CraftCalc *c)
 {
   return c->type == CRAFT_CALC_SOURCE_IP || c->type == CRAFT_CALC_SOURCE_MAC || c->type == CRAFT_CALC_CLOCK_MS
-         || c->type == CRAFT_CALC_NEXT_HOP_MAC;
+         || c->type == CRAFT_CALC_NTP_NOW || c->type == CRAFT_CALC_NEXT_HOP_MAC;
 }
 
 static gboolean
@@ -1908,7 +1910,8 @@ check_guard (Pdl *p, CraftCalc *c, guint *bytes)
   static const char *const functions[] = {
     [CRAFT_CALC_LEN] = "len()", [CRAFT_CALC_CHECKSUM] = "inet_checksum()", [CRAFT_CALC_CRC32] = "crc32()",
     [CRAFT_CALC_SOURCE_IP] = "source_ip()", [CRAFT_CALC_SOURCE_MAC] = "source_mac()",
-    [CRAFT_CALC_CLOCK_MS] = "clock_ms()", [CRAFT_CALC_BOUND] = "bound()", [CRAFT_CALC_IS_SET] = "is_set()",
+    [CRAFT_CALC_CLOCK_MS] = "clock_ms()", [CRAFT_CALC_NTP_NOW] = "ntp_now()", [CRAFT_CALC_BOUND] = "bound()",
+    [CRAFT_CALC_IS_SET] = "is_set()",
   };
   switch (c->type)
     {
