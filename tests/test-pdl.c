@@ -2081,6 +2081,13 @@ test_unchecked (void)
   g_assert_no_error (error);
   assert_bytes_hex (rebuilt, "040761626364");
 
+  /* A host default (the clock) is never checked either, unchecked or not. */
+  load_ok (reg, "layer T { t: u64 ntp_time = ntp_now(); }");
+  const CraftFieldDef *t = field (layer (reg, "T"), "t");
+  assert_calc (t->default_calc, layer (reg, "T"), "ntp_now()");
+  g_assert_false (t->derived);
+  g_assert_false (t->deferred);
+
   g_autoptr (CraftRegistry) empty = craft_registry_new ();
   assert_load_fails (empty, "layer A { a: u8 unchecked = 3; }", -1, CRAFT_ERROR_DEFINITION, 1, 17,
                      "'unchecked' applies to a field with a computed default (= EXPR); field 'a' has none");
