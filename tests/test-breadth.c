@@ -222,9 +222,6 @@ test_extension_header_checksums (void)
       char *tab = strchr (lines[i], '\t');
       if (tab == NULL || !g_str_has_prefix (lines[i], "IPv6(") || strstr (lines[i], "IPv6ExtHdr") == NULL
           || strstr (lines[i], "chksum=") != NULL || strstr (lines[i], "cksum=") != NULL
-          /* Verifying recomputes segleft (a default of the routing header's
-           * length), so a routing header built with 0 does not verify. */
-          || strstr (lines[i], "segleft=0") != NULL
           || (strstr (lines[i], "UDP(") == NULL && strstr (lines[i], "TCP(") == NULL
               && strstr (lines[i], "ICMPv6") == NULL))
         continue;
@@ -241,6 +238,152 @@ test_extension_header_checksums (void)
   g_test_message ("%u vectors, %u with routing addresses", checked, routed);
   g_assert_cmpuint (checked, >=, 20);
   g_assert_cmpuint (routed, >=, 3);
+}
+
+/* The number of findings of any kind after dissecting the bytes from IPv6 and verifying. */
+static guint
+n_findings (const char *hex)
+{
+  g_autoptr (GByteArray) bytes = from_hex (hex);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CraftPacket) p = craft_packet_new_from_bytes (registry, "IPv6", bytes->data, bytes->len, &error);
+  g_assert_no_error (error);
+  craft_packet_verify (p);
+  for (guint i = 0; i < craft_packet_get_n_findings (p); i++)
+    g_test_message ("finding: %s", craft_packet_get_finding (p, i)->message);
+  return craft_packet_get_n_findings (p);
+}
+
+/* Routing headers as they travel (issue 6): segments left counts down to 0
+ * at the final destination, where the IPv6 destination is the last address;
+ * before that the upper-layer checksum covers the last address (RFC 8200
+ * section 8.1), whatever the IPv6 destination. Bytes from Scapy 2.5:
+ * IPv6(src="2001:db8::1", dst=D)/IPv6ExtHdrRouting(addresses=["2001:db8::5",
+ * "2001:db8::6"], segleft=S)/UDP(sport=1000, dport=2000)/b"hello". */
+static void
+test_routing_header_in_transit (void)
+{
+  g_test_summary ("Type 0 and segment routing (type 4) headers with segments left 0 or more and correct "
+                  "checksums verify with no finding; a wrong checksum is still a checksum finding.");
+  static const struct
+  {
+    const char *what, *hex;
+  } clean[] = {
+    { "segleft 0 at the final destination",
+      "6000000000352b4020010db800000000000000000000000120010db8000000000000000000000006"
+      "110400000000000020010db800000000000000000000000520010db8000000000000000000000006"
+      "03e807d0000d54d168656c6c6f" },
+    { "segleft 1, at the first address",
+      "6000000000352b4020010db800000000000000000000000120010db8000000000000000000000005"
+      "110400010000000020010db800000000000000000000000520010db8000000000000000000000006"
+      "03e807d0000d54d168656c6c6f" },
+    { "segleft 2, at the first hop",
+      "6000000000352b4020010db800000000000000000000000120010db8000000000000000000000002"
+      "110400020000000020010db800000000000000000000000520010db8000000000000000000000006"
+      "03e807d0000d54d168656c6c6f" },
+    { "segleft 0, IPv6 destination not the last address",
+      "6000000000352b4020010db800000000000000000000000120010db8000000000000000000000002"
+      "110400000000000020010db800000000000000000000000520010db8000000000000000000000006"
+      "03e807d0000d54d568656c6c6f" },
+    /* Segment routing (type 4, RFC 8754): the segment list is in reverse
+     * order, the final destination first. Scapy 2.5:
+     * IPv6ExtHdrSegmentRouting(addresses=["2001:db8::5", "2001:db8::6"], segleft=S). */
+    { "SRv6 segleft 1, at the first segment",
+      "6000000000352b4020010db800000000000000000000000120010db8000000000000000000000006"
+      "110404010100000020010db800000000000000000000000520010db8000000000000000000000006"
+      "03e807d0000d54d268656c6c6f" },
+    { "SRv6 segleft 0 at the final destination",
+      "6000000000352b4020010db800000000000000000000000120010db8000000000000000000000005"
+      "110404000100000020010db800000000000000000000000520010db8000000000000000000000006"
+      "03e807d0000d54d268656c6c6f" },
+    { "SRv6 segleft 0, IPv6 destination not the first address",
+      "6000000000352b4020010db800000000000000000000000120010db8000000000000000000000006"
+      "110404000100000020010db800000000000000000000000520010db8000000000000000000000006"
+      "03e807d0000d54d168656c6c6f" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (clean); i++)
+    {
+      g_test_message ("%s", clean[i].what);
+      g_assert_cmpuint (n_findings (clean[i].hex), ==, 0);
+      /* The checksum of the other pseudo-header destination is wrong. */
+      g_autofree char *wrong = g_strdup (clean[i].hex);
+      char *sum = wrong + strlen (wrong) - 10 - 4;
+      g_assert_true (g_str_has_prefix (sum, "54d"));
+      sum[3] = sum[3] == '1' ? '5' : '1';
+      g_assert_true (has_finding (wrong, CRAFT_FINDING_CHECKSUM));
+      g_assert_cmpuint (n_findings (wrong), ==, 1);
+    }
+}
+
+/* The NTP seconds (since 1900, modulo 2^32) of a g_get_real_time() value. */
+static guint64
+ntp_seconds (gint64 us)
+{
+  return (guint64) (us / G_USEC_PER_SEC + G_GINT64_CONSTANT (2208988800)) & 0xffffffffu;
+}
+
+static guint64
+get_uint (CraftPacket *p, guint layer, const char *name)
+{
+  g_autoptr (GError) error = NULL;
+  guint64 value = G_MAXUINT64;
+  g_assert_true (craft_packet_get_uint (p, layer, name, &value, &error));
+  g_assert_no_error (error);
+  return value;
+}
+
+/* As Scapy 2.5's NTPHeader(), orig and sent default to the current time
+ * (ntp_now()); given values stand, and a dissected one is kept through
+ * edits and never a finding. */
+static void
+test_ntp_now (void)
+{
+  g_test_summary ("NTPHeader's orig and sent default to the time of the build; given or dissected values stand "
+                  "and verify.");
+  g_autoptr (GError) error = NULL;
+  gint64 before = g_get_real_time ();
+  g_autoptr (CraftPacket) p
+    = craft_packet_new_from_expression (registry, "UDP(sport=123, dport=123)/NTPHeader()", &error);
+  g_assert_no_error (error);
+  g_autoptr (GBytes) bytes = craft_packet_build (p, &error);
+  g_assert_no_error (error);
+  gint64 after = g_get_real_time ();
+  g_autoptr (CraftPacket) d = craft_packet_new_from_bytes (registry, "UDP", g_bytes_get_data (bytes, NULL),
+                                                          g_bytes_get_size (bytes), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (craft_layer_def_get_name (craft_packet_get_layer (d, 1)), ==, "NTPHeader");
+  const char *now_fields[] = { "orig", "sent" };
+  for (guint i = 0; i < G_N_ELEMENTS (now_fields); i++)
+    {
+      guint64 seconds = get_uint (d, 1, now_fields[i]) >> 32;
+      g_assert_cmpuint (seconds, >=, ntp_seconds (before));
+      g_assert_cmpuint (seconds, <=, ntp_seconds (after));
+    }
+  g_assert_cmpuint (get_uint (d, 1, "ref"), ==, 0);
+  g_assert_cmpuint (get_uint (d, 1, "recv"), ==, 0);
+
+  /* Given values stand (in seconds, as Scapy): the vectors' NTPHeader(orig=0, sent=0). */
+  g_autoptr (CraftPacket) zero = craft_packet_new_from_expression (registry, "NTPHeader(orig=0, sent=5)", &error);
+  g_assert_no_error (error);
+  g_autoptr (GBytes) zero_bytes = craft_packet_build (zero, &error);
+  g_assert_no_error (error);
+  g_autoptr (CraftPacket) z = craft_packet_new_from_bytes (registry, "NTPHeader", g_bytes_get_data (zero_bytes, NULL),
+                                                          g_bytes_get_size (zero_bytes), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (get_uint (z, 0, "orig"), ==, 0);
+  g_assert_cmpuint (get_uint (z, 0, "sent"), ==, G_GUINT64_CONSTANT (5) << 32);
+  /* A dissected value is no finding, and an edit elsewhere keeps it. */
+  g_assert_cmpuint (craft_packet_verify (z), ==, 0);
+  g_assert_true (craft_packet_set_uint (z, 0, "stratum", 3, &error));
+  g_assert_no_error (error);
+  g_autoptr (GBytes) edited = craft_packet_build (z, &error);
+  g_assert_no_error (error);
+  g_autoptr (CraftPacket) e = craft_packet_new_from_bytes (registry, "NTPHeader", g_bytes_get_data (edited, NULL),
+                                                          g_bytes_get_size (edited), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (get_uint (e, 0, "stratum"), ==, 3);
+  g_assert_cmpuint (get_uint (e, 0, "orig"), ==, 0);
+  g_assert_cmpuint (get_uint (e, 0, "sent"), ==, G_GUINT64_CONSTANT (5) << 32);
 }
 
 /* Every prefix of every breadth vector, and each with one length-ish byte
@@ -294,6 +437,8 @@ main (int argc, char **argv)
   g_assert_no_error (error);
   g_test_add_func ("/breadth/chains", test_chains);
   g_test_add_func ("/breadth/extension-header-checksums", test_extension_header_checksums);
+  g_test_add_func ("/breadth/routing-header-in-transit", test_routing_header_in_transit);
+  g_test_add_func ("/breadth/ntp-now", test_ntp_now);
   g_test_add_func ("/breadth/malformed/nd-option-lengths", test_nd_option_lengths);
   g_test_add_func ("/breadth/malformed/nd-zero-length-options", test_nd_zero_length_options);
   g_test_add_func ("/breadth/malformed/extension-header-lengths", test_extension_header_lengths);

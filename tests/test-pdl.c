@@ -165,6 +165,7 @@ dump_calc (GString *out, const CraftCalc *c, const CraftLayerDef *l)
     case CRAFT_CALC_NEXT_HOP_MAC: g_string_append (out, "next_hop_mac()"); break;
     case CRAFT_CALC_QUOTING: g_string_append (out, "quoting()"); break;
     case CRAFT_CALC_CLOCK_MS: g_string_append (out, "clock_ms()"); break;
+    case CRAFT_CALC_NTP_NOW: g_string_append (out, "ntp_now()"); break;
     case CRAFT_CALC_BOUND:
       g_string_append_printf (out, "bound(%s)", c->span == CRAFT_SPAN_UPPER ? "upper" : fname);
       break;
@@ -741,7 +742,8 @@ test_statements (void)
                                                  "layer Pad { load: bytes; trailer; }\n"
                                                  "layer U { a: ipv4; pseudo a, u32(len(upper)), u8(bound(upper)); }\n"
                                                  "layer R { n: u8; addrs: bytes; last: ipv4;\n"
-                                                 "  pseudo a = tail(addrs) if n != 0; pseudo b = last; }\n");
+                                                 "  pseudo a = tail(addrs) if n != 0; pseudo b = last;\n"
+                                                 "  pseudo a = head(addrs) if n == 0; }\n");
   const CraftLayerDef *s = layer (reg, "S");
   g_assert_cmpint (s->route_field, ==, craft__layer_def_field_index (s, "dst"));
   assert_calc (s->length, s, "(total - 0)");
@@ -781,7 +783,7 @@ test_statements (void)
   const CraftLayerDef *r = layer (reg, "R");
   g_assert_null (r->pseudo);
   g_assert_nonnull (r->pseudo_overrides);
-  g_assert_cmpuint (r->pseudo_overrides->len, ==, 2);
+  g_assert_cmpuint (r->pseudo_overrides->len, ==, 3);
   const CraftPseudoOverride *o = (const CraftPseudoOverride *) r->pseudo_overrides->data;
   g_assert_cmpstr (o[0].item, ==, "a");
   g_assert_true (o[0].tail);
@@ -789,8 +791,14 @@ test_statements (void)
   assert_calc (o[0].condition, r, "(n != 0)");
   g_assert_cmpstr (o[1].item, ==, "b");
   g_assert_false (o[1].tail);
+  g_assert_false (o[1].head);
   assert_calc (o[1].field, r, "last");
   g_assert_null (o[1].condition);
+  g_assert_cmpstr (o[2].item, ==, "a");
+  g_assert_true (o[2].head);
+  g_assert_false (o[2].tail);
+  assert_calc (o[2].field, r, "addrs");
+  assert_calc (o[2].condition, r, "(n == 0)");
 }
 
 static void
@@ -1203,6 +1211,10 @@ static const ErrorCase error_cases[] = {
     "layer L { a: u8; pseudo dst = tail(b) if a; }", -1, DEFINITION, 1, 36, "'b' is not a field of layer 'L'" },
   { "pseudo-replace-tail-unclosed", "tail( is closed.", FALSE,
     "layer L { a: bytes; pseudo dst = tail(a; }", -1, SYNTAX, 1, 40, "expected ')' to close tail(" },
+  { "pseudo-replace-head-unclosed", "head( is closed.", FALSE,
+    "layer L { a: bytes; pseudo dst = head(a; }", -1, SYNTAX, 1, 40, "expected ')' to close head(" },
+  { "pseudo-replace-head-field", "head() names a field of the layer.", FALSE,
+    "layer L { a: u8; pseudo dst = head(b) if a; }", -1, DEFINITION, 1, 36, "'b' is not a field of layer 'L'" },
   { "pseudo-twice", "A layer has one pseudo-header.", FALSE,
     "layer L { a: u8; pseudo a; pseudo a; }", -1, DEFINITION, 1, 28, "layer 'L' already has a pseudo-header" },
   { "pseudo-unknown-field", "Pseudo-header items name fields.", FALSE,
@@ -2046,6 +2058,64 @@ test_wireshark_builtin (void)
   g_assert_false (layer (reg, "Ether")->wireshark_network);
 }
 
+/* `unchecked`: a computed default that only fills an unset field. Building
+ * fills it; a dissected value that differs is no finding, where a checked
+ * length still is; misuse is an error at the modifier. */
+static void
+test_unchecked (void)
+{
+  g_test_summary ("The 'unchecked' modifier keeps a computed default out of verification, and is an error "
+                  "where there is no computed default to leave unchecked.");
+  g_autoptr (CraftRegistry) reg = builtin_registry ();
+  load_ok (reg, "layer U {\n"
+                "  n: u8 = len(payload);\n"
+                "  half: u8 unchecked \"Half the payload\" = len(payload) / 2;\n"
+                "}\n");
+  const CraftLayerDef *l = layer (reg, "U");
+  const CraftFieldDef *half = field (l, "half"), *n = field (l, "n");
+  g_assert_true (half->unchecked);
+  g_assert_false (half->derived);
+  g_assert_cmpint (half->default_mode, ==, CRAFT_DEFAULT_COMPUTED);
+  g_assert_cmpstr (half->description, ==, "Half the payload");
+  g_assert_false (n->unchecked);
+  g_assert_true (n->derived);
+  g_autoptr (GBytes) built = build (reg, "U()/b\"abcd\"");
+  assert_bytes_hex (built, "040261626364");
+
+  /* half 7 stands; n 9 is four bytes off. */
+  static const guint8 wire[] = { 0x09, 0x07, 'a', 'b', 'c', 'd' };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CraftPacket) p = craft_packet_new_from_bytes (reg, "U", wire, sizeof wire, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (craft_packet_verify (p), ==, 1);
+  const CraftFinding *finding = craft_packet_get_finding (p, 0);
+  g_assert_cmpint (finding->kind, ==, CRAFT_FINDING_LENGTH);
+  g_assert_nonnull (strstr (finding->message, "U.n is 9, should be 4"));
+  /* A rebuild after an edit keeps the dissected value too. */
+  g_assert_true (craft_packet_set_uint (p, 0, "n", 4, &error));
+  g_assert_no_error (error);
+  g_autoptr (GBytes) rebuilt = craft_packet_build (p, &error);
+  g_assert_no_error (error);
+  assert_bytes_hex (rebuilt, "040761626364");
+
+  /* A host default (the clock) is never checked either, unchecked or not. */
+  load_ok (reg, "layer T { t: u64 ntp_time = ntp_now(); }");
+  const CraftFieldDef *t = field (layer (reg, "T"), "t");
+  assert_calc (t->default_calc, layer (reg, "T"), "ntp_now()");
+  g_assert_false (t->derived);
+  g_assert_false (t->deferred);
+
+  g_autoptr (CraftRegistry) empty = craft_registry_new ();
+  assert_load_fails (empty, "layer A { a: u8 unchecked = 3; }", -1, CRAFT_ERROR_DEFINITION, 1, 17,
+                     "'unchecked' applies to a field with a computed default (= EXPR); field 'a' has none");
+  assert_load_fails (empty, "layer A {\n  a: u8 unchecked \"A\";\n}", -1, CRAFT_ERROR_DEFINITION, 2, 9,
+                     "field 'a' has none");
+  assert_load_fails (empty, "layer A { a: u16 unchecked = inet_checksum(header); }", -1, CRAFT_ERROR_DEFINITION,
+                     1, 18, "field 'a' is a checksum, which dissection checks");
+  assert_load_fails (empty, "layer A { a: u8 unchecked unchecked = len(header); }", -1, CRAFT_ERROR_DEFINITION,
+                     1, 27, "'unchecked' is written twice");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -2085,6 +2155,7 @@ main (int argc, char **argv)
   g_test_add_func ("/pdl/builtin", test_builtin);
   g_test_add_func ("/pdl/builtin/model", test_builtin_model);
   g_test_add_func ("/pdl/fuzz", test_fuzz);
+  g_test_add_func ("/pdl/unchecked", test_unchecked);
   g_test_add_func ("/pdl/wireshark/statements", test_wireshark_statements);
   g_test_add_func ("/pdl/wireshark/errors", test_wireshark_errors);
   g_test_add_func ("/pdl/wireshark/builtin", test_wireshark_builtin);

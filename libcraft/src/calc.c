@@ -4,6 +4,7 @@
 #include "checksum.h"
 #include "kinds.h"
 #include "net-private.h"
+#include "ntp-time.h"
 #include "route.h"
 
 #include <string.h>
@@ -362,6 +363,8 @@ craft__calc_eval (const CraftCalc *c, const CraftEval *ev)
         gint64 now = g_get_real_time () / 1000;
         return (guint64) (now % (24 * 3600 * 1000));
       }
+    case CRAFT_CALC_NTP_NOW:
+      return craft__ntp_time_now ();
     case CRAFT_CALC_MAX:
       return (guint64) MAX (eval_signed (c->a, ev), eval_signed (c->b, ev));
     case CRAFT_CALC_MIN:
@@ -522,7 +525,8 @@ craft__calc_eval_bytes (const CraftCalc *c, const CraftEval *ev, guint bits, GBy
 
 /* The bytes of a pseudo-header item named `name`, `len` bytes long, that a
  * layer between the checksummed layer and layer `offering` replaces it with
- * (`pseudo dst = tail(addresses) if segleft != 0;`): the replacement
+ * (`pseudo dst = tail(addresses) if segleft != 0;`, or head() for the
+ * first bytes): the replacement
  * nearest the checksummed layer whose condition holds wins, as in Scapy. */
 static const guint8 *
 pseudo_override (const CraftEval *ev, guint offering, const char *name, gsize len)
@@ -539,12 +543,12 @@ pseudo_override (const CraftEval *ev, guint offering, const char *name, gsize le
           CraftEval at = { p, j, ev->data, ev->length, ev->missing, 0 };
           const CraftSlot *s = &l->slots[o->field->field];
           gsize start = s->bit_off / 8, have = s->bit_len / 8;
-          if (!s->present || have < len || (!o->tail && have != len) || have > ev->length
+          if (!s->present || have < len || (!o->tail && !o->head && have != len) || have > ev->length
               || start > ev->length - have)
             continue;
           if (o->condition != NULL && craft__calc_eval (o->condition, &at) == 0)
             continue;
-          return ev->data + start + have - len;
+          return ev->data + start + (o->head ? 0 : have - len);
         }
     }
   return NULL;

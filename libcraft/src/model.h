@@ -20,6 +20,7 @@ typedef enum {
   CRAFT_CALC_SOURCE_IP,  /* source_ip(field): the address the host would send from to that address */
   CRAFT_CALC_SOURCE_MAC, /* source_mac(): the MAC of the interface that routes the packet */
   CRAFT_CALC_CLOCK_MS,   /* clock_ms(): milliseconds since midnight UTC (ICMP timestamps) */
+  CRAFT_CALC_NTP_NOW,    /* ntp_now(): the current time as an NTP timestamp (32.32 seconds since 1900) */
   CRAFT_CALC_BOUND,      /* bound(field): the value the binding to the layer above gives the field, else its value */
   CRAFT_CALC_MAX,        /* max(a, b), signed */
   CRAFT_CALC_MIN,        /* min(a, b), signed */
@@ -128,7 +129,10 @@ struct _CraftFieldDef {
   CraftCalc *default_calc;
   gboolean deferred;          /* default_calc reads packet bytes (checksums): filled last */
   gboolean derived;           /* default_calc depends only on the packet (lengths, checksums), not on
-                               * the host (routes, clock): recomputed after an edit */
+                               * the host (routes, clock), and not `unchecked`: recomputed after an
+                               * edit and checked by verification */
+  gboolean unchecked;         /* `unchecked`: the computed default only fills an unset field; a value
+                               * dissected or given stands (an IPv6 routing header's segments left) */
   gboolean bound;             /* some binding sets this field */
   char *default_text;         /* the default as written, for `craft ls` */
   char *wireshark_table;      /* `wireshark_table FIELD "udp.port";`: the Wireshark dissector table
@@ -144,14 +148,16 @@ typedef struct {
   CraftCalc *calc;
 } CraftPseudoItem;
 
-/* `pseudo ITEM = [tail(]FIELD[)] [if EXPR];` in a layer that may lie between
- * a checksummed layer and the layer offering its pseudo-header (an IPv6
- * routing header): while EXPR holds, the offered item named ITEM (a field
- * item) is this layer's FIELD instead, or with tail() its last bytes. */
+/* `pseudo ITEM = [tail(|head(]FIELD[)] [if EXPR];` in a layer that may lie
+ * between a checksummed layer and the layer offering its pseudo-header (an
+ * IPv6 routing header): while EXPR holds, the offered item named ITEM (a
+ * field item) is this layer's FIELD instead, or with tail() its last bytes,
+ * with head() its first bytes. */
 typedef struct {
   char *item;
   CraftCalc *field;      /* a FIELD node */
   gboolean tail;
+  gboolean head;
   CraftCalc *condition;  /* NULL = always */
 } CraftPseudoOverride;
 

@@ -170,3 +170,12 @@ craft__ntp_time_format (guint64 value, GString *out)
                           g_date_time_get_hour (date), g_date_time_get_minute (date),
                           g_date_time_get_second (date), nanoseconds);
 }
+
+guint64
+craft__ntp_time_now (void)
+{
+  gint64 us = g_get_real_time ();
+  guint64 seconds = (guint64) (us / G_USEC_PER_SEC + NTP_UNIX_OFFSET) & 0xffffffffu;
+  guint64 fraction = ((guint64) (us % G_USEC_PER_SEC) << 32) / G_USEC_PER_SEC;
+  return seconds << 32 | fraction;
+}

@@ -19,4 +19,7 @@ gboolean craft__ntp_time_parse (const char *text, guint64 *out, GError **error);
  * 2^31 are in era 1 (from 2036 on). */
 void craft__ntp_time_format (guint64 value, GString *out);
 
+/* The current time as an NTP timestamp; from 2036 on, in era 1 (the seconds wrap). */
+guint64 craft__ntp_time_now (void);
+
 G_END_DECLS

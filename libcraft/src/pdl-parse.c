@@ -46,6 +46,7 @@ typedef struct {
   gboolean in_answer;     /* parsing an answer rule: request.FIELD and quoting() are allowed */
   gboolean in_heuristic;  /* checking a heuristic condition: a guard that may also use len(layer) */
   gboolean in_pseudo;     /* parsing a pseudo-header: len(upper) and bound(upper) are allowed */
+  Loc unchecked_at;       /* where the field being parsed says `unchecked` */
   GError *error;
 } Pdl;
 
@@ -568,9 +569,11 @@ parse_function (Pdl *p, const char *name, Loc at, guint depth)
           || (c->b = parse_calc (p, depth + 1)) == NULL)
         goto error;
     }
-  else if (strcmp (name, "source_mac") == 0 || strcmp (name, "clock_ms") == 0)
+  else if (strcmp (name, "source_mac") == 0 || strcmp (name, "clock_ms") == 0 || strcmp (name, "ntp_now") == 0)
     {
-      c = calc_new (p, name[1] == 'o' ? CRAFT_CALC_SOURCE_MAC : CRAFT_CALC_CLOCK_MS);
+      c = calc_new (p, name[0] == 'n'   ? CRAFT_CALC_NTP_NOW
+                       : name[1] == 'o' ? CRAFT_CALC_SOURCE_MAC
+                                        : CRAFT_CALC_CLOCK_MS);
     }
   else if (strcmp (name, "next_hop_mac") == 0 || strcmp (name, "quoting") == 0)
     {
@@ -585,7 +588,7 @@ parse_function (Pdl *p, const char *name, Loc at, guint depth)
     {
       fail_at (p, CRAFT_ERROR_DEFINITION, at,
                "unknown function '%s' (known: len, inet_checksum, crc32, source_ip, source_mac, "
-               "next_hop_mac, clock_ms, bound, max, min, is_set, quoting, count, lower_is)",
+               "next_hop_mac, clock_ms, ntp_now, bound, max, min, is_set, quoting, count, lower_is)",
                name);
       return NULL;
     }
@@ -881,7 +884,7 @@ static gboolean
 is_host_value (const CraftCalc *c)
 {
   return c->type == CRAFT_CALC_SOURCE_IP || c->type == CRAFT_CALC_SOURCE_MAC || c->type == CRAFT_CALC_CLOCK_MS
-         || c->type == CRAFT_CALC_NEXT_HOP_MAC;
+         || c->type == CRAFT_CALC_NTP_NOW || c->type == CRAFT_CALC_NEXT_HOP_MAC;
 }
 
 static gboolean
@@ -1136,6 +1139,13 @@ parse_modifiers (Pdl *p, CraftFieldDef *f)
         }
       else if (accept_word (p, "hex"))
         f->hex = TRUE;
+      else if (accept_word (p, "unchecked"))
+        {
+          if (f->unchecked)
+            return invalid (p, "'unchecked' is written twice");
+          f->unchecked = TRUE;
+          p->unchecked_at = token_loc (p);
+        }
       else if (accept_word (p, "ntp_time"))
         {
           if (f->kind != &craft__kind_uint || f->bits != 64 || f->little_endian)
@@ -1281,7 +1291,11 @@ parse_default (Pdl *p, CraftFieldDef *f)
           f->default_mode = CRAFT_DEFAULT_COMPUTED;
           f->default_calc = c;
           f->deferred = calc_find (c, is_checksum) != NULL;
-          f->derived = calc_find (c, is_host_value) == NULL;
+          f->derived = !f->unchecked && calc_find (c, is_host_value) == NULL;
+          if (f->unchecked && f->deferred)
+            return fail_at (p, CRAFT_ERROR_DEFINITION, p->unchecked_at,
+                            "field '%s' is a checksum, which dissection checks: 'unchecked' applies to "
+                            "other computed defaults", f->name);
           if (f->kind->is_integer)
             {
               g_autofree char *role = g_strdup_printf ("field '%s'", f->name);
@@ -1325,6 +1339,10 @@ parse_field (Pdl *p, const char *name, Loc at)
     }
   if (accept_char (p, '=') && !parse_default (p, f))
     return FALSE;
+  if (f->unchecked && f->default_mode != CRAFT_DEFAULT_COMPUTED)
+    return fail_at (p, CRAFT_ERROR_DEFINITION, p->unchecked_at,
+                    "'unchecked' applies to a field with a computed default (= EXPR); field '%s' has none",
+                    f->name);
   if (f->default_text == NULL)
     f->default_text = g_strdup ("");
   return expect_char (p, ';', "after the field");
@@ -1332,33 +1350,35 @@ parse_field (Pdl *p, const char *name, Loc at)
 
 /* ---- layers ---- */
 
-/* `pseudo ITEM = [tail(]FIELD[)] [if EXPR];` after `pseudo ITEM`. */
+/* `pseudo ITEM = [tail(|head(]FIELD[)] [if EXPR];` after `pseudo ITEM`. */
 static gboolean
 parse_pseudo_override (Pdl *p, char *item)
 {
   CraftLayerDef *l = p->layer;
   next (p); /* the '=' */
-  g_autofree char *word = expect_name (p, "a field name or tail(FIELD)");
+  g_autofree char *word = expect_name (p, "a field name, tail(FIELD) or head(FIELD)");
   if (word == NULL)
     return FALSE;
   CraftPseudoOverride o = { .item = g_strdup (item) };
   if (!l->pseudo_overrides)
     l->pseudo_overrides = g_array_new (FALSE, TRUE, sizeof (CraftPseudoOverride));
-  if (strcmp (word, "tail") == 0 && accept_char (p, '('))
+  if ((strcmp (word, "tail") == 0 || strcmp (word, "head") == 0) && accept_char (p, '('))
     {
+      o.tail = word[0] == 't';
+      o.head = !o.tail;
       g_free (word);
-      if ((word = expect_name (p, "the field whose last bytes replace the item")) == NULL)
+      if ((word = expect_name (p, o.tail ? "the field whose last bytes replace the item"
+                                         : "the field whose first bytes replace the item")) == NULL)
         {
           g_free (o.item);
           return FALSE;
         }
-      o.tail = TRUE;
     }
   o.field = field_ref (p, CRAFT_CALC_FIELD, word);
   /* Owned by the layer from here on, so that a failure below frees it. */
   g_array_append_val (l->pseudo_overrides, o);
   CraftPseudoOverride *added = &g_array_index (l->pseudo_overrides, CraftPseudoOverride, l->pseudo_overrides->len - 1);
-  if (o.tail && !expect_char (p, ')', "to close tail("))
+  if ((o.tail || o.head) && !expect_char (p, ')', o.tail ? "to close tail(" : "to close head("))
     return FALSE;
   if (accept_word (p, "if") && (added->condition = parse_expression (p)) == NULL)
     return FALSE;
@@ -1897,7 +1917,8 @@ check_guard (Pdl *p, CraftCalc *c, guint *bytes)
   static const char *const functions[] = {
     [CRAFT_CALC_LEN] = "len()", [CRAFT_CALC_CHECKSUM] = "inet_checksum()", [CRAFT_CALC_CRC32] = "crc32()",
     [CRAFT_CALC_SOURCE_IP] = "source_ip()", [CRAFT_CALC_SOURCE_MAC] = "source_mac()",
-    [CRAFT_CALC_CLOCK_MS] = "clock_ms()", [CRAFT_CALC_BOUND] = "bound()", [CRAFT_CALC_IS_SET] = "is_set()",
+    [CRAFT_CALC_CLOCK_MS] = "clock_ms()", [CRAFT_CALC_NTP_NOW] = "ntp_now()", [CRAFT_CALC_BOUND] = "bound()",
+    [CRAFT_CALC_IS_SET] = "is_set()",
   };
   switch (c->type)
     {

@@ -168,6 +168,7 @@ calc_reads (CraftPacket *p, const CraftCalc *c, guint layer, GArray *reads, gboo
         }
       return TRUE;
     case CRAFT_CALC_CLOCK_MS:
+    case CRAFT_CALC_NTP_NOW:
       *host = TRUE;
       return TRUE;
     case CRAFT_CALC_COND:
