@@ -23,7 +23,9 @@ MEMBERS=50000  # sport takes 50,000 values; the set is built N / 50,000 times
 FIRST=1000
 ROUNDS=$(( (N + MEMBERS - 1) / MEMBERS ))
 N=$(( ROUNDS * MEMBERS ))
-EXPR="Ether(dst='00:11:22:33:44:55',src='66:77:88:99:aa:bb')/IP(src='192.0.2.1',dst='198.51.100.2')/UDP(sport=($FIRST,$((FIRST + MEMBERS - 1))),dport=53)/Raw(load='abcdefghijklmnopqr')"
+# dport 40000 is bound to no layer: the payload stays Raw, as libtins and the C loop read it
+# (with 53, craft, Scapy and tshark would dissect the letters as a malformed DNS message).
+EXPR="Ether(dst='00:11:22:33:44:55',src='66:77:88:99:aa:bb')/IP(src='192.0.2.1',dst='198.51.100.2')/UDP(sport=($FIRST,$((FIRST + MEMBERS - 1))),dport=40000)/Raw(load='abcdefghijklmnopqr')"
 
 if [ -z "${BENCH_NO_INSTALL:-}" ] && [ "$(id -u)" = 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q \

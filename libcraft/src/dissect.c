@@ -33,7 +33,32 @@ dissect_fields (CraftPacket *p, guint index, gsize end)
   const guint8 *data = g_bytes_get_data (p->origin, NULL);
   CraftEval ev = { p, index, data, end, NULL, 0 };
   gsize pos = (gsize) l->start * 8;
-  for (guint i = 0; i < l->def->fields->len; i++)
+  guint first = 0;
+  /* The plan's fields, when the data holds them all, straight from their
+   * known offsets: what the loop below would do, without evaluating anything. */
+  if (l->def->plan_fields > 0 && l->def->plan_bits <= end * 8 - MIN (pos, end * 8))
+    {
+      for (guint i = 0; i < l->def->plan_fields; i++)
+        {
+          const CraftFieldDef *f = craft__layer_field (l, i);
+          CraftSlot *s = &l->slots[i];
+          gsize at = pos + f->plan_bit;
+          s->present = TRUE;
+          s->state = CRAFT_SLOT_WIRE;
+          s->bit_off = (guint32) at;
+          s->bit_len = f->bits;
+          if (f->kind->is_integer)
+            s->num = f->little_endian ? craft__le_read (data + at / 8, f->bits / 8) : read_be (data, at, f->bits);
+          else
+            {
+              s->orig_off = (guint32) (at / 8);
+              s->orig_len = f->bits / 8;
+            }
+        }
+      first = l->def->plan_fields;
+      pos += l->def->plan_bits;
+    }
+  for (guint i = first; i < l->def->fields->len; i++)
     {
       const CraftFieldDef *f = craft__layer_field (l, i);
       CraftSlot *s = &l->slots[i];
@@ -75,7 +100,11 @@ dissect_fields (CraftPacket *p, guint index, gsize end)
                                      "%s.%s starts mid-byte", l->def->name, f->name);
           return FALSE;
         }
-      if (f->kind->wire_size != NULL || f->kind->is_list)
+      /* An empty list of a size given in bytes (IP without options) has no
+       * element to walk; only one nested too deep is still reported. */
+      gboolean empty_list = f->kind->is_list && f->size_mode != CRAFT_SIZE_COUNT && bits == 0
+                            && p->list_depth < CRAFT_MAX_LIST_DEPTH;
+      if (f->kind->wire_size != NULL || (f->kind->is_list && !empty_list))
         bits = craft__dissect_sized_value (p, index, i, data, pos / 8, end, bits / 8) * 8;
       if (bits > room)
         {

@@ -130,6 +130,7 @@ struct _CraftFieldDef {
   gboolean derived;           /* default_calc depends only on the packet (lengths, checksums), not on
                                * the host (routes, clock): recomputed after an edit */
   gboolean bound;             /* some binding sets this field */
+  guint plan_bit;             /* in the layer's plan (dissect-plan.c): its bit offset from the layer's start */
   char *default_text;         /* the default as written, for `craft ls` */
   char *wireshark_table;      /* `wireshark_table FIELD "udp.port";`: the Wireshark dissector table
                                * this field's value selects the layer above in, or NULL */
@@ -176,6 +177,8 @@ struct _CraftLayerDef {
   CraftCalc *guard;           /* when several bindings match, dissection takes this layer only if the
                                * guard holds on its leading fixed-size fields (IP: version == 4) */
   guint guard_bytes;          /* bytes the guard reads from the layer's start */
+  guint plan_fields;          /* the dissection plan (dissect-plan.c): how many leading fields are at fixed */
+  guint plan_bits;            /* offsets with fixed sizes and no condition, and the bits they take */
   char *wireshark_name;       /* `wireshark "ip";`: Wireshark's own protocol for this layer, or NULL */
   gint wireshark_source;      /* `wireshark_addresses network src dst;`: the fields Wireshark's */
   gint wireshark_destination; /* address columns and conversations use, or -1 ... */
@@ -244,6 +247,11 @@ const CraftEnumValue *craft__enum_lookup_name (const CraftEnum *e, const char *n
 
 /* Index of the field named `name` in `layer`, or -1. */
 gint craft__layer_def_field_index (const CraftLayerDef *layer, const char *name);
+
+/* Computes the layer's dissection plan (plan_fields, plan_bits and each
+ * planned field's plan_bit): the leading run of fields the dissector can read
+ * at offsets known in advance. */
+void craft__layer_def_plan (CraftLayerDef *layer);
 
 /* Adds a compiled layer; a layer of the same name is replaced. Takes ownership. */
 void craft__registry_add_layer (CraftRegistry *reg, CraftLayerDef *layer);

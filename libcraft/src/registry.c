@@ -237,6 +237,9 @@ craft__registry_link (CraftRegistry *reg, GError **error)
       if (b->lower != NULL)
         ((CraftFieldDef *) g_ptr_array_index (b->lower->fields, b->field))->bound = TRUE;
     }
+  /* Definitions are complete: plan their dissection. */
+  for (guint i = 0; i < reg->layers->len; i++)
+    craft__layer_def_plan (g_ptr_array_index (reg->layers, i));
   /* Every binding resolves: index them by lower layer for dissection. */
   reg->bindings_by_lower = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
   for (guint i = 0; i < reg->bindings->len; i++)
