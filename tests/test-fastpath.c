@@ -402,7 +402,7 @@ test_dissect_reuse (void)
   g_autoptr (CraftPacket) reused = craft_packet_new (registry);
   const CraftLayerDef *raw = craft_registry_lookup_layer (registry, "Raw");
   /* The same definitions without dissection plans (dissect-plan.c): every
-   * field read by the general loop, which the plans must match exactly. */
+   * field read by the general loop, which the plans must match exactly ... */
   g_autoptr (CraftRegistry) unplanned = craft_registry_new_default (&error);
   g_assert_no_error (error);
   guint planned = 0;
@@ -414,6 +414,9 @@ test_dissect_reuse (void)
       def->plan_bits = 0;
     }
   g_assert_cmpuint (planned, >, 20);
+  /* ... and choosing upper layers by a scan of each layer's bindings, not by their values. */
+  g_assert_nonnull (((CraftRegistry *) unplanned)->bindings_by_value);
+  g_clear_pointer (&((CraftRegistry *) unplanned)->bindings_by_value, craft__binding_index_free);
   CraftCaptureRecord record;
   guint n = 0;
   while (craft_capture_reader_next (reader, &record, &error))

@@ -251,6 +251,42 @@ craft__layer_heuristic_holds (const CraftLayerDef *layer, const guint8 *data, gs
   return guard_eval (layer->heuristic, layer, data, length, &short_data) != 0 && !short_data;
 }
 
+/* The indices of the bindings the values of layer `l`'s bound fields
+ * choose, in the registry's order, into `out`; how many, or G_MAXUINT when
+ * the index by value is not built or they are more than `size`. */
+static guint
+by_value (CraftPacket *p, const CraftLayer *l, guint *out, guint size)
+{
+  if (p->reg->bindings_by_value == NULL || l->def->plan_bound_beyond)
+    return G_MAXUINT;
+  guint n = 0;
+  gboolean merge = FALSE;
+  for (guint64 bound = l->def->plan_bound; bound != 0; bound &= bound - 1)
+    {
+      guint f = (guint) __builtin_ctzll (bound);
+      if (!l->slots[f].present)
+        continue;
+      guint count;
+      const guint *found = craft__registry_bindings_for_value (p->reg, l->def, f, l->slots[f].num, &count);
+      if (count == 0)
+        continue;
+      if (n + count > size)
+        return G_MAXUINT;
+      merge = merge || n > 0;
+      memcpy (out + n, found, count * sizeof (guint));
+      n += count;
+    }
+  /* Several fields chose bindings (UDP's sport and dport): back in order. */
+  for (guint i = 1; merge && i < n; i++)
+    for (guint k = i; k > 0 && out[k - 1] > out[k]; k--)
+      {
+        guint t = out[k];
+        out[k] = out[k - 1];
+        out[k - 1] = t;
+      }
+  return n;
+}
+
 /* The layer the bindings choose for the payload of layer `index`, which lies
  * at [pos, end) of the data: the layer bound to the field's value. When
  * several are (raw IP's link type carries IP and IPv6; a later file binds a
@@ -267,12 +303,16 @@ choose_upper (CraftPacket *p, guint index, gsize pos, gsize end)
   const CraftLayerDef *first = NULL, *holding = NULL;
   gboolean several = FALSE;
   /* Only this layer's bindings, in their order, when the registry has them
-   * indexed (the full scan was a quarter of dissection: issue 8). */
-  GArray *mine = p->reg->bindings_by_lower ? g_hash_table_lookup (p->reg->bindings_by_lower, l->def) : NULL;
-  guint n = p->reg->bindings_by_lower ? (mine ? mine->len : 0) : bindings->len;
+   * indexed (the full scan was a quarter of dissection: issue 8); better,
+   * only those its bound fields' values choose (bindings_by_value). */
+  guint chosen[16];
+  guint n_chosen = by_value (p, l, chosen, G_N_ELEMENTS (chosen));
+  GArray *mine = n_chosen == G_MAXUINT && p->reg->bindings_by_lower
+                   ? g_hash_table_lookup (p->reg->bindings_by_lower, l->def) : NULL;
+  guint n = n_chosen != G_MAXUINT ? n_chosen : p->reg->bindings_by_lower ? (mine ? mine->len : 0) : bindings->len;
   for (guint k = 0; k < n; k++)
     {
-      guint i = p->reg->bindings_by_lower ? g_array_index (mine, guint, k) : k;
+      guint i = n_chosen != G_MAXUINT ? chosen[k] : p->reg->bindings_by_lower ? g_array_index (mine, guint, k) : k;
       const CraftBinding *b = &g_array_index (bindings, CraftBinding, i);
       if (b->lower != l->def || !l->slots[b->field].present || l->slots[b->field].num != b->value)
         continue;

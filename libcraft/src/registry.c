@@ -168,6 +168,7 @@ craft_registry_unref (CraftRegistry *reg)
   g_hash_table_unref (reg->enum_by_name);
   g_array_unref (reg->bindings);
   g_clear_pointer (&reg->bindings_by_lower, g_hash_table_unref);
+  g_clear_pointer (&reg->bindings_by_value, craft__binding_index_free);
   g_ptr_array_unref (reg->replaced);
   g_free (reg);
 }
@@ -213,12 +214,14 @@ craft__registry_add_binding (CraftRegistry *reg, CraftBinding *binding)
 {
   g_array_prepend_val (reg->bindings, *binding);
   g_clear_pointer (&reg->bindings_by_lower, g_hash_table_unref);  /* stale until the next link */
+  g_clear_pointer (&reg->bindings_by_value, craft__binding_index_free);
 }
 
 gboolean
 craft__registry_link (CraftRegistry *reg, GError **error)
 {
   g_clear_pointer (&reg->bindings_by_lower, g_hash_table_unref);
+  g_clear_pointer (&reg->bindings_by_value, craft__binding_index_free);
   for (guint i = 0; i < reg->bindings->len; i++)
     {
       CraftBinding *b = &g_array_index (reg->bindings, CraftBinding, i);
@@ -252,6 +255,7 @@ craft__registry_link (CraftRegistry *reg, GError **error)
                              indices = g_array_new (FALSE, FALSE, sizeof (guint)));
       g_array_append_val (indices, i);
     }
+  craft__registry_index_bindings_by_value (reg);
   return TRUE;
 }
 
