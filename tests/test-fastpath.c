@@ -405,15 +405,22 @@ test_dissect_reuse (void)
    * field read by the general loop, which the plans must match exactly ... */
   g_autoptr (CraftRegistry) unplanned = craft_registry_new_default (&error);
   g_assert_no_error (error);
-  guint planned = 0;
+  guint planned = 0, sizes = 0;
   for (guint i = 0; i < craft_registry_get_n_layers (unplanned); i++)
     {
       CraftLayerDef *def = (CraftLayerDef *) craft_registry_get_layer (unplanned, i);
       planned += def->plan_fields;
       def->plan_fields = 0;
       def->plan_bits = 0;
+      for (guint k = 0; k < def->fields->len; k++)
+        {
+          CraftFieldDef *f = g_ptr_array_index (def->fields, k);
+          sizes += f->plan_size_field != 0;
+          f->plan_size_field = 0;
+        }
     }
   g_assert_cmpuint (planned, >, 20);
+  g_assert_cmpuint (sizes, >, 0);  /* linear sizes (IP's ihl * 4 - 20) without the evaluator */
   /* ... and choosing upper layers by a scan of each layer's bindings, not by their values. */
   g_assert_nonnull (((CraftRegistry *) unplanned)->bindings_by_value);
   g_clear_pointer (&((CraftRegistry *) unplanned)->bindings_by_value, craft__binding_index_free);

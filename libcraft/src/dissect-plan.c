@@ -20,6 +20,46 @@ plannable (const CraftFieldDef *f, guint bit)
   return TRUE;
 }
 
+/* Whether `c` is mul * field + add over one field of this layer and
+ * constants, with +, - and * only: the wrapping arithmetic craft__calc_eval()
+ * does for them. */
+static gboolean
+linear (const CraftCalc *c, gint *field, guint64 *mul, guint64 *add)
+{
+  switch (c->type)
+    {
+    case CRAFT_CALC_CONST:
+      *field = -1, *mul = 0, *add = c->num;
+      return TRUE;
+    case CRAFT_CALC_FIELD:
+      if (c->lower || c->request)
+        return FALSE;
+      *field = (gint) c->field, *mul = 1, *add = 0;
+      return TRUE;
+    case CRAFT_CALC_BINARY:
+      break;
+    default:
+      return FALSE;
+    }
+  gint fa, fb;
+  guint64 ma, aa, mb, ab;
+  if (!linear (c->a, &fa, &ma, &aa) || !linear (c->b, &fb, &mb, &ab) || (fa >= 0 && fb >= 0))
+    return FALSE;
+  *field = fa >= 0 ? fa : fb;
+  switch (c->op)
+    {
+    case CRAFT_OP_ADD: *mul = ma + mb, *add = aa + ab; return TRUE;
+    case CRAFT_OP_SUB: *mul = ma - mb, *add = aa - ab; return TRUE;
+    case CRAFT_OP_MUL:
+      /* One side is a constant (mul 0). */
+      *mul = fa >= 0 ? ma * ab : mb * aa;
+      *add = aa * ab;
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
 void
 craft__layer_def_plan (CraftLayerDef *layer)
 {
@@ -34,6 +74,21 @@ craft__layer_def_plan (CraftLayerDef *layer)
     }
   layer->plan_fields = n;
   layer->plan_bits = bit;
+  for (guint i = 0; i < layer->fields->len; i++)
+    {
+      CraftFieldDef *f = g_ptr_array_index (layer->fields, i);
+      gint field;
+      guint64 mul, add;
+      f->plan_size_field = 0;
+      if (f->size_mode == CRAFT_SIZE_EXPR && f->size_calc != NULL && linear (f->size_calc, &field, &mul, &add)
+          && field >= 0 && (guint) field < n && (guint) field < i
+          && ((const CraftFieldDef *) g_ptr_array_index (layer->fields, field))->kind->is_integer)
+        {
+          f->plan_size_field = (guint) field + 1;
+          f->plan_size_mul = mul;
+          f->plan_size_add = add;
+        }
+    }
   layer->plan_bound = 0;
   layer->plan_bound_beyond = FALSE;
   for (guint i = 0; i < layer->fields->len; i++)

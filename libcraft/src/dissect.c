@@ -75,7 +75,10 @@ dissect_fields (CraftPacket *p, guint index, gsize end)
         bits = room - room % 8;
       else if (f->size_mode == CRAFT_SIZE_EXPR)
         {
-          gint64 bytes = (gint64) craft__calc_eval (f->size_calc, &ev);
+          /* A planned linear size (IP's ihl * 4 - 20) without the evaluator. */
+          gint64 bytes = f->plan_size_field != 0
+                           ? (gint64) (l->slots[f->plan_size_field - 1].num * f->plan_size_mul + f->plan_size_add)
+                           : (gint64) craft__calc_eval (f->size_calc, &ev);
           if (bytes < 0)
             {
               /* A header length smaller than the fixed header (IHL < 5). */

@@ -131,6 +131,9 @@ struct _CraftFieldDef {
                                * the host (routes, clock): recomputed after an edit */
   gboolean bound;             /* some binding sets this field */
   guint plan_bit;             /* in the layer's plan (dissect-plan.c): its bit offset from the layer's start */
+  guint plan_size_field;      /* size_calc is plan_size_mul * field (plan_size_field - 1) + plan_size_add, */
+  guint64 plan_size_mul;      /* wrapping, that field a planned integer (dissect-plan.c); 0: not so simple */
+  guint64 plan_size_add;
   char *default_text;         /* the default as written, for `craft ls` */
   char *wireshark_table;      /* `wireshark_table FIELD "udp.port";`: the Wireshark dissector table
                                * this field's value selects the layer above in, or NULL */
