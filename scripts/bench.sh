@@ -23,7 +23,9 @@ MEMBERS=50000  # sport takes 50,000 values; the set is built N / 50,000 times
 FIRST=1000
 ROUNDS=$(( (N + MEMBERS - 1) / MEMBERS ))
 N=$(( ROUNDS * MEMBERS ))
-EXPR="Ether(dst='00:11:22:33:44:55',src='66:77:88:99:aa:bb')/IP(src='192.0.2.1',dst='198.51.100.2')/UDP(sport=($FIRST,$((FIRST + MEMBERS - 1))),dport=53)/Raw(load='abcdefghijklmnopqr')"
+# dport 40000 is bound to no layer: the payload stays Raw, as libtins and the C loop read it
+# (with 53, craft, Scapy and tshark would dissect the letters as a malformed DNS message).
+EXPR="Ether(dst='00:11:22:33:44:55',src='66:77:88:99:aa:bb')/IP(src='192.0.2.1',dst='198.51.100.2')/UDP(sport=($FIRST,$((FIRST + MEMBERS - 1))),dport=40000)/Raw(load='abcdefghijklmnopqr')"
 
 if [ -z "${BENCH_NO_INSTALL:-}" ] && [ "$(id -u)" = 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
@@ -96,6 +98,26 @@ run W2 "libtins" "$N" "$BUILD/bench-tins-dissect" "$OUT/w1.pcap"
 REPEAT=1 run W2 "tshark -T fields (scaled)" "$SLOW_N" tshark -r "$OUT/w1-small.pcap" -T fields -e ip.src -e ip.dst -e udp.srcport -e udp.dstport
 REPEAT=1 run W2 "Scapy (scaled)" "$SLOW_N" /usr/bin/python3 "$B/bench-scapy.py" dissect "$OUT/w1-small.pcap" "$SLOW_N"
 
+# The mixed capture: N packets, a quarter each of TCP SYNs, UDP with a
+# payload, ICMP echo requests and DNS queries, one kind after another.
+Q=$(( MEMBERS / 4 ))
+HDR="Ether(dst='00:11:22:33:44:55',src='66:77:88:99:aa:bb')/IP(src='192.0.2.1',dst='198.51.100.2')"
+"$CRAFT" build -c $ROUNDS -w "$OUT/mix-tcp.pcap" "$HDR/TCP(sport=($FIRST,$((FIRST + Q - 1))),dport=80,flags='S')"
+"$CRAFT" build -c $ROUNDS -w "$OUT/mix-udp.pcap" "$HDR/UDP(sport=($FIRST,$((FIRST + Q - 1))),dport=40000)/Raw(load='abcdefghijklmnopqr')"
+"$CRAFT" build -c $ROUNDS -w "$OUT/mix-icmp.pcap" "$HDR/ICMP(seq=(1,$Q))/Raw(load='ping')"
+"$CRAFT" build -c $ROUNDS -w "$OUT/mix-dns.pcap" "$HDR/UDP(sport=($FIRST,$((FIRST + Q - 1))),dport=53)/DNS(rd=1,qd=DNSQR(qname='example.com'))"
+mergecap -a -F pcap -w "$OUT/mix.pcap" "$OUT"/mix-tcp.pcap "$OUT"/mix-udp.pcap "$OUT"/mix-icmp.pcap "$OUT"/mix-dns.pcap
+MIXED=$(( Q * 4 * ROUNDS ))
+echo "W2 mixed: dissecting $OUT/mix.pcap ($MIXED packets of TCP, UDP, ICMP and DNS)" >&2
+editcap -F pcap -r "$OUT/mix.pcap" "$OUT/mix-small.pcap" 1-$(( SLOW_N / 4 )) $(( MIXED / 4 + 1 ))-$(( MIXED / 4 + SLOW_N / 4 )) \
+  $(( MIXED / 2 + 1 ))-$(( MIXED / 2 + SLOW_N / 4 )) $(( 3 * MIXED / 4 + 1 ))-$(( 3 * MIXED / 4 + SLOW_N / 4 ))
+run W2mix "hand-written C (libpcap)" "$MIXED" "$BUILD/bench-c-dissect" "$OUT/mix.pcap"
+run W2mix "craft API (reused packet)" "$MIXED" "$BUILD/bench-craft-dissect" "$OUT/mix.pcap"
+run W2mix "craft read --json" "$MIXED" "$CRAFT" read --json "$OUT/mix.pcap"
+run W2mix "libtins" "$MIXED" "$BUILD/bench-tins-dissect" "$OUT/mix.pcap"
+REPEAT=1 run W2mix "tshark -T fields (scaled)" "$SLOW_N" tshark -r "$OUT/mix-small.pcap" -T fields -e ip.src -e ip.dst -e udp.srcport -e udp.dstport -e tcp.srcport -e tcp.dstport
+REPEAT=1 run W2mix "Scapy (scaled)" "$SLOW_N" /usr/bin/python3 "$B/bench-scapy.py" dissect "$OUT/mix-small.pcap" "$SLOW_N"
+
 echo
 echo "$(nproc) CPUs, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1); $N packets ($SLOW_N for scaled rows); load average $(cut -d" " -f1-3 /proc/loadavg)"
 awk -F'|' '
@@ -103,11 +125,11 @@ awk -F'|' '
   { w[NR] = $1; name[NR] = $2; secs[NR] = $4; rss[NR] = $5; n = NR
     if ($2 ~ /^hand-written/) c[$1] = cpu[NR]; if ($2 == "libtins") tins[$1] = cpu[NR] }
   END {
-    printf "|    | program                    | packets/s (wall) | packets/CPU-s | × C loop | × libtins | peak RSS |\n"
-    printf "|----|----------------------------|-----------------:|--------------:|---------:|----------:|---------:|\n"
+    printf "|       | program                    | packets/s (wall) | packets/CPU-s | × C loop | × libtins | peak RSS |\n"
+    printf "|-------|----------------------------|-----------------:|--------------:|---------:|----------:|---------:|\n"
     for (i = 1; i <= n; i++) {
-      if (secs[i] == "failed") { printf "| %s | %-26s | failed | | | | |\n", w[i], name[i]; continue }
-      printf "| %s | %-26s | %16d | %13d | %8.4f | %9.3f | %5.1f MB |\n", w[i], name[i], rate[i], cpu[i],
+      if (secs[i] == "failed") { printf "| %-5s | %-26s | failed | | | | |\n", w[i], name[i]; continue }
+      printf "| %-5s | %-26s | %16d | %13d | %8.4f | %9.3f | %5.1f MB |\n", w[i], name[i], rate[i], cpu[i],
              c[w[i]] ? cpu[i] / c[w[i]] : 0, tins[w[i]] ? cpu[i] / tins[w[i]] : 0, rss[i] / 1024
     }
   }' "$RESULTS"

@@ -310,6 +310,24 @@ describe (CraftPacket *packet, const CraftCaptureRecord *record)
           g_assert_true ((peeked == NULL) == (copied == NULL));
           if (peeked != NULL)
             g_assert_cmpmem (peeked, len, g_bytes_get_data (copied, NULL), g_bytes_get_size (copied));
+          /* A handle reads what the name reads. */
+          CraftFieldHandle handle;
+          g_assert_true (craft_field_handle_init (&handle, def, name));
+          gsize handle_len;
+          const guint8 *by_handle = craft_packet_peek_bytes_by_handle (packet, i, &handle, &handle_len);
+          g_assert_true ((by_handle == NULL) == (peeked == NULL));
+          if (peeked != NULL)
+            g_assert_cmpmem (by_handle, handle_len, peeked, len);
+          guint64 by_name_num = 0, by_handle_num = 0;
+          gboolean is_uint = craft_packet_get_uint (packet, i, name, &by_name_num, NULL);
+          g_assert_cmpint (craft_packet_get_uint_by_handle (packet, i, &handle, &by_handle_num), ==, is_uint);
+          g_assert_cmpuint (by_handle_num, ==, by_name_num);
+          /* Not through a layer of another definition. */
+          if (i > 0 && craft_packet_get_layer (packet, i - 1) != def)
+            {
+              g_assert_false (craft_packet_get_uint_by_handle (packet, i - 1, &handle, &by_handle_num));
+              g_assert_null (craft_packet_peek_bytes_by_handle (packet, i - 1, &handle, &handle_len));
+            }
         }
     }
   g_autoptr (GBytes) built = craft_packet_build (packet, NULL);
@@ -384,6 +402,29 @@ test_dissect_reuse (void)
   g_assert_no_error (error);
   g_autoptr (CraftPacket) reused = craft_packet_new (registry);
   const CraftLayerDef *raw = craft_registry_lookup_layer (registry, "Raw");
+  /* The same definitions without dissection plans (dissect-plan.c): every
+   * field read by the general loop, which the plans must match exactly ... */
+  g_autoptr (CraftRegistry) unplanned = craft_registry_new_default (&error);
+  g_assert_no_error (error);
+  guint planned = 0, sizes = 0;
+  for (guint i = 0; i < craft_registry_get_n_layers (unplanned); i++)
+    {
+      CraftLayerDef *def = (CraftLayerDef *) craft_registry_get_layer (unplanned, i);
+      planned += def->plan_fields;
+      def->plan_fields = 0;
+      def->plan_bits = 0;
+      for (guint k = 0; k < def->fields->len; k++)
+        {
+          CraftFieldDef *f = g_ptr_array_index (def->fields, k);
+          sizes += f->plan_size_field != 0;
+          f->plan_size_field = 0;
+        }
+    }
+  g_assert_cmpuint (planned, >, 20);
+  g_assert_cmpuint (sizes, >, 0);  /* linear sizes (IP's ihl * 4 - 20) without the evaluator */
+  /* ... and choosing upper layers by a scan of each layer's bindings, not by their values. */
+  g_assert_nonnull (((CraftRegistry *) unplanned)->bindings_by_value);
+  g_clear_pointer (&((CraftRegistry *) unplanned)->bindings_by_value, craft__binding_index_free);
   CraftCaptureRecord record;
   guint n = 0;
   while (craft_capture_reader_next (reader, &record, &error))
@@ -398,6 +439,11 @@ test_dissect_reuse (void)
       g_autofree char *want = describe (fresh, &record);
       g_autofree char *got = describe (reused, &record);
       g_assert_cmpstr (got, ==, want);
+      g_autoptr (CraftPacket) general = craft_packet_new_from_bytes (
+        unplanned, craft_layer_def_get_name (first ? first : raw), record.data, record.captured, &error);
+      g_assert_no_error (error);
+      g_autofree char *unplanned_got = describe (general, &record);
+      g_assert_cmpstr (unplanned_got, ==, want);
       n++;
     }
   g_assert_no_error (error);

@@ -33,7 +33,32 @@ dissect_fields (CraftPacket *p, guint index, gsize end)
   const guint8 *data = g_bytes_get_data (p->origin, NULL);
   CraftEval ev = { p, index, data, end, NULL, 0 };
   gsize pos = (gsize) l->start * 8;
-  for (guint i = 0; i < l->def->fields->len; i++)
+  guint first = 0;
+  /* The plan's fields, when the data holds them all, straight from their
+   * known offsets: what the loop below would do, without evaluating anything. */
+  if (l->def->plan_fields > 0 && l->def->plan_bits <= end * 8 - MIN (pos, end * 8))
+    {
+      for (guint i = 0; i < l->def->plan_fields; i++)
+        {
+          const CraftFieldDef *f = craft__layer_field (l, i);
+          CraftSlot *s = &l->slots[i];
+          gsize at = pos + f->plan_bit;
+          s->present = TRUE;
+          s->state = CRAFT_SLOT_WIRE;
+          s->bit_off = (guint32) at;
+          s->bit_len = f->bits;
+          if (f->kind->is_integer)
+            s->num = f->little_endian ? craft__le_read (data + at / 8, f->bits / 8) : read_be (data, at, f->bits);
+          else
+            {
+              s->orig_off = (guint32) (at / 8);
+              s->orig_len = f->bits / 8;
+            }
+        }
+      first = l->def->plan_fields;
+      pos += l->def->plan_bits;
+    }
+  for (guint i = first; i < l->def->fields->len; i++)
     {
       const CraftFieldDef *f = craft__layer_field (l, i);
       CraftSlot *s = &l->slots[i];
@@ -50,7 +75,10 @@ dissect_fields (CraftPacket *p, guint index, gsize end)
         bits = room - room % 8;
       else if (f->size_mode == CRAFT_SIZE_EXPR)
         {
-          gint64 bytes = (gint64) craft__calc_eval (f->size_calc, &ev);
+          /* A planned linear size (IP's ihl * 4 - 20) without the evaluator. */
+          gint64 bytes = f->plan_size_field != 0
+                           ? (gint64) (l->slots[f->plan_size_field - 1].num * f->plan_size_mul + f->plan_size_add)
+                           : (gint64) craft__calc_eval (f->size_calc, &ev);
           if (bytes < 0)
             {
               /* A header length smaller than the fixed header (IHL < 5). */
@@ -75,7 +103,11 @@ dissect_fields (CraftPacket *p, guint index, gsize end)
                                      "%s.%s starts mid-byte", l->def->name, f->name);
           return FALSE;
         }
-      if (f->kind->wire_size != NULL || f->kind->is_list)
+      /* An empty list of a size given in bytes (IP without options) has no
+       * element to walk; only one nested too deep is still reported. */
+      gboolean empty_list = f->kind->is_list && f->size_mode != CRAFT_SIZE_COUNT && bits == 0
+                            && p->list_depth < CRAFT_MAX_LIST_DEPTH;
+      if (f->kind->wire_size != NULL || (f->kind->is_list && !empty_list))
         bits = craft__dissect_sized_value (p, index, i, data, pos / 8, end, bits / 8) * 8;
       if (bits > room)
         {
@@ -222,6 +254,42 @@ craft__layer_heuristic_holds (const CraftLayerDef *layer, const guint8 *data, gs
   return guard_eval (layer->heuristic, layer, data, length, &short_data) != 0 && !short_data;
 }
 
+/* The indices of the bindings the values of layer `l`'s bound fields
+ * choose, in the registry's order, into `out`; how many, or G_MAXUINT when
+ * the index by value is not built or they are more than `size`. */
+static guint
+by_value (CraftPacket *p, const CraftLayer *l, guint *out, guint size)
+{
+  if (p->reg->bindings_by_value == NULL || l->def->plan_bound_beyond)
+    return G_MAXUINT;
+  guint n = 0;
+  gboolean merge = FALSE;
+  for (guint64 bound = l->def->plan_bound; bound != 0; bound &= bound - 1)
+    {
+      guint f = (guint) __builtin_ctzll (bound);
+      if (!l->slots[f].present)
+        continue;
+      guint count;
+      const guint *found = craft__registry_bindings_for_value (p->reg, l->def, f, l->slots[f].num, &count);
+      if (count == 0)
+        continue;
+      if (n + count > size)
+        return G_MAXUINT;
+      merge = merge || n > 0;
+      memcpy (out + n, found, count * sizeof (guint));
+      n += count;
+    }
+  /* Several fields chose bindings (UDP's sport and dport): back in order. */
+  for (guint i = 1; merge && i < n; i++)
+    for (guint k = i; k > 0 && out[k - 1] > out[k]; k--)
+      {
+        guint t = out[k];
+        out[k] = out[k - 1];
+        out[k - 1] = t;
+      }
+  return n;
+}
+
 /* The layer the bindings choose for the payload of layer `index`, which lies
  * at [pos, end) of the data: the layer bound to the field's value. When
  * several are (raw IP's link type carries IP and IPv6; a later file binds a
@@ -238,12 +306,16 @@ choose_upper (CraftPacket *p, guint index, gsize pos, gsize end)
   const CraftLayerDef *first = NULL, *holding = NULL;
   gboolean several = FALSE;
   /* Only this layer's bindings, in their order, when the registry has them
-   * indexed (the full scan was a quarter of dissection: issue 8). */
-  GArray *mine = p->reg->bindings_by_lower ? g_hash_table_lookup (p->reg->bindings_by_lower, l->def) : NULL;
-  guint n = p->reg->bindings_by_lower ? (mine ? mine->len : 0) : bindings->len;
+   * indexed (the full scan was a quarter of dissection: issue 8); better,
+   * only those its bound fields' values choose (bindings_by_value). */
+  guint chosen[16];
+  guint n_chosen = by_value (p, l, chosen, G_N_ELEMENTS (chosen));
+  GArray *mine = n_chosen == G_MAXUINT && p->reg->bindings_by_lower
+                   ? g_hash_table_lookup (p->reg->bindings_by_lower, l->def) : NULL;
+  guint n = n_chosen != G_MAXUINT ? n_chosen : p->reg->bindings_by_lower ? (mine ? mine->len : 0) : bindings->len;
   for (guint k = 0; k < n; k++)
     {
-      guint i = p->reg->bindings_by_lower ? g_array_index (mine, guint, k) : k;
+      guint i = n_chosen != G_MAXUINT ? chosen[k] : p->reg->bindings_by_lower ? g_array_index (mine, guint, k) : k;
       const CraftBinding *b = &g_array_index (bindings, CraftBinding, i);
       if (b->lower != l->def || !l->slots[b->field].present || l->slots[b->field].num != b->value)
         continue;

@@ -134,6 +134,10 @@ struct _CraftFieldDef {
   gboolean unchecked;         /* `unchecked`: the computed default only fills an unset field; a value
                                * dissected or given stands (an IPv6 routing header's segments left) */
   gboolean bound;             /* some binding sets this field */
+  guint plan_bit;             /* in the layer's plan (dissect-plan.c): its bit offset from the layer's start */
+  guint plan_size_field;      /* size_calc is plan_size_mul * field (plan_size_field - 1) + plan_size_add, */
+  guint64 plan_size_mul;      /* wrapping, that field a planned integer (dissect-plan.c); 0: not so simple */
+  guint64 plan_size_add;
   char *default_text;         /* the default as written, for `craft ls` */
   char *wireshark_table;      /* `wireshark_table FIELD "udp.port";`: the Wireshark dissector table
                                * this field's value selects the layer above in, or NULL */
@@ -182,6 +186,10 @@ struct _CraftLayerDef {
   CraftCalc *guard;           /* when several bindings match, dissection takes this layer only if the
                                * guard holds on its leading fixed-size fields (IP: version == 4) */
   guint guard_bytes;          /* bytes the guard reads from the layer's start */
+  guint plan_fields;          /* the dissection plan (dissect-plan.c): how many leading fields are at fixed */
+  guint plan_bits;            /* offsets with fixed sizes and no condition, and the bits they take */
+  guint64 plan_bound;         /* bit i: field i is bound (chooses the layer above), for i < 64 ... */
+  gboolean plan_bound_beyond; /* ... and whether a field past the 64th is */
   char *wireshark_name;       /* `wireshark "ip";`: Wireshark's own protocol for this layer, or NULL */
   gint wireshark_source;      /* `wireshark_addresses network src dst;`: the fields Wireshark's */
   gint wireshark_destination; /* address columns and conversations use, or -1 ... */
@@ -236,6 +244,10 @@ struct _CraftRegistry {
    * building and dissecting look only at those (issue 8). Rebuilt by
    * craft__registry_link(); NULL = not indexed, scan them all. */
   GHashTable *bindings_by_lower;
+  /* (lower, field, value) → GArray of guint: the indices of the bindings
+   * that value of that field chooses, in order (dissect-plan.c). Rebuilt and
+   * cleared with bindings_by_lower. */
+  struct _CraftBindingIndex *bindings_by_value;
   GPtrArray *replaced;         /* layers replaced by a later definition, kept alive */
   const CraftLayerDef *fallback;
   const CraftLayerDef *trailer;
@@ -250,6 +262,22 @@ const CraftEnumValue *craft__enum_lookup_name (const CraftEnum *e, const char *n
 
 /* Index of the field named `name` in `layer`, or -1. */
 gint craft__layer_def_field_index (const CraftLayerDef *layer, const char *name);
+
+/* Computes the layer's dissection plan (plan_fields, plan_bits and each
+ * planned field's plan_bit): the leading run of fields the dissector can read
+ * at offsets known in advance. */
+void craft__layer_def_plan (CraftLayerDef *layer);
+
+/* Indexes the registry's resolved bindings by (lower, field, value) into
+ * reg->bindings_by_value. */
+void craft__registry_index_bindings_by_value (CraftRegistry *reg);
+
+void craft__binding_index_free (struct _CraftBindingIndex *index);
+
+/* The indices in reg->bindings (in order) of the bindings on `lower` whose
+ * `field` has `value`: sets *n (0 if none); needs reg->bindings_by_value. */
+const guint *craft__registry_bindings_for_value (CraftRegistry *reg, const CraftLayerDef *lower, guint field,
+                                                 guint64 value, guint *n);
 
 /* Adds a compiled layer; a layer of the same name is replaced. Takes ownership. */
 void craft__registry_add_layer (CraftRegistry *reg, CraftLayerDef *layer);

@@ -555,6 +555,74 @@ craft_packet_peek_bytes (CraftPacket *packet, guint layer, const char *field, gs
 }
 
 gboolean
+craft_field_handle_init (CraftFieldHandle *handle, const CraftLayerDef *layer, const char *name)
+{
+  g_return_val_if_fail (handle != NULL && layer != NULL && name != NULL, FALSE);
+  gint index = craft__layer_def_field_index (layer, name);
+  if (index < 0)
+    return FALSE;
+  handle->layer = layer;
+  handle->index = (guint) index;
+  handle->alternatives = FALSE;
+  for (guint i = (guint) index + 1; i < layer->fields->len; i++)
+    if (strcmp (((const CraftFieldDef *) g_ptr_array_index (layer->fields, i))->name, name) == 0)
+      handle->alternatives = TRUE;
+  return TRUE;
+}
+
+gint
+craft_packet_find_layer_def (CraftPacket *packet, const CraftLayerDef *layer, guint nth)
+{
+  for (guint i = 0; i < packet->layers->len; i++)
+    if (craft__packet_layer (packet, i)->def == layer && nth-- == 0)
+      return (gint) i;
+  return -1;
+}
+
+/* The field a handle names in layer `layer`, as lookup_current_field() would
+ * choose it (the present alternative when the name has several). */
+static gboolean
+handle_field (CraftPacket *packet, guint layer, const CraftFieldHandle *handle, guint *index)
+{
+  if (layer >= packet->layers->len || craft__packet_layer (packet, layer)->def != handle->layer)
+    return FALSE;
+  if (handle->alternatives)
+    return lookup_current_field (packet, layer, craft__layer_field (craft__packet_layer (packet, layer),
+                                                                    handle->index)->name, index, NULL);
+  *index = handle->index;
+  return TRUE;
+}
+
+gboolean
+craft_packet_get_uint_by_handle (CraftPacket *packet, guint layer, const CraftFieldHandle *handle, guint64 *value)
+{
+  guint index;
+  if (!handle_field (packet, layer, handle, &index))
+    return FALSE;
+  if (!craft__layer_field (craft__packet_layer (packet, layer), index)->kind->is_integer)
+    return FALSE;
+  const guint8 *data;
+  gsize len;
+  craft__slot_value (packet, NULL, layer, index, value, &data, &len);
+  return TRUE;
+}
+
+const guint8 *
+craft_packet_peek_bytes_by_handle (CraftPacket *packet, guint layer, const CraftFieldHandle *handle, gsize *length)
+{
+  guint index;
+  *length = 0;
+  if (!handle_field (packet, layer, handle, &index))
+    return NULL;
+  if (craft__layer_field (craft__packet_layer (packet, layer), index)->kind->is_integer)
+    return NULL;
+  guint64 num;
+  const guint8 *data;
+  craft__slot_value (packet, NULL, layer, index, &num, &data, length);
+  return data != NULL ? data : (const guint8 *) "";
+}
+
+gboolean
 craft_packet_get_span (CraftPacket *packet, guint layer, const char *field, guint *bit_offset, guint *bit_length)
 {
   guint index;

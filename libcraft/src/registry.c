@@ -168,6 +168,7 @@ craft_registry_unref (CraftRegistry *reg)
   g_hash_table_unref (reg->enum_by_name);
   g_array_unref (reg->bindings);
   g_clear_pointer (&reg->bindings_by_lower, g_hash_table_unref);
+  g_clear_pointer (&reg->bindings_by_value, craft__binding_index_free);
   g_ptr_array_unref (reg->replaced);
   g_free (reg);
 }
@@ -213,12 +214,14 @@ craft__registry_add_binding (CraftRegistry *reg, CraftBinding *binding)
 {
   g_array_prepend_val (reg->bindings, *binding);
   g_clear_pointer (&reg->bindings_by_lower, g_hash_table_unref);  /* stale until the next link */
+  g_clear_pointer (&reg->bindings_by_value, craft__binding_index_free);
 }
 
 gboolean
 craft__registry_link (CraftRegistry *reg, GError **error)
 {
   g_clear_pointer (&reg->bindings_by_lower, g_hash_table_unref);
+  g_clear_pointer (&reg->bindings_by_value, craft__binding_index_free);
   for (guint i = 0; i < reg->bindings->len; i++)
     {
       CraftBinding *b = &g_array_index (reg->bindings, CraftBinding, i);
@@ -237,6 +240,9 @@ craft__registry_link (CraftRegistry *reg, GError **error)
       if (b->lower != NULL)
         ((CraftFieldDef *) g_ptr_array_index (b->lower->fields, b->field))->bound = TRUE;
     }
+  /* Definitions are complete: plan their dissection. */
+  for (guint i = 0; i < reg->layers->len; i++)
+    craft__layer_def_plan (g_ptr_array_index (reg->layers, i));
   /* Every binding resolves: index them by lower layer for dissection. */
   reg->bindings_by_lower = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
   for (guint i = 0; i < reg->bindings->len; i++)
@@ -249,6 +255,7 @@ craft__registry_link (CraftRegistry *reg, GError **error)
                              indices = g_array_new (FALSE, FALSE, sizeof (guint)));
       g_array_append_val (indices, i);
     }
+  craft__registry_index_bindings_by_value (reg);
   return TRUE;
 }
 

@@ -32,7 +32,7 @@ main (int argc, char **argv)
   static const uint8_t payload[18] = "abcdefghijklmnopqr";
   uint8_t t[60] = { 0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0x08, 0x00,
                     0x45, 0x00, 0x00, 46, 0x00, 0x01, 0x00, 0x00, 64, 17, 0, 0, 192, 0, 2, 1, 198, 51, 100, 2,
-                    0, 0, 0, 53, 0, 26, 0, 0 };
+                    0, 0, 0x9c, 0x40, 0, 26, 0, 0 };
   memcpy (t + 42, payload, 18);
   uint16_t ipsum = (uint16_t) ~sum16 (t + 14, 20, 0);
   t[24] = ipsum >> 8, t[25] = ipsum & 0xff;

@@ -1,30 +1,32 @@
-/* W2 with craft's library API: dissect every packet of a capture into one reused packet and read addresses and ports. */
+/* W2 with craft's library API: dissect every packet of a capture into one reused packet and read addresses and UDP or TCP ports. */
 #include <craft/craft.h>
 
 #include <stdio.h>
 
 static guint64 sink;
 
-/* Reads a field of the first layer named `layer`, if the packet has one. */
-static void
-take (CraftPacket *packet, const char *layer, const char *field, gboolean bytes)
+/* Reads a field of the first layer its handle is for, if the packet has one
+ * (FALSE if not). Handles resolve the names once: no name is compared per packet. */
+static gboolean
+take (CraftPacket *packet, const CraftFieldHandle *field, gboolean bytes)
 {
-  gint index = craft_packet_find_layer (packet, layer, 0);
+  gint index = craft_packet_find_layer_def (packet, field->layer, 0);
   if (index < 0)
-    return;
+    return FALSE;
   if (bytes)
     {
       gsize len;
-      const guint8 *b = craft_packet_peek_bytes (packet, (guint) index, field, &len);
+      const guint8 *b = craft_packet_peek_bytes_by_handle (packet, (guint) index, field, &len);
       if (b != NULL && len > 0)
         sink += len + b[len - 1];
     }
   else
     {
       guint64 v = 0;
-      craft_packet_get_uint (packet, (guint) index, field, &v, NULL);
+      craft_packet_get_uint_by_handle (packet, (guint) index, field, &v);
       sink += v;
     }
+  return TRUE;
 }
 
 int
@@ -49,14 +51,27 @@ main (int argc, char **argv)
   /* One packet dissects every record in turn, reusing its memory. */
   CraftPacket *packet = craft_packet_new (reg);
   const CraftLayerDef *raw = craft_registry_lookup_layer (reg, "Raw");
+  const CraftLayerDef *ip = craft_registry_lookup_layer (reg, "IP"), *udp = craft_registry_lookup_layer (reg, "UDP");
+  const CraftLayerDef *tcp = craft_registry_lookup_layer (reg, "TCP");
+  CraftFieldHandle src, dst, sport, dport, tcp_sport, tcp_dport;
+  if (raw == NULL || ip == NULL || udp == NULL || tcp == NULL || !craft_field_handle_init (&src, ip, "src")
+      || !craft_field_handle_init (&dst, ip, "dst") || !craft_field_handle_init (&sport, udp, "sport")
+      || !craft_field_handle_init (&dport, udp, "dport") || !craft_field_handle_init (&tcp_sport, tcp, "sport")
+      || !craft_field_handle_init (&tcp_dport, tcp, "dport"))
+    {
+      fprintf (stderr, "the registry lacks Raw, IP.src, IP.dst or UDP's or TCP's sport or dport\n");
+      return 1;
+    }
   while (craft_capture_reader_next (reader, &record, &error))
     {
       const CraftLayerDef *first = craft_registry_lookup_linktype_for_data (reg, linktype, record.data, record.captured);
       craft_packet_set_from_bytes (packet, first ? first : raw, record.data, record.captured);
-      take (packet, "IP", "src", TRUE);
-      take (packet, "IP", "dst", TRUE);
-      take (packet, "UDP", "sport", FALSE);
-      take (packet, "UDP", "dport", FALSE);
+      take (packet, &src, TRUE);
+      take (packet, &dst, TRUE);
+      if (take (packet, &sport, FALSE))
+        take (packet, &dport, FALSE);
+      else if (take (packet, &tcp_sport, FALSE))
+        take (packet, &tcp_dport, FALSE);
       n++;
     }
   craft_packet_unref (packet);

@@ -36,7 +36,7 @@ main (int argc, char **argv)
   for (long r = 0; r < rounds; r++)
     for (unsigned m = 0; m < members; m++)
       {
-        udp = libnet_build_udp ((uint16_t) (first + m), 53, LIBNET_UDP_H + sizeof payload, 0, payload, sizeof payload,
+        udp = libnet_build_udp ((uint16_t) (first + m), 40000, LIBNET_UDP_H + sizeof payload, 0, payload, sizeof payload,
                                 l, udp);
         if (ip == 0)
           ip = libnet_build_ipv4 (LIBNET_IPV4_H + LIBNET_UDP_H + sizeof payload, 0, 1, 0, 64, IPPROTO_UDP, 0, ipsrc,

@@ -10,7 +10,7 @@ if sys.argv[1] == "build":
     with PcapWriter(path, linktype=1, sync=False) as w:
         for i in range(n):
             p = (Ether(dst="00:11:22:33:44:55", src="66:77:88:99:aa:bb") / IP(src="192.0.2.1", dst="198.51.100.2")
-                 / UDP(sport=first + i % 50000, dport=53) / Raw(b"abcdefghijklmnopqr"))
+                 / UDP(sport=first + i % 50000, dport=40000) / Raw(b"abcdefghijklmnopqr"))
             w.write(bytes(p))
 else:
     path, n = sys.argv[2], int(sys.argv[3])

@@ -15,7 +15,7 @@ int main(int argc, char **argv) {
   long rounds = std::atol(argv[3]);
   PacketWriter writer(argv[4], DataLinkType<EthernetII>());
   EthernetII pkt = EthernetII("00:11:22:33:44:55", "66:77:88:99:aa:bb") / IP("198.51.100.2", "192.0.2.1") /
-                   UDP(53, 0) / RawPDU(std::string("abcdefghijklmnopqr"));
+                   UDP(40000, 0) / RawPDU(std::string("abcdefghijklmnopqr"));
   pkt.rfind_pdu<IP>().id(1);
   pkt.rfind_pdu<IP>().ttl(64);
   for (long r = 0; r < rounds; r++)

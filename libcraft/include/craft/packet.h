@@ -130,6 +130,29 @@ CRAFT_API GBytes *craft_packet_get_bytes (CraftPacket *packet, guint layer, cons
 CRAFT_API const guint8 *craft_packet_peek_bytes (CraftPacket *packet, guint layer, const char *field,
                                                  gsize *length);
 
+/* A field resolved once by name, for getters called packet after packet
+ * (a few instructions instead of a name search). Plain data: copy it freely;
+ * it stays valid as long as the registry holding `layer`. */
+typedef struct {
+  const CraftLayerDef *layer;
+  guint index;             /* the first field of that name */
+  gboolean alternatives;   /* other fields share the name (conditional alternatives) */
+} CraftFieldHandle;
+
+/* Resolves field `name` of `layer`. FALSE if the layer has no such field. */
+CRAFT_API gboolean craft_field_handle_init (CraftFieldHandle *handle, const CraftLayerDef *layer, const char *name);
+
+/* The index of the nth layer (from 0) defined by `layer`, or -1: craft_packet_find_layer() without names. */
+CRAFT_API gint craft_packet_find_layer_def (CraftPacket *packet, const CraftLayerDef *layer, guint nth);
+
+/* craft_packet_get_uint() and craft_packet_peek_bytes() through a handle:
+ * the same values. FALSE (NULL) when layer `layer` of the packet is not the
+ * handle's layer or the field is not of that type. */
+CRAFT_API gboolean craft_packet_get_uint_by_handle (CraftPacket *packet, guint layer, const CraftFieldHandle *handle,
+                                                    guint64 *value);
+CRAFT_API const guint8 *craft_packet_peek_bytes_by_handle (CraftPacket *packet, guint layer,
+                                                           const CraftFieldHandle *handle, gsize *length);
+
 /* The value as Scapy's repr shows it: "192.0.2.1", "SA", "http", "0x800". Caller frees. */
 CRAFT_API char *craft_packet_format_field (CraftPacket *packet, guint layer, const char *field,
                                            GError **error);

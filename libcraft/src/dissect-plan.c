@@ -1,0 +1,197 @@
+/* The dissection plan of a layer: its leading fields at offsets and sizes known when the definition loads. */
+#include "model.h"
+#include "kinds.h"
+
+/* Whether the dissector may read field `f` at `bit` from the layer's start
+ * without evaluating anything: no condition, a fixed size, no kind that
+ * measures its own bytes, and whole bytes where the kind needs them (a field
+ * that would start mid-byte is left to the general loop, which reports it). */
+static gboolean
+plannable (const CraftFieldDef *f, guint bit)
+{
+  if (f->condition != NULL || f->size_mode != CRAFT_SIZE_FIXED || f->bits == 0)
+    return FALSE;
+  if (f->kind->wire_size != NULL || f->kind->is_list)
+    return FALSE;
+  if (!f->kind->is_integer && f->bits % 8 != 0)
+    return FALSE;
+  if ((!f->kind->is_integer || f->little_endian) && bit % 8 != 0)
+    return FALSE;
+  return TRUE;
+}
+
+/* Whether `c` is mul * field + add over one field of this layer and
+ * constants, with +, - and * only: the wrapping arithmetic craft__calc_eval()
+ * does for them. */
+static gboolean
+linear (const CraftCalc *c, gint *field, guint64 *mul, guint64 *add)
+{
+  switch (c->type)
+    {
+    case CRAFT_CALC_CONST:
+      *field = -1, *mul = 0, *add = c->num;
+      return TRUE;
+    case CRAFT_CALC_FIELD:
+      if (c->lower || c->request)
+        return FALSE;
+      *field = (gint) c->field, *mul = 1, *add = 0;
+      return TRUE;
+    case CRAFT_CALC_BINARY:
+      break;
+    default:
+      return FALSE;
+    }
+  gint fa, fb;
+  guint64 ma, aa, mb, ab;
+  if (!linear (c->a, &fa, &ma, &aa) || !linear (c->b, &fb, &mb, &ab) || (fa >= 0 && fb >= 0))
+    return FALSE;
+  *field = fa >= 0 ? fa : fb;
+  switch (c->op)
+    {
+    case CRAFT_OP_ADD: *mul = ma + mb, *add = aa + ab; return TRUE;
+    case CRAFT_OP_SUB: *mul = ma - mb, *add = aa - ab; return TRUE;
+    case CRAFT_OP_MUL:
+      /* One side is a constant (mul 0). */
+      *mul = fa >= 0 ? ma * ab : mb * aa;
+      *add = aa * ab;
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+void
+craft__layer_def_plan (CraftLayerDef *layer)
+{
+  guint bit = 0, n = 0;
+  for (; n < layer->fields->len; n++)
+    {
+      CraftFieldDef *f = g_ptr_array_index (layer->fields, n);
+      if (!plannable (f, bit) || bit + f->bits < bit)
+        break;
+      f->plan_bit = bit;
+      bit += f->bits;
+    }
+  layer->plan_fields = n;
+  layer->plan_bits = bit;
+  for (guint i = 0; i < layer->fields->len; i++)
+    {
+      CraftFieldDef *f = g_ptr_array_index (layer->fields, i);
+      gint field;
+      guint64 mul, add;
+      f->plan_size_field = 0;
+      if (f->size_mode == CRAFT_SIZE_EXPR && f->size_calc != NULL && linear (f->size_calc, &field, &mul, &add)
+          && field >= 0 && (guint) field < n && (guint) field < i
+          && ((const CraftFieldDef *) g_ptr_array_index (layer->fields, field))->kind->is_integer)
+        {
+          f->plan_size_field = (guint) field + 1;
+          f->plan_size_mul = mul;
+          f->plan_size_add = add;
+        }
+    }
+  layer->plan_bound = 0;
+  layer->plan_bound_beyond = FALSE;
+  for (guint i = 0; i < layer->fields->len; i++)
+    if (((const CraftFieldDef *) g_ptr_array_index (layer->fields, i))->bound)
+      {
+        if (i < 64)
+          layer->plan_bound |= G_GUINT64_CONSTANT (1) << i;
+        else
+          layer->plan_bound_beyond = TRUE;
+      }
+}
+
+/* reg->bindings_by_value: an open-addressing table of (lower, field, value)
+ * keys, each with its run of binding indices in `indices` (a GHashTable
+ * lookup cost more than the scan it replaced). */
+typedef struct {
+  const CraftLayerDef *lower;  /* NULL: an empty entry */
+  guint field;
+  guint64 value;
+  guint first, count;          /* the run in `indices` */
+} BindingEntry;
+
+struct _CraftBindingIndex {
+  BindingEntry *entries;       /* mask + 1 of them */
+  gsize mask;
+  guint *indices;
+};
+
+static gsize
+binding_hash (const CraftLayerDef *lower, guint field, guint64 value)
+{
+  guint64 h = (guint64) (guintptr) lower * 0x9e3779b97f4a7c15u ^ ((guint64) field << 48) ^ value;
+  h ^= h >> 29;
+  h *= 0xbf58476d1ce4e5b9u;
+  return (gsize) (h ^ h >> 32);
+}
+
+static BindingEntry *
+binding_entry (const struct _CraftBindingIndex *index, const CraftLayerDef *lower, guint field, guint64 value)
+{
+  for (gsize at = binding_hash (lower, field, value) & index->mask;; at = (at + 1) & index->mask)
+    {
+      BindingEntry *e = &index->entries[at];
+      if (e->lower == NULL || (e->lower == lower && e->field == field && e->value == value))
+        return e;
+    }
+}
+
+void
+craft__binding_index_free (struct _CraftBindingIndex *index)
+{
+  if (index == NULL)
+    return;
+  g_free (index->entries);
+  g_free (index->indices);
+  g_free (index);
+}
+
+void
+craft__registry_index_bindings_by_value (CraftRegistry *reg)
+{
+  g_clear_pointer (&reg->bindings_by_value, craft__binding_index_free);
+  struct _CraftBindingIndex *index = g_new0 (struct _CraftBindingIndex, 1);
+  /* At most half full, so that a probe ends soon at an empty entry. */
+  gsize size = 16;
+  while (size < (gsize) reg->bindings->len * 2 + 2)
+    size *= 2;
+  index->entries = g_new0 (BindingEntry, size);
+  index->mask = size - 1;
+  index->indices = g_new (guint, MAX (reg->bindings->len, 1));
+  /* Count each key's bindings, give each key its run, then fill the runs in order. */
+  for (guint i = 0; i < reg->bindings->len; i++)
+    {
+      const CraftBinding *b = &g_array_index (reg->bindings, CraftBinding, i);
+      if (b->lower == NULL)
+        continue;
+      BindingEntry *e = binding_entry (index, b->lower, (guint) b->field, b->value);
+      *e = (BindingEntry) { b->lower, (guint) b->field, b->value, 0, e->count + 1 };
+    }
+  guint next = 0;
+  for (gsize at = 0; at <= index->mask; at++)
+    if (index->entries[at].lower != NULL)
+      {
+        index->entries[at].first = next;
+        next += index->entries[at].count;
+        index->entries[at].count = 0;
+      }
+  for (guint i = 0; i < reg->bindings->len; i++)
+    {
+      const CraftBinding *b = &g_array_index (reg->bindings, CraftBinding, i);
+      if (b->lower == NULL)
+        continue;
+      BindingEntry *e = binding_entry (index, b->lower, (guint) b->field, b->value);
+      index->indices[e->first + e->count++] = i;
+    }
+  reg->bindings_by_value = index;
+}
+
+const guint *
+craft__registry_bindings_for_value (CraftRegistry *reg, const CraftLayerDef *lower, guint field, guint64 value,
+                                    guint *n)
+{
+  const BindingEntry *e = binding_entry (reg->bindings_by_value, lower, field, value);
+  *n = e->count;
+  return e->lower != NULL ? reg->bindings_by_value->indices + e->first : NULL;
+}
