@@ -35,12 +35,13 @@ report (Walk *w, CraftFindingKind kind, gsize offset, gsize length, const char *
                              message);
 }
 
+/* "LAYER.field", for findings: written only when there is one to report. */
 static const char *
-list_name (Walk *w, GString *scratch)
+list_name (Walk *w, char *buffer, gsize size)
 {
   const CraftLayer *l = craft__packet_layer (w->outer, w->layer);
-  g_string_printf (scratch, "%s.%s", l->def->name, craft__layer_field (l, w->field)->name);
-  return scratch->str;
+  g_snprintf (buffer, size, "%s.%s", l->def->name, craft__layer_field (l, w->field)->name);
+  return buffer;
 }
 
 /* A packet of one layer, `def`, read from byte `pos` of the walk's buffer,
@@ -124,7 +125,7 @@ walk (Walk *w, gsize start, gsize end, guint64 max_count, guint64 *count)
   gsize buf_len;
   const guint8 *buf = g_bytes_get_data (w->buffer, &buf_len);
   const CraftFieldDef *f = craft__layer_field (craft__packet_layer (w->outer, w->layer), w->field);
-  g_autoptr (GString) scratch = g_string_new (NULL);
+  char name[128];
   *count = 0;
   end = MIN (end, buf_len);
   if (start > end)
@@ -132,7 +133,7 @@ walk (Walk *w, gsize start, gsize end, guint64 max_count, guint64 *count)
   if (w->outer->list_depth >= CRAFT_MAX_LIST_DEPTH)
     {
       report (w, CRAFT_FINDING_INVALID, start, end - start, "%s: lists nested more than %d deep are not read",
-              list_name (w, scratch), CRAFT_MAX_LIST_DEPTH);
+              list_name (w, name, sizeof name), CRAFT_MAX_LIST_DEPTH);
       return 0;
     }
   gsize pos = start;
@@ -141,7 +142,7 @@ walk (Walk *w, gsize start, gsize end, guint64 max_count, guint64 *count)
       if (*count >= CRAFT_MAX_LIST_ELEMENTS_PER_FIELD)
         {
           report (w, CRAFT_FINDING_INVALID, pos, end - pos, "%s: more than %d elements; the rest is not read",
-                  list_name (w, scratch), CRAFT_MAX_LIST_ELEMENTS_PER_FIELD);
+                  list_name (w, name, sizeof name), CRAFT_MAX_LIST_ELEMENTS_PER_FIELD);
           break;
         }
       gboolean ok = FALSE;
@@ -149,7 +150,7 @@ walk (Walk *w, gsize start, gsize end, guint64 max_count, guint64 *count)
       if (e == NULL)
         {
           report (w, CRAFT_FINDING_INVALID, pos, end - pos, "%s: no element of %s starts with byte 0x%02x",
-                  list_name (w, scratch), f->element_group, buf[pos]);
+                  list_name (w, name, sizeof name), f->element_group, buf[pos]);
           break;
         }
       const CraftLayerDef *def = craft__packet_layer (e, 0)->def;
@@ -163,7 +164,7 @@ walk (Walk *w, gsize start, gsize end, guint64 max_count, guint64 *count)
             {
               report (w, CRAFT_FINDING_INVALID, pos, el->hdr_len,
                       "%s: %s at offset %zu says it is %" G_GUINT64_FORMAT " bytes, less than the %u of its fields",
-                      list_name (w, scratch), def->name, pos, declared, el->hdr_len);
+                      list_name (w, name, sizeof name), def->name, pos, declared, el->hdr_len);
               ok = FALSE;
             }
           else if (declared > end - pos)
@@ -171,7 +172,7 @@ walk (Walk *w, gsize start, gsize end, guint64 max_count, guint64 *count)
               report (w, CRAFT_FINDING_TRUNCATED, pos, end - pos,
                       "%s: %s at offset %zu says it is %" G_GUINT64_FORMAT " bytes, past the end of the list (%zu "
                       "left)",
-                      list_name (w, scratch), def->name, pos, declared, end - pos);
+                      list_name (w, name, sizeof name), def->name, pos, declared, end - pos);
               ok = FALSE;
             }
           else
@@ -180,7 +181,7 @@ walk (Walk *w, gsize start, gsize end, guint64 max_count, guint64 *count)
       for (guint i = 0; i < e->findings->len; i++)
         {
           const CraftFinding *inner = &g_array_index (e->findings, CraftFinding, i);
-          report (w, inner->kind, inner->offset, inner->length, "%s: %s", list_name (w, scratch), inner->message);
+          report (w, inner->kind, inner->offset, inner->length, "%s: %s", list_name (w, name, sizeof name), inner->message);
         }
       /* An element of no bytes would be read forever. */
       if (!ok || size == 0)
