@@ -1456,6 +1456,7 @@ test_dhcp_capture_tshark (void)
   int status;
   g_autofree char *out = background_finish (&bg, &status);
   g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (out);
 
   g_auto (Run) read = { 0 };
   CRAFT_B (&read, "read", "--json", path);
