@@ -640,9 +640,9 @@ show_layer (View *view, guint index, guint base, tvbuff_t *tvb, packet_info *pin
   const CraftLayer *l = craft__packet_layer (p, index);
   CraftPluginLayer *pl = craft_plugin_layer_lookup (l->def);
   /* The summary is the Info column and the text of the layer's item: not
-   * made when neither is shown (tshark -T fields without columns). Used
-   * before anything else asks for one. */
-  const char *summary = tree != NULL || col_get_writable (pinfo->cinfo, COL_INFO)
+   * made when there are neither (tshark -q). Used before anything else
+   * asks for one. */
+  const char *summary = tree != NULL || pinfo->cinfo != NULL
                           ? craft_plugin_layer_summary (pl, p, index)
                           : NULL;
   col_set_str (pinfo->cinfo, COL_PROTOCOL, l->def->name);
