@@ -35,6 +35,9 @@ typedef struct {
   gboolean checksum_item; /* shown with proto_tree_add_checksum(): a whole 1 to 4 byte unsigned field */
 } CraftPluginField;
 
+/* summary.c: one of a layer's summary templates, compiled. */
+typedef struct _CraftPluginSummary CraftPluginSummary;
+
 /* One definition layer as a Wireshark protocol. */
 typedef struct {
   const CraftLayerDef *def;
@@ -47,6 +50,7 @@ typedef struct {
   expert_field ei[CRAFT_PLUGIN_N_EXPERT]; /* by CraftFindingKind */
   dissector_handle_t handle;
   guint fixed_len;         /* bytes that always open the layer: enough to start reading its length */
+  CraftPluginSummary *summaries; /* one per summary of def, compiled on first use; NULL before */
 } CraftPluginLayer;
 
 /* plugin.c: the definitions, the "craft" protocol and its preference. */
@@ -97,6 +101,11 @@ CraftPacket *craft_plugin_whole_frame (tvbuff_t *tvb, packet_info *pinfo, const 
 int craft_plugin_dissect (tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data, void *cb_data);
 /* Dissects one message of `layer` that starts at the tvb's first byte. */
 int craft_plugin_dissect_message (CraftPluginLayer *layer, tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree);
+
+/* summary.c: the text of the first of the layer's summaries whose condition
+ * holds and whose fields are there, for layer `index` of `p` (a layer of
+ * `pl`), or NULL. Valid until the next call. */
+const char *craft_plugin_layer_summary (CraftPluginLayer *pl, CraftPacket *p, guint index);
 
 /* reassembly.c: messages with a length carried over TCP. */
 int craft_plugin_dissect_tcp (CraftPluginLayer *layer, tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree);

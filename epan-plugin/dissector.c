@@ -2,6 +2,7 @@
 #include "craft-plugin.h"
 
 #include <epan/exceptions.h>
+#include <epan/tap.h>
 
 /* One dissection by libcraft, shared by every layer shown from it. Freed
  * with the packet's memory pool, so an exception thrown anywhere below
@@ -40,15 +41,47 @@ release_packet (wmem_allocator_t *allocator, wmem_cb_event_t event, void *data)
   return FALSE;
 }
 
+/* The packet of the last frame's dissection, kept for the next one, which
+ * sets it from its bytes into the same memory (craft_packet_set_from_bytes).
+ * Frames are dissected one at a time, on one thread; a dissection inside
+ * another one (a packet carried in an ICMP error) gets a packet of its own. */
+static CraftPacket *spare;
+
+static gboolean
+recycle_packet (wmem_allocator_t *allocator, wmem_cb_event_t event, void *data)
+{
+  CraftPacket *packet = data;
+  if (spare == NULL && packet->ref_count == 1 && packet->reg == craft_plugin_registry)
+    spare = packet;
+  else
+    craft_packet_unref (packet);
+  return FALSE;
+}
+
+/* Whether the verdicts on computed fields are wanted: in the tree, or, with
+ * none (tshark -r), by an expert info tap (tshark -z expert). They go
+ * nowhere else: Wireshark's own dissectors skip such work without a tree. */
+static gboolean
+verdicts_wanted (proto_tree *tree)
+{
+  static int expert_tap = -1;
+  if (tree != NULL)
+    return TRUE;
+  if (expert_tap < 0)
+    expert_tap = find_tap_id ("expert");
+  return expert_tap > 0 && have_tap_listener (expert_tap);
+}
+
 static View *
 dissect_bytes (CraftPluginLayer *pl, tvbuff_t *tvb, packet_info *pinfo)
 {
   guint length = tvb_captured_length (tvb);
   const guint8 *data = length > 0 ? tvb_get_ptr (tvb, 0, (gint) length) : NULL;
-  CraftPacket *packet = craft_packet_new_from_bytes (craft_plugin_registry, pl->def->name, data, length, NULL);
+  CraftPacket *packet = g_steal_pointer (&spare);
   if (packet == NULL)
-    return NULL;
-  wmem_register_callback (pinfo->pool, release_packet, packet);
+    packet = craft_packet_new (craft_plugin_registry);
+  craft_packet_set_from_bytes (packet, pl->def, data, length);
+  wmem_register_callback (pinfo->pool, recycle_packet, packet);
   View *view = wmem_new0 (pinfo->pool, View);
   view->packet = packet;
   view->length = length;
@@ -61,7 +94,6 @@ dissect_bytes (CraftPluginLayer *pl, tvbuff_t *tvb, packet_info *pinfo)
       if (kind == CRAFT_FINDING_TRUNCATED || kind == CRAFT_FINDING_LENGTH)
         view->judged = FALSE;
     }
-  craft_packet_verify (packet);
   return view;
 }
 
@@ -364,61 +396,6 @@ show_field (View *view, guint layer, guint index, const CraftPluginLayer *pl, gu
   return item;
 }
 
-/* Expands a summary template: "{field}" of this layer, "{lower.field}" of the one below. */
-static gboolean
-expand (CraftPacket *p, guint index, const char *format, GString *out)
-{
-  for (const char *s = format; *s != '\0'; s++)
-    {
-      const char *close;
-      if (*s != '{' || (close = strchr (s, '}')) == NULL)
-        {
-          g_string_append_c (out, *s);
-          continue;
-        }
-      g_autofree char *ref = g_strndup (s + 1, close - s - 1);
-      guint layer = index;
-      const char *name = ref;
-      if (g_str_has_prefix (ref, "lower."))
-        {
-          if (index == 0)
-            return FALSE;
-          layer = index - 1;
-          name = ref + strlen ("lower.");
-        }
-      const CraftLayer *target = craft__packet_layer (p, layer);
-      gint field = -1;
-      for (guint i = 0; i < target->def->fields->len; i++)
-        if (strcmp (craft__layer_field (target, i)->name, name) == 0 && (field < 0 || target->slots[i].present))
-          field = (gint) i;
-      if (field < 0 || !target->slots[field].present)
-        return FALSE;
-      craft__packet_format_slot (p, layer, (guint) field, FALSE, out);
-      s = close;
-    }
-  return TRUE;
-}
-
-/* The layer's own summary, as craft prints it, or NULL. libcraft offers the
- * summary of a whole packet only; this is its per-layer step. */
-static char *
-layer_summary (CraftPacket *p, guint index)
-{
-  const CraftLayer *l = craft__packet_layer (p, index);
-  CraftEval ev = { .packet = p, .layer = index };
-  for (guint i = 0; i < l->def->summaries->len; i++)
-    {
-      const CraftSummary *s = &g_array_index (l->def->summaries, CraftSummary, i);
-      if (s->condition != NULL && craft__calc_eval (s->condition, &ev) == 0)
-        continue;
-      GString *out = g_string_new (NULL);
-      if (expand (p, index, s->format, out))
-        return g_string_free (out, FALSE);
-      g_string_free (out, TRUE);
-    }
-  return NULL;
-}
-
 /* Whether a finding only says that the capture holds fewer bytes than the
  * packet had (its snap length): Wireshark reports that itself, as
  * "Packet size limited during capture", not as a problem of the packet. */
@@ -662,10 +639,12 @@ show_layer (View *view, guint index, guint base, tvbuff_t *tvb, packet_info *pin
   CraftPacket *p = view->packet;
   const CraftLayer *l = craft__packet_layer (p, index);
   CraftPluginLayer *pl = craft_plugin_layer_lookup (l->def);
-  /* In the packet's pool: what follows may throw. */
-  char *text = layer_summary (p, index);
-  const char *summary = text != NULL ? wmem_strdup (pinfo->pool, text) : NULL;
-  g_free (text);
+  /* The summary is the Info column and the text of the layer's item: not
+   * made when there are neither (tshark -q). Used before anything else
+   * asks for one. */
+  const char *summary = tree != NULL || pinfo->cinfo != NULL
+                          ? craft_plugin_layer_summary (pl, p, index)
+                          : NULL;
   col_set_str (pinfo->cinfo, COL_PROTOCOL, l->def->name);
   if (summary != NULL)
     {
@@ -678,7 +657,9 @@ show_layer (View *view, guint index, guint base, tvbuff_t *tvb, packet_info *pin
   proto_tree *fields = proto_item_add_subtree (top, pl->ett);
   guint n = l->def->fields->len;
   proto_item **items = wmem_alloc0_array (pinfo->pool, proto_item *, MAX (n, 1));
-  for (guint k = 0; k < n; k++)
+  /* Without a tree (tshark -r), the fields' items would all be NULL: their
+   * bytes lie in the captured data, so adding them could not throw either. */
+  for (guint k = 0; tree != NULL && k < n; k++)
     if (l->slots[k].present)
       items[k] = show_field (view, index, k, pl, base, tvb, fields, pinfo);
   gboolean cut_short = show_findings (view, index, pl, top, items, tvb, pinfo);
@@ -731,9 +712,11 @@ craft_plugin_dissect_message (CraftPluginLayer *pl, tvbuff_t *tvb, packet_info *
   if (tvb_reported_length (tvb) == 0)
     return 0;
   View *view = dissect_bytes (pl, tvb, pinfo);
-  if (view == NULL)
-    return 0;
-  find_whole_frame (view, pl, tvb, pinfo);
+  if (verdicts_wanted (tree))
+    {
+      craft_packet_verify (view->packet);
+      find_whole_frame (view, pl, tvb, pinfo);
+    }
   if (craft_packet_get_n_layers (view->packet) == 0 || craft_packet_get_layer (view->packet, 0) != pl->def)
     {
       /* A header cut short: the fields before the cut, if any, then the

@@ -1,6 +1,7 @@
 /* Field kinds through the packet API: each kind set, read and formatted; bit packing, signed, little-endian, 64-bit. */
 #include <craft/craft.h>
 
+#include <arpa/inet.h>
 #include <string.h>
 
 #include "testutil.h"
@@ -601,6 +602,60 @@ test_addresses (void)
 }
 
 static void
+test_format_like_printf (void)
+{
+  g_test_summary ("Numbers and addresses format as printf and inet_ntop write them, over their whole range.");
+  g_autoptr (CraftPacket) wide = new_layer ("Wide");
+  g_autoptr (CraftPacket) sig = new_layer ("Signed");
+  g_autoptr (CraftPacket) addr = new_layer ("Addr");
+  /* Every length of decimal number, its edges, and the extremes. */
+  for (guint64 power = 1;; power *= 10)
+    {
+      guint64 values[] = { power - 1, power, power + 1 };
+      for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+        {
+          g_autofree char *want = g_strdup_printf ("%" G_GUINT64_FORMAT, values[i]);
+          set_uint (wide, 0, "be64", values[i]);
+          assert_format (wide, 0, "be64", want);
+          gint64 negative = -(gint64) (values[i] & G_MAXINT64);
+          g_autofree char *signed_want = g_strdup_printf ("%" G_GINT64_FORMAT, negative);
+          set_uint (sig, 0, "sc", (guint64) negative);
+          assert_format (sig, 0, "sc", signed_want);
+        }
+      if (power > G_MAXUINT64 / 10)
+        break;
+    }
+  set_uint (wide, 0, "be64", G_MAXUINT64);
+  assert_format (wide, 0, "be64", "18446744073709551615");
+  /* Hex, for values without a name: every digit count. */
+  for (guint64 value = 3; value <= 0xffff; value = value * 16 + 5)
+    {
+      g_autofree char *want = g_strdup_printf ("0x%" G_GINT64_MODIFIER "x", value);
+      set_uint (wide, 0, "color", value);
+      assert_format (wide, 0, "color", want);
+    }
+  set_uint (wide, 0, "color", 0);
+  assert_format (wide, 0, "color", "0x0");
+  /* Every byte value in every place of an IPv4 address and a MAC. */
+  for (guint b = 0; b < 256; b++)
+    for (guint at = 0; at < 4; at++)
+      {
+        guint8 v4[4] = { 10, 0, 200, 7 };
+        v4[at] = (guint8) b;
+        char want[INET_ADDRSTRLEN];
+        g_assert_nonnull (inet_ntop (AF_INET, v4, want, sizeof want));
+        set_bytes (addr, 0, "v4", v4, sizeof v4);
+        assert_format (addr, 0, "v4", want);
+        guint8 mac[6] = { 0, 0x11, 0xa0, 0x0f, 0xff, 0x42 };
+        mac[at] = (guint8) b;
+        g_autofree char *mac_want = g_strdup_printf ("%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3],
+                                                     mac[4], mac[5]);
+        set_bytes (addr, 0, "mac", mac, sizeof mac);
+        assert_format (addr, 0, "mac", mac_want);
+      }
+}
+
+static void
 test_bytes (void)
 {
   g_test_summary ("Byte strings format as Python bytes literals; fixed sizes are cut or padded.");
@@ -690,6 +745,7 @@ main (int argc, char **argv)
   g_test_add_func ("/fields/enum/format", test_enum_format);
   g_test_add_func ("/fields/flags/format", test_flags_format);
   g_test_add_func ("/fields/addresses", test_addresses);
+  g_test_add_func ("/fields/format-like-printf", test_format_like_printf);
   g_test_add_func ("/fields/bytes", test_bytes);
   g_test_add_func ("/fields/api-errors", test_api_errors);
 

@@ -47,7 +47,12 @@ static void
 format_mac (const guint8 *data, gsize length, GString *out)
 {
   for (gsize i = 0; i < length; i++)
-    g_string_append_printf (out, i ? ":%02x" : "%02x", data[i]);
+    {
+      if (i > 0)
+        g_string_append_c (out, ':');
+      g_string_append_c (out, "0123456789abcdef"[data[i] >> 4]);
+      g_string_append_c (out, "0123456789abcdef"[data[i] & 0xf]);
+    }
 }
 
 static gboolean
@@ -64,12 +69,23 @@ parse_ipv4 (const char *text, GByteArray *out, GError **error)
   return TRUE;
 }
 
+/* Dotted quad, as inet_ntop() writes it, without its printf. */
 static void
 format_ipv4 (const guint8 *data, gsize length, GString *out)
 {
-  char buf[INET_ADDRSTRLEN];
-  if (length == 4 && inet_ntop (AF_INET, data, buf, sizeof buf) != NULL)
-    g_string_append (out, buf);
+  if (length != 4)
+    return;
+  for (guint i = 0; i < 4; i++)
+    {
+      if (i > 0)
+        g_string_append_c (out, '.');
+      guint8 b = data[i];
+      if (b >= 100)
+        g_string_append_c (out, (char) ('0' + b / 100));
+      if (b >= 10)
+        g_string_append_c (out, (char) ('0' + b / 10 % 10));
+      g_string_append_c (out, (char) ('0' + b % 10));
+    }
 }
 
 static gboolean

@@ -279,6 +279,25 @@ craft__field_parse_bytes_text (const CraftFieldDef *field, const char *text, GEr
   return g_byte_array_free_to_bytes (g_steal_pointer (&out));
 }
 
+/* Appends `value` in base 10 or 16 (lowercase), as printf's %llu and %llx
+ * would: numbers are formatted for every field shown, so without printf. */
+static void
+append_unsigned (GString *out, guint64 value, guint base)
+{
+  char digits[20];
+  guint n = 0;
+  do
+    {
+      digits[n++] = "0123456789abcdef"[value % base];
+      value /= base;
+    }
+  while (value != 0);
+  gsize at = out->len;
+  g_string_set_size (out, at + n);
+  for (guint i = 0; i < n; i++)
+    out->str[at + i] = digits[n - 1 - i];
+}
+
 static void
 format_number (const CraftFieldDef *field, guint64 value, GString *out)
 {
@@ -288,12 +307,18 @@ format_number (const CraftFieldDef *field, guint64 value, GString *out)
     {
       guint64 sign = G_GUINT64_CONSTANT (1) << (field->bits - 1);
       gint64 v = (value & sign) ? (gint64) (value | ~craft__field_mask (field)) : (gint64) value;
-      g_string_append_printf (out, "%" G_GINT64_FORMAT, v);
+      if (v < 0)
+        g_string_append_c (out, '-');
+      /* The magnitude, G_MININT64's included. */
+      append_unsigned (out, v < 0 ? -(guint64) v : (guint64) v, 10);
     }
   else if (field->hex)
-    g_string_append_printf (out, "0x%" G_GINT64_MODIFIER "x", value);
+    {
+      g_string_append (out, "0x");
+      append_unsigned (out, value, 16);
+    }
   else
-    g_string_append_printf (out, "%" G_GUINT64_FORMAT, value);
+    append_unsigned (out, value, 10);
 }
 
 static void

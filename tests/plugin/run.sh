@@ -130,6 +130,16 @@ standard_pcap() {
     "$ETH/IP(src=\"198.51.100.1\",dst=\"203.0.113.9\",flags=\"MF\",frag=100,ttl=1,chksum=0xbeef)/\"fragment\""
 }
 
+# same_without_tree WHAT FILE [TSHARK_ARGS...]: tshark's summary lines of a
+# capture are the same without a protocol tree (plain tshark -r, where the
+# plugin skips the fields and verdicts only a tree shows) as with one (a
+# display filter builds it).
+same_without_tree() {
+  what=$1 file=$2
+  shift 2
+  expect "$what: summaries without a tree" "$(ws -r "$file" "$@")" "$(ws -r "$file" "$@" -Y frame)"
+}
+
 # Every field of the example layers, as "filter.name" per line, read from the definitions.
 example_fields() {
   awk '/^layer [A-Za-z0-9_]+/ { layer = tolower($2) }
@@ -193,6 +203,7 @@ test_values() {
   expect "columns" "$info" 'Telemetry	Telemetry temperature from 192.0.2.10 seq 1
 Telemetry	Telemetry humidity from 198.51.100.7 seq 2
 Telemetry	Telemetry humidity from 192.0.2.10 seq 3'
+  same_without_tree "telemetry" "$work/telemetry.pcap"
   tree=$(ws -r "$work/telemetry.pcap" -c 1 -V -O telemetry)
   contains "tree" "$tree" ".... 0001 = kind: temperature (1)"
   contains "tree" "$tree" "001. .... = version: 1"
@@ -222,6 +233,8 @@ test_expert() {
   contains "tree" "$tree" "[checksum status: Bad]"
   printf '%s\n' "$tree" | grep -Eq 'Expert Info \(Error/Checksum\): Telemetry\.checksum is 0x1234, should be 0x[0-9a-f]+' \
     || fail "no checksum expert info in: $tree"
+  # Without a tree, the expert info tap still counts the verdicts.
+  contains "expert tap" "$(ws -r "$work/telemetry.pcap" -q -z expert)" "Telemetry.checksum is 0x1234, should be"
   crc=$(ws -r "$work/bad-crc.pcap" -T fields -e spindle.crc.status -e _ws.expert.message)
   printf '%s\n' "$crc" | grep -Eq '^0	.*Spindle\.crc is 0xdeadbeef, should be 0x[0-9a-f]+' \
     || fail "no Spindle CRC expert info in: $crc"
@@ -241,6 +254,7 @@ test_truncated() {
   chmod a+r "$work"/*.pcap
   expect "malformed" "$(ws -r "$work/truncated.pcap" -Y '_ws.malformed' -T fields -e frame.number)" '1
 2'
+  same_without_tree "truncated" "$work/truncated.pcap"
   expect "cut by the snap length" "$(ws -r "$work/truncated.pcap" -Y '_ws.short' -T fields -e frame.number)" '4'
   expect "whole" "$(ws -r "$work/truncated.pcap" -Y 'frame.number == 3' -T fields -e telemetry.kind -e telemetry.checksum.status)" '3	1'
   tree=$(ws -r "$work/truncated.pcap" -V -O telemetry)
@@ -256,6 +270,7 @@ test_truncated() {
     "$ETH/$IP4/TCP(sport=40000,dport=7878,flags=\"PA\")/Spindle(op=\"submit\",length=18)/$(bytes 0102)"
   expect "nested cut" "$(ws -r "$work/nested.pcap" -T fields -E separator=";" -e spindle.op -e spindle.length \
     -e spindlejob.queue -e spindlejob.retries -e spindlejob.timeout)" '2;18;1;0;'
+  same_without_tree "nested cut" "$work/nested.pcap"
   tree=$(ws -r "$work/nested.pcap" -V -O spindlejob)
   contains "nested cut" "$tree" "SpindleJob.timeout needs 2 bytes at offset 1, 0 present"
   contains "nested cut" "$tree" "[Malformed Packet: SpindleJob]"
@@ -271,6 +286,7 @@ test_reassembly() {
 3;2;7;0x1122334455667788;1;1;-5;6261636b7570;2d2d66756c6c202d2d766572696679;;;
 4;1,3;1,7;;0,0;1,1;;;;1;42;1000'
   expect "reassembled messages" "$got" "$want"
+  same_without_tree "reassembled messages" "$work/spindle.pcap"
   contains "reassembly" "$(ws -r "$work/spindle.pcap" -Y 'frame.number == 3' -V)" "[3 Reassembled TCP Segments (50 bytes): #1(5), #2(20), #3(25)]"
   expect "info" "$(ws -r "$work/spindle.pcap" -Y 'frame.number >= 3' -T fields -e _ws.col.Info)" \
     "SpindleJob b'backup' queue 0
@@ -404,6 +420,11 @@ test_decode_as() {
 eth:ethertype:ip:craft.udp:data;0;;UDP.chksum is 0x1234, should be X
 eth:ethertype:ip:craft.tcp;;1;
 eth:ethertype:ip:craft.tcp;;0;TCP.chksum is 0x1, should be X'
+  same_without_tree "pseudo-header checksums" "$work/pseudo.pcap" -d ip.proto==17,craft.udp -d ip.proto==6,craft.tcp
+  contains "whole-frame verdicts for the expert tap" \
+    "$(ws -r "$work/pseudo.pcap" -d ip.proto==17,craft.udp -q -z expert)" "UDP.chksum is 0x1234, should be"
+  same_without_tree "standard layers" "$work/standard.pcap" -o craft.standard_layers:TRUE
+  same_without_tree "lists" "$work/lists.pcap" -o craft.standard_layers:TRUE
   # The same values as Wireshark's own check.
   expect "Wireshark's own verdicts" "$(ws -r "$work/pseudo.pcap" -o udp.check_checksum:TRUE -o tcp.check_checksum:TRUE -T fields -e udp.checksum.status -e tcp.checksum.status)" '1	
 0	
