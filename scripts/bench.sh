@@ -118,6 +118,18 @@ run W2mix "libtins" "$MIXED" "$BUILD/bench-tins-dissect" "$OUT/mix.pcap"
 REPEAT=1 run W2mix "tshark -T fields (scaled)" "$SLOW_N" tshark -r "$OUT/mix-small.pcap" -T fields -e ip.src -e ip.dst -e udp.srcport -e udp.dstport -e tcp.srcport -e tcp.dstport
 REPEAT=1 run W2mix "Scapy (scaled)" "$SLOW_N" /usr/bin/python3 "$B/bench-scapy.py" dissect "$OUT/mix-small.pcap" "$SLOW_N"
 
+# craft read's memory must not grow with the capture: the same packets, 1, 10
+# and 100 times over (its peak RSS is the column to read).
+echo "RSS: craft read over $SLOW_N, 10x and 100x as many packets" >&2
+for times in 10 100; do
+  # shellcheck disable=SC2046
+  mergecap -a -F pcap -w "$OUT/x$times.pcap" $(for _ in $(seq $times); do echo "$OUT/w1-small.pcap"; done)
+done
+REPEAT=1 run RSS "craft read (1x)" "$SLOW_N" "$CRAFT" read "$OUT/w1-small.pcap"
+REPEAT=1 run RSS "craft read (10x)" $(( SLOW_N * 10 )) "$CRAFT" read "$OUT/x10.pcap"
+REPEAT=1 run RSS "craft read (100x)" $(( SLOW_N * 100 )) "$CRAFT" read "$OUT/x100.pcap"
+rm -f "$OUT/x10.pcap" "$OUT/x100.pcap"
+
 echo
 echo "$(nproc) CPUs, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1); $N packets ($SLOW_N for scaled rows); load average $(cut -d" " -f1-3 /proc/loadavg)"
 awk -F'|' '
