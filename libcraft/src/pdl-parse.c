@@ -2434,6 +2434,24 @@ craft__pdl_load (CraftRegistry *reg, const char *origin, const char *text, gsize
   gboolean ok = parse_file (&p);
   if (ok)
     {
+      /* What the commit changes, to undo it if the list defaults, which
+       * need the committed layers, do not build. */
+      g_autoptr (GPtrArray) layers_before = g_ptr_array_copy (reg->layers, NULL, NULL);
+      g_autoptr (GPtrArray) shadowed = g_ptr_array_new ();
+      for (guint i = 0; i < p.layers->len; i++)
+        g_ptr_array_add (shadowed, g_hash_table_lookup (reg->layer_by_name,
+                                                        ((CraftLayerDef *) g_ptr_array_index (p.layers, i))->name));
+      for (guint i = 0; i < p.enums->len; i++)
+        g_ptr_array_add (shadowed, (gpointer) craft__registry_lookup_enum (
+                                     reg, ((CraftEnum *) g_ptr_array_index (p.enums, i))->name));
+      const CraftLayerDef *fallback_before = reg->fallback, *trailer_before = reg->trailer;
+      guint n_enums = p.enums->len, n_layers = p.layers->len, n_bindings = p.bindings->len;
+      g_autoptr (GPtrArray) names = g_ptr_array_new ();
+      for (guint i = 0; i < n_layers; i++)
+        g_ptr_array_add (names, ((CraftLayerDef *) g_ptr_array_index (p.layers, i))->name);
+      for (guint i = 0; i < n_enums; i++)
+        g_ptr_array_add (names, ((CraftEnum *) g_ptr_array_index (p.enums, i))->name);
+
       /* Commit: the registry takes every new enum, layer and binding. The
        * bindings go in as one block ahead of earlier files', in the file's
        * order, as craft__registry_add_binding() would put them one by one. */
@@ -2449,7 +2467,31 @@ craft__pdl_load (CraftRegistry *reg, const char *origin, const char *text, gsize
           memset (p.bindings->data, 0, (gsize) p.bindings->len * sizeof (CraftBinding));
         }
       /* Cannot fail: check_binding() saw every binding against the new layers. */
-      ok = craft__registry_link (reg, &p.error) && craft__list_resolve_defaults (reg, origin, &p.error);
+      ok = craft__registry_link (reg, &p.error);
+      if (ok && !craft__list_resolve_defaults (reg, origin, &p.error))
+        {
+          /* Undone: the earlier definitions are back, names and all. The
+           * new layers stay in reg->replaced (owned there, unused) and the
+           * new enums are freed. */
+          ok = FALSE;
+          g_ptr_array_set_size (reg->layers, 0);
+          g_ptr_array_extend (reg->layers, layers_before, NULL, NULL);
+          for (guint i = 0; i < n_layers + n_enums; i++)
+            {
+              GHashTable *table = i < n_layers ? reg->layer_by_name : reg->enum_by_name;
+              gpointer before = g_ptr_array_index (shadowed, i);
+              if (before != NULL)
+                g_hash_table_replace (table, i < n_layers ? ((CraftLayerDef *) before)->name
+                                                          : ((CraftEnum *) before)->name, before);
+              else
+                g_hash_table_remove (table, g_ptr_array_index (names, i));
+            }
+          g_ptr_array_remove_range (reg->enums, reg->enums->len - n_enums, n_enums);
+          g_array_remove_range (reg->bindings, 0, n_bindings);
+          reg->fallback = fallback_before;
+          reg->trailer = trailer_before;
+          craft__registry_link (reg, NULL);
+        }
     }
   if (!ok)
     {
