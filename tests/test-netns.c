@@ -1334,6 +1334,49 @@ without_root (const char *name)
   return g_str_has_suffix (name, ".") && strlen (name) > 1 ? g_strndup (name, strlen (name) - 1) : g_strdup (name);
 }
 
+/* tshark's path when it and dnsmasq are both here, else NULL with the test skipped. */
+static char *
+dnsmasq_and_tshark (void)
+{
+  if (!dnsmasq_running ())
+    {
+      g_test_skip ("dnsmasq is not installed (scripts/setup-debian.sh installs it)");
+      return NULL;
+    }
+  char *tshark = g_find_program_in_path ("tshark");
+  if (tshark == NULL)
+    g_test_skip ("tshark is not installed");
+  return tshark;
+}
+
+/* Waits for the background sniff that writes `path`, then reads `path`
+ * with craft read --json: its `n` packets, one JSON node each. */
+static GPtrArray *
+captured_json (Background *bg, const char *path, guint n)
+{
+  int status;
+  g_autofree char *out = background_finish (bg, &status);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (out);
+  g_auto (Run) read = { 0 };
+  CRAFT_B (&read, "read", "--json", path);
+  g_assert_cmpint (read.status, ==, 0);
+  GPtrArray *lines = sr_json (read.out);
+  g_assert_cmpuint (lines->len, ==, n);
+  return lines;
+}
+
+/* The lines tshark prints for `argv`, at least `n`. */
+static GStrv
+tshark_rows (const char *const *argv, guint n)
+{
+  g_auto (Run) ts = { 0 };
+  g_assert_cmpint (run_argv (&ts, argv, NULL), ==, 0);
+  GStrv rows = g_strsplit (ts.out, "\n", -1);
+  g_assert_cmpuint (g_strv_length (rows), >=, n);
+  return rows;
+}
+
 static void
 test_dns_capture_tshark (void)
 {
@@ -1341,17 +1384,9 @@ test_dns_capture_tshark (void)
                   "tshark reads them.");
   if (skipped ())
     return;
-  if (!dnsmasq_running ())
-    {
-      g_test_skip ("dnsmasq is not installed (scripts/setup-debian.sh installs it)");
-      return;
-    }
-  g_autofree char *tshark = g_find_program_in_path ("tshark");
+  g_autofree char *tshark = dnsmasq_and_tshark ();
   if (tshark == NULL)
-    {
-      g_test_skip ("tshark is not installed");
-      return;
-    }
+    return;
   g_autofree char *path = g_build_filename (tmpdir, "dns.pcap", NULL);
   Background bg;
   sniff_start (&bg, (const char *const[]){ "-c", "2", "-f", "udp port 53", "-w", path, NULL });
@@ -1359,24 +1394,12 @@ test_dns_capture_tshark (void)
   CRAFT_A (&sr, "sr", "-i", veth_a,
            "IP(dst=\"" ADDR_B "\")/UDP(sport=40006)/DNS(id=0x2468,qd=DNSQR(qname=\"www.example.test\"))");
   g_assert_cmpint (sr.status, ==, 0);
-  int status;
-  g_autofree char *out = background_finish (&bg, &status);
-  g_assert_cmpint (status, ==, 0);
-  g_assert_nonnull (out);
-
-  g_auto (Run) read = { 0 };
-  CRAFT_B (&read, "read", "--json", path);
-  g_assert_cmpint (read.status, ==, 0);
-  g_autoptr (GPtrArray) lines = sr_json (read.out);
-  g_assert_cmpuint (lines->len, ==, 2);
+  g_autoptr (GPtrArray) lines = captured_json (&bg, path, 2);
   const char *argv[] = { tshark, "-n", "-r", path, "-T", "fields", "-E", "separator=|", "-e", "dns.id",
                          "-e", "dns.flags.response", "-e", "dns.flags.recdesired", "-e", "dns.count.queries",
                          "-e", "dns.count.answers", "-e", "dns.qry.name", "-e", "dns.qry.type",
                          "-e", "dns.resp.name", "-e", "dns.resp.ttl", "-e", "dns.a", NULL };
-  g_auto (Run) ts = { 0 };
-  g_assert_cmpint (run_argv (&ts, argv, NULL), ==, 0);
-  g_auto (GStrv) rows = g_strsplit (ts.out, "\n", -1);
-  g_assert_cmpuint (g_strv_length (rows), >=, 2);
+  g_auto (GStrv) rows = tshark_rows (argv, 2);
   for (guint i = 0; i < 2; i++)
     {
       g_auto (GStrv) t = g_strsplit (rows[i], "|", -1);
@@ -1433,17 +1456,9 @@ test_dhcp_capture_tshark (void)
   g_test_summary ("A DHCP discover and dnsmasq's offer, captured, read by craft read --json as tshark reads them.");
   if (skipped ())
     return;
-  if (!dnsmasq_running ())
-    {
-      g_test_skip ("dnsmasq is not installed (scripts/setup-debian.sh installs it)");
-      return;
-    }
-  g_autofree char *tshark = g_find_program_in_path ("tshark");
+  g_autofree char *tshark = dnsmasq_and_tshark ();
   if (tshark == NULL)
-    {
-      g_test_skip ("tshark is not installed");
-      return;
-    }
+    return;
   g_autofree char *path = g_build_filename (tmpdir, "dhcp.pcap", NULL);
   Background bg;
   sniff_start (&bg, (const char *const[]){ "-c", "2", "-f", "udp port 67 or udp port 68", "-w", path, NULL });
@@ -1453,24 +1468,12 @@ test_dhcp_capture_tshark (void)
            "/BOOTP(chaddr=b\"\\x02\\x00\\x00\\x00\\x0a\\x01\",xid=0x1357,flags=0x8000)"
            "/DHCP(options=[(\"message-type\",\"discover\"),\"end\"])");
   g_assert_cmpint (send.status, ==, 0);
-  int status;
-  g_autofree char *out = background_finish (&bg, &status);
-  g_assert_cmpint (status, ==, 0);
-  g_assert_nonnull (out);
-
-  g_auto (Run) read = { 0 };
-  CRAFT_B (&read, "read", "--json", path);
-  g_assert_cmpint (read.status, ==, 0);
-  g_autoptr (GPtrArray) lines = sr_json (read.out);
-  g_assert_cmpuint (lines->len, ==, 2);
+  g_autoptr (GPtrArray) lines = captured_json (&bg, path, 2);
   const char *argv[] = { tshark, "-n", "-r", path, "-T", "fields", "-E", "separator=|", "-e", "dhcp.id",
                          "-e", "dhcp.type", "-e", "dhcp.ip.your", "-e", "dhcp.option.dhcp",
                          "-e", "dhcp.option.dhcp_server_id", "-e", "dhcp.option.ip_address_lease_time",
                          "-e", "dhcp.option.subnet_mask", NULL };
-  g_auto (Run) ts = { 0 };
-  g_assert_cmpint (run_argv (&ts, argv, NULL), ==, 0);
-  g_auto (GStrv) rows = g_strsplit (ts.out, "\n", -1);
-  g_assert_cmpuint (g_strv_length (rows), >=, 2);
+  g_auto (GStrv) rows = tshark_rows (argv, 2);
   for (guint i = 0; i < 2; i++)
     {
       g_auto (GStrv) t = g_strsplit (rows[i], "|", -1);
