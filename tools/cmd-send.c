@@ -78,20 +78,12 @@ craft_cmd_send (int argc, char **argv)
     }
   const char *expression = argv[1];
   int status = 0;
-  g_autoptr (CraftRegistry) reg = craft_tool_load_registry (&status);
-  if (reg == NULL)
+  g_autoptr (CraftRegistry) reg = NULL;
+  g_autoptr (CraftPacket) packet = NULL;
+  g_autoptr (CraftInjector) injector = NULL;
+  if (!craft_tool_prepare_injection (expression, interface, rate, inter, &reg, &packet, &injector, &status))
     return status;
   GError *error = NULL;
-  g_autoptr (CraftPacket) packet = craft_packet_new_from_expression (reg, expression, &error);
-  if (packet == NULL)
-    return craft_tool_report (error, expression);
-  craft_tool_show_warnings ();
-  g_autoptr (CraftInjector) injector = craft_injector_new (reg, interface, &error);
-  if (injector == NULL)
-    return craft_tool_report (error, NULL);
-  craft_injector_set_rate (injector, rate);
-  craft_injector_set_interval (injector, inter);
-  craft_tool_catch_interrupts (injector, NULL);
 
   Progress progress = { isatty (STDERR_FILENO), g_get_monotonic_time () };
   if (!craft_injector_send_set (injector, packet, (guint64) repeat, progress.shown ? show_progress : NULL, &progress,

@@ -100,20 +100,12 @@ craft_cmd_sr (int argc, char **argv)
     }
   const char *expression = argv[1];
   int status = 0;
-  g_autoptr (CraftRegistry) reg = craft_tool_load_registry (&status);
-  if (reg == NULL)
+  g_autoptr (CraftRegistry) reg = NULL;
+  g_autoptr (CraftPacket) packet = NULL;
+  g_autoptr (CraftInjector) injector = NULL;
+  if (!craft_tool_prepare_injection (expression, interface, rate, inter, &reg, &packet, &injector, &status))
     return status;
   GError *error = NULL;
-  g_autoptr (CraftPacket) packet = craft_packet_new_from_expression (reg, expression, &error);
-  if (packet == NULL)
-    return craft_tool_report (error, expression);
-  craft_tool_show_warnings ();
-  g_autoptr (CraftInjector) injector = craft_injector_new (reg, interface, &error);
-  if (injector == NULL)
-    return craft_tool_report (error, NULL);
-  craft_injector_set_rate (injector, rate);
-  craft_injector_set_interval (injector, inter);
-  craft_tool_catch_interrupts (injector, NULL);
   CraftSrOptions options = { timeout, (guint) retry, multi };
   g_autoptr (CraftSrResult) result = craft_injector_sr (injector, packet, &options, &error);
   if (result == NULL)

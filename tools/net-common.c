@@ -80,3 +80,29 @@ craft_tool_need_interface (const char *command, const char *interface)
            command);
   return FALSE;
 }
+
+gboolean
+craft_tool_prepare_injection (const char *expression, const char *interface, double rate, double inter,
+                              CraftRegistry **reg, CraftPacket **packet, CraftInjector **injector, int *status)
+{
+  *packet = NULL;
+  *injector = NULL;
+  if ((*reg = craft_tool_load_registry (status)) == NULL)
+    return FALSE;
+  GError *error = NULL;
+  if ((*packet = craft_packet_new_from_expression (*reg, expression, &error)) == NULL)
+    {
+      *status = craft_tool_report (error, expression);
+      return FALSE;
+    }
+  craft_tool_show_warnings ();
+  if ((*injector = craft_injector_new (*reg, interface, &error)) == NULL)
+    {
+      *status = craft_tool_report (error, NULL);
+      return FALSE;
+    }
+  craft_injector_set_rate (*injector, rate);
+  craft_injector_set_interval (*injector, inter);
+  craft_tool_catch_interrupts (*injector, NULL);
+  return TRUE;
+}

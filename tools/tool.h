@@ -62,3 +62,12 @@ void craft_tool_print_tree (CraftPacket *packet, const char *what, const CraftCa
 
 /* FALSE with a message when -i was not given. */
 gboolean craft_tool_need_interface (const char *command, const char *interface);
+
+/* What send and sr start with: the definitions, the packet of `expression`
+ * and an injector on `interface` paced by `rate` and `inter`, with
+ * interrupts caught. On failure it has reported why and returns FALSE with
+ * the exit code in *status; on success the caller owns *reg, *packet and
+ * *injector (free *reg last). */
+gboolean craft_tool_prepare_injection (const char *expression, const char *interface, double rate, double inter,
+                                       CraftRegistry **reg, CraftPacket **packet, CraftInjector **injector,
+                                       int *status);
