@@ -60,6 +60,89 @@ linear (const CraftCalc *c, gint *field, guint64 *mul, guint64 *add)
     }
 }
 
+/* Whether condition `c` reads only planned integer fields of `layer` and
+ * uses no function: then it is tested like a guard on the layer's bytes,
+ * each field node given its planned bit offset. */
+static gboolean
+plan_condition (CraftLayerDef *layer, CraftCalc *c)
+{
+  if (c == NULL)
+    return TRUE;
+  switch (c->type)
+    {
+    case CRAFT_CALC_CONST:
+    case CRAFT_CALC_NEG:
+    case CRAFT_CALC_NOT:
+    case CRAFT_CALC_BINARY:
+    case CRAFT_CALC_SET:
+    case CRAFT_CALC_COND:
+    case CRAFT_CALC_MAX:
+    case CRAFT_CALC_MIN:
+      break;
+    case CRAFT_CALC_FIELD:
+      {
+        if (c->lower || c->request || c->field >= layer->plan_fields)
+          return FALSE;
+        const CraftFieldDef *f = g_ptr_array_index (layer->fields, c->field);
+        if (!f->kind->is_integer)
+          return FALSE;
+        c->bit = f->plan_bit;
+        break;
+      }
+    default:
+      return FALSE;
+    }
+  if (!plan_condition (layer, c->a) || !plan_condition (layer, c->b))
+    return FALSE;
+  for (guint i = 0; c->items != NULL && i < c->items->len; i++)
+    if (!plan_condition (layer, g_ptr_array_index (c->items, i)))
+      return FALSE;
+  return TRUE;
+}
+
+/* Whether a field past the plan can be read without a packet: its size is
+ * fixed, planned, or the rest of the layer (bytes, or a list: a list of a
+ * size in bytes takes exactly that size whatever its elements), its kind
+ * does not measure its own bytes, and its condition is planned. */
+static gboolean
+in_place (const CraftFieldDef *f)
+{
+  if (f->kind->wire_size != NULL || (f->condition != NULL && !f->plan_condition))
+    return FALSE;
+  switch (f->size_mode)
+    {
+    case CRAFT_SIZE_FIXED: return f->bits > 0 && !f->kind->is_list && (f->kind->is_integer || f->bits % 8 == 0);
+    case CRAFT_SIZE_EXPR: return f->plan_size_field != 0 && !f->kind->is_integer;
+    case CRAFT_SIZE_REST: return !f->kind->is_integer;
+    default: return FALSE;
+    }
+}
+
+/* The linear `length` and whether the whole layer can be read in place. */
+static void
+plan_in_place (CraftLayerDef *layer)
+{
+  gint field;
+  guint64 mul, add;
+  layer->plan_length_field = 0;
+  if (layer->length != NULL && linear (layer->length, &field, &mul, &add) && field >= 0
+      && (guint) field < layer->plan_fields
+      && ((const CraftFieldDef *) g_ptr_array_index (layer->fields, field))->kind->is_integer)
+    {
+      layer->plan_length_field = (guint) field + 1;
+      layer->plan_length_mul = mul;
+      layer->plan_length_add = add;
+    }
+  layer->in_place = !layer->plan_bound_beyond && (layer->length == NULL || layer->plan_length_field != 0);
+  for (guint i = 0; i < layer->fields->len; i++)
+    {
+      CraftFieldDef *f = g_ptr_array_index (layer->fields, i);
+      f->plan_condition = f->condition != NULL && plan_condition (layer, f->condition);
+      if (i >= layer->plan_fields && (!in_place (f) || f->bound))
+        layer->in_place = FALSE;
+    }
+}
+
 void
 craft__layer_def_plan (CraftLayerDef *layer)
 {
@@ -99,6 +182,7 @@ craft__layer_def_plan (CraftLayerDef *layer)
         else
           layer->plan_bound_beyond = TRUE;
       }
+  plan_in_place (layer);
 }
 
 /* reg->bindings_by_value: an open-addressing table of (lower, field, value)

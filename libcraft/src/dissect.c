@@ -6,24 +6,6 @@
 
 #include <string.h>
 
-/* craft__bits_read(), with the whole-byte widths of most header fields done here. */
-static inline guint64
-read_be (const guint8 *data, gsize bit, guint bits)
-{
-  if (bit % 8 == 0)
-    {
-      const guint8 *b = data + bit / 8;
-      switch (bits)
-        {
-        case 8: return b[0];
-        case 16: return (guint64) b[0] << 8 | b[1];
-        case 32: return (guint64) b[0] << 24 | (guint64) b[1] << 16 | (guint64) b[2] << 8 | b[3];
-        default: break;
-        }
-    }
-  return craft__bits_read (data, bit, bits);
-}
-
 /* Reads the fields of layer `index` from byte `l->start`, never past `end`.
  * FALSE if the header is cut short (recorded as a finding). */
 static gboolean
@@ -48,7 +30,7 @@ dissect_fields (CraftPacket *p, guint index, gsize end)
           s->bit_off = (guint32) at;
           s->bit_len = f->bits;
           if (f->kind->is_integer)
-            s->num = f->little_endian ? craft__le_read (data + at / 8, f->bits / 8) : read_be (data, at, f->bits);
+            s->num = f->little_endian ? craft__le_read (data + at / 8, f->bits / 8) : craft__read_be (data, at, f->bits);
           else
             {
               s->orig_off = (guint32) (at / 8);
@@ -120,7 +102,7 @@ dissect_fields (CraftPacket *p, guint index, gsize end)
       s->bit_off = (guint32) pos;
       s->bit_len = (guint32) bits;
       if (f->kind->is_integer)
-        s->num = f->little_endian ? craft__le_read (data + pos / 8, f->bits / 8) : read_be (data, pos, f->bits);
+        s->num = f->little_endian ? craft__le_read (data + pos / 8, f->bits / 8) : craft__read_be (data, pos, f->bits);
       else
         {
           s->orig_off = (guint32) (pos / 8);
@@ -254,23 +236,47 @@ craft__layer_heuristic_holds (const CraftLayerDef *layer, const guint8 *data, gs
   return guard_eval (layer->heuristic, layer, data, length, &short_data) != 0 && !short_data;
 }
 
-/* The indices of the bindings the values of layer `l`'s bound fields
- * choose, in the registry's order, into `out`; how many, or G_MAXUINT when
- * the index by value is not built or they are more than `size`. */
-static guint
-by_value (CraftPacket *p, const CraftLayer *l, guint *out, guint size)
+/* Where choose_upper() reads the bound fields of the layer below: the slots
+ * of a dissected layer, or (slots NULL) the bytes of a layer read in place,
+ * whose bound fields are all planned (extract.c). */
+typedef struct {
+  const CraftLayerDef *def;
+  const CraftSlot *slots;
+  const guint8 *data;   /* in place: the layer's first byte */
+} BoundValues;
+
+static inline gboolean
+bound_value (const BoundValues *v, guint field, guint64 *value)
 {
-  if (p->reg->bindings_by_value == NULL || l->def->plan_bound_beyond)
+  if (v->slots != NULL)
+    {
+      *value = v->slots[field].num;
+      return v->slots[field].present;
+    }
+  const CraftFieldDef *f = g_ptr_array_index (v->def->fields, field);
+  *value = f->little_endian ? craft__le_read (v->data + f->plan_bit / 8, f->bits / 8)
+                            : craft__read_be (v->data, f->plan_bit, f->bits);
+  return TRUE;
+}
+
+/* The indices of the bindings the values of the bound fields choose, in
+ * the registry's order, into `out`; how many, or G_MAXUINT when the index by
+ * value is not built or they are more than `size`. */
+static guint
+by_value (CraftRegistry *reg, const BoundValues *v, guint *out, guint size)
+{
+  if (reg->bindings_by_value == NULL || v->def->plan_bound_beyond)
     return G_MAXUINT;
   guint n = 0;
   gboolean merge = FALSE;
-  for (guint64 bound = l->def->plan_bound; bound != 0; bound &= bound - 1)
+  for (guint64 bound = v->def->plan_bound; bound != 0; bound &= bound - 1)
     {
       guint f = (guint) __builtin_ctzll (bound);
-      if (!l->slots[f].present)
+      guint64 value;
+      if (!bound_value (v, f, &value))
         continue;
       guint count;
-      const guint *found = craft__registry_bindings_for_value (p->reg, l->def, f, l->slots[f].num, &count);
+      const guint *found = craft__registry_bindings_for_value (reg, v->def, f, value, &count);
       if (count == 0)
         continue;
       if (n + count > size)
@@ -290,53 +296,104 @@ by_value (CraftPacket *p, const CraftLayer *l, guint *out, guint size)
   return n;
 }
 
-/* The layer the bindings choose for the payload of layer `index`, which lies
- * at [pos, end) of the data: the layer bound to the field's value. When
- * several are (raw IP's link type carries IP and IPv6; a later file binds a
- * new layer to a port), the first whose guard holds on the payload's bytes,
- * else the fallback. A lone candidate is taken whatever its guard says, so
- * that a damaged header still dissects as what its lower layer announced. */
+/* The layer the bindings choose for the payload of a layer, which lies at
+ * the `length` bytes at `data`: the layer bound to the field's value. When
+ * several layers are (raw IP's link type carries IP and IPv6; a later file
+ * binds a new layer to a port), the first whose guard holds on the
+ * payload's bytes, else the fallback. A lone candidate is taken whatever its
+ * guard says, so that a damaged header still dissects as what its lower
+ * layer announced. */
+static const CraftLayerDef *
+choose_upper_of (CraftRegistry *reg, const BoundValues *v, const guint8 *data, gsize length)
+{
+  GArray *bindings = reg->bindings;
+  /* Most values choose one layer or none, which needs no guard and no order. */
+  if (reg->bindings_by_value != NULL && !v->def->plan_bound_beyond)
+    {
+      const CraftLayerDef *first = NULL;
+      gboolean several = FALSE;
+      for (guint64 bound = v->def->plan_bound; bound != 0; bound &= bound - 1)
+        {
+          guint f = (guint) __builtin_ctzll (bound), count;
+          guint64 value;
+          if (!bound_value (v, f, &value))
+            continue;
+          const guint *found = craft__registry_bindings_for_value (reg, v->def, f, value, &count);
+          for (guint k = 0; k < count; k++)
+            {
+              const CraftLayerDef *upper = g_array_index (bindings, CraftBinding, found[k]).upper;
+              several = several || (first != NULL && upper != first);
+              first = first != NULL ? first : upper;
+            }
+        }
+      if (first == NULL)
+        return reg->fallback;
+      if (!several)
+        return first;
+    }
+  /* Only this layer's bindings, in their order, when the registry has them
+   * indexed (the full scan was a quarter of dissection: issue 8); better,
+   * only those its bound fields' values choose (bindings_by_value). */
+  guint chosen[16];
+  guint n_chosen = by_value (reg, v, chosen, G_N_ELEMENTS (chosen));
+  GArray *mine = n_chosen == G_MAXUINT && reg->bindings_by_lower
+                   ? g_hash_table_lookup (reg->bindings_by_lower, v->def) : NULL;
+  guint n = n_chosen != G_MAXUINT ? n_chosen : reg->bindings_by_lower ? (mine ? mine->len : 0) : bindings->len;
+  /* The candidates; guards are read only when they name several layers. */
+  const CraftLayerDef *first = NULL;
+  gboolean several = FALSE;
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      for (guint k = 0; k < n; k++)
+        {
+          guint i = n_chosen != G_MAXUINT ? chosen[k] : reg->bindings_by_lower ? g_array_index (mine, guint, k) : k;
+          const CraftBinding *b = &g_array_index (bindings, CraftBinding, i);
+          guint64 value;
+          if (b->lower != v->def || !bound_value (v, (guint) b->field, &value) || value != b->value)
+            continue;
+          if (pass == 1)
+            {
+              if (craft__layer_guard_holds (b->upper, data, length))
+                return b->upper;
+            }
+          else if (first == NULL)
+            first = b->upper;
+          else
+            several = several || b->upper != first;
+        }
+      if (first == NULL)
+        return reg->fallback;
+      if (!several)
+        return first;
+    }
+  return reg->fallback;
+}
+
+/* choose_upper_of() for layer `index` of a packet, whose payload lies at [pos, end). */
 static const CraftLayerDef *
 choose_upper (CraftPacket *p, guint index, gsize pos, gsize end)
 {
   const CraftLayer *l = craft__packet_layer (p, index);
   gsize length = end > pos ? end - pos : 0;
   const guint8 *data = length > 0 ? (const guint8 *) g_bytes_get_data (p->origin, NULL) + pos : NULL;
-  GArray *bindings = p->reg->bindings;
-  const CraftLayerDef *first = NULL, *holding = NULL;
-  gboolean several = FALSE;
-  /* Only this layer's bindings, in their order, when the registry has them
-   * indexed (the full scan was a quarter of dissection: issue 8); better,
-   * only those its bound fields' values choose (bindings_by_value). */
-  guint chosen[16];
-  guint n_chosen = by_value (p, l, chosen, G_N_ELEMENTS (chosen));
-  GArray *mine = n_chosen == G_MAXUINT && p->reg->bindings_by_lower
-                   ? g_hash_table_lookup (p->reg->bindings_by_lower, l->def) : NULL;
-  guint n = n_chosen != G_MAXUINT ? n_chosen : p->reg->bindings_by_lower ? (mine ? mine->len : 0) : bindings->len;
-  for (guint k = 0; k < n; k++)
-    {
-      guint i = n_chosen != G_MAXUINT ? chosen[k] : p->reg->bindings_by_lower ? g_array_index (mine, guint, k) : k;
-      const CraftBinding *b = &g_array_index (bindings, CraftBinding, i);
-      if (b->lower != l->def || !l->slots[b->field].present || l->slots[b->field].num != b->value)
-        continue;
-      if (first == NULL)
-        {
-          first = b->upper;
-          /* The first candidate wins when it holds, however many follow. */
-          if (craft__layer_guard_holds (first, data, length))
-            return first;
-          continue;
-        }
-      if (b->upper != first)
-        several = TRUE;
-      if (holding == NULL && craft__layer_guard_holds (b->upper, data, length))
-        holding = b->upper;
-    }
-  if (first == NULL)
-    return p->reg->fallback;
-  if (!several)
-    return first;
-  return holding != NULL ? holding : p->reg->fallback;
+  BoundValues v = { l->def, l->slots, NULL };
+  return choose_upper_of (p->reg, &v, data, length);
+}
+
+const CraftLayerDef *
+craft__choose_upper_in_place (CraftRegistry *reg, const CraftLayerDef *def, const guint8 *layer,
+                              const guint8 *payload, gsize length)
+{
+  BoundValues v = { def, NULL, layer };
+  return choose_upper_of (reg, &v, length > 0 ? payload : NULL, length);
+}
+
+gboolean
+craft__condition_holds_in_place (const CraftFieldDef *field, const CraftLayerDef *def, const guint8 *layer,
+                                 gsize length)
+{
+  gboolean short_data = FALSE;
+  return guard_eval (field->condition, def, layer, length, &short_data) != 0;
 }
 
 /* Removes a layer whose header was cut short. Its findings then point at the

@@ -138,6 +138,8 @@ struct _CraftFieldDef {
   guint plan_size_field;      /* size_calc is plan_size_mul * field (plan_size_field - 1) + plan_size_add, */
   guint64 plan_size_mul;      /* wrapping, that field a planned integer (dissect-plan.c); 0: not so simple */
   guint64 plan_size_add;
+  gboolean plan_condition;    /* the condition reads only planned integer fields, whose nodes carry
+                               * their plan bits: it can be tested on the layer's bytes like a guard */
   char *default_text;         /* the default as written, for `craft ls` */
   char *wireshark_table;      /* `wireshark_table FIELD "udp.port";`: the Wireshark dissector table
                                * this field's value selects the layer above in, or NULL */
@@ -190,6 +192,13 @@ struct _CraftLayerDef {
   guint plan_bits;            /* offsets with fixed sizes and no condition, and the bits they take */
   guint64 plan_bound;         /* bit i: field i is bound (chooses the layer above), for i < 64 ... */
   gboolean plan_bound_beyond; /* ... and whether a field past the 64th is */
+  guint plan_length_field;    /* `length` is plan_length_mul * field (plan_length_field - 1) + */
+  guint64 plan_length_mul;    /* plan_length_add over a planned integer, wrapping; 0: no length */
+  guint64 plan_length_add;    /* or not so simple */
+  gboolean in_place;          /* every field can be read without a packet (extract.c): after the plan,
+                               * only fields of fixed or planned size, lists of a size in bytes, or
+                               * rest-of-layer bytes, with planned conditions; bound fields and the
+                               * length planned */
   char *wireshark_name;       /* `wireshark "ip";`: Wireshark's own protocol for this layer, or NULL */
   gint wireshark_source;      /* `wireshark_addresses network src dst;`: the fields Wireshark's */
   gint wireshark_destination; /* address columns and conversations use, or -1 ... */

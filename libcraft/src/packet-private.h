@@ -193,6 +193,24 @@ guint craft__packet_append_layer (CraftPacket *packet, const CraftLayerDef *def)
 guint64 craft__bits_read (const guint8 *data, gsize bit, guint bits);
 /* Writes the low `bits` bits of `value` at bit offset `bit`, big-endian. */
 void craft__bits_write (guint8 *data, gsize bit, guint bits, guint64 value);
+/* craft__bits_read(), with the whole-byte widths of most header fields inline. */
+static inline guint64
+craft__read_be (const guint8 *data, gsize bit, guint bits)
+{
+  if (bit % 8 == 0)
+    {
+      const guint8 *b = data + bit / 8;
+      switch (bits)
+        {
+        case 8: return b[0];
+        case 16: return (guint64) b[0] << 8 | b[1];
+        case 32: return (guint64) b[0] << 24 | (guint64) b[1] << 16 | (guint64) b[2] << 8 | b[3];
+        default: break;
+        }
+    }
+  return craft__bits_read (data, bit, bits);
+}
+
 /* Integer field of whole bytes, little-endian. */
 guint64 craft__le_read (const guint8 *data, guint bytes);
 void craft__le_write (guint8 *data, guint bytes, guint64 value);
@@ -247,6 +265,17 @@ G_BEGIN_DECLS
 /* The layer the bindings chose for what layer `index` carries, or NULL when
  * they chose none (the fallback). */
 const CraftLayerDef *craft__packet_chosen_upper (CraftPacket *packet, guint index);
+
+/* Dissection's choice of the layer above a layer read in place (extract.c),
+ * which starts at `layer` and whose bound fields are all planned, for the
+ * `length` bytes of payload at `payload`. */
+const CraftLayerDef *craft__choose_upper_in_place (CraftRegistry *reg, const CraftLayerDef *def,
+                                                   const guint8 *layer, const guint8 *payload, gsize length);
+
+/* Whether the planned condition (plan_condition) of `field` of `def` holds
+ * on the layer at `layer`, whose planned fields the `length` bytes hold. */
+gboolean craft__condition_holds_in_place (const CraftFieldDef *field, const CraftLayerDef *def,
+                                          const guint8 *layer, gsize length);
 
 /* A new packet of one layer of `def` read from the `length` bytes at
  * `data` as far as its fields are present: those that do not fit, and all

@@ -8,3 +8,4 @@
 #include <craft/capture.h>
 #include <craft/json.h>
 #include <craft/net.h>
+#include <craft/extract.h>

@@ -1,0 +1,456 @@
+/* Field extraction: a packet's wanted fields read in place through each layer's plan, else from a whole dissection. */
+#include <craft/craft.h>
+
+#include "packet-private.h"
+#include "craft-limits.h"
+#include "kinds.h"
+
+#include <string.h>
+
+/* One wanted field: the fields of that name in its layer (conditional
+ * alternatives share a name; the first present one is the value). */
+typedef struct {
+  const CraftLayerDef *def;
+  char *name;
+  GArray *indices;      /* guint, in order */
+} Wanted;
+
+typedef struct {
+  gboolean present;
+  gboolean integer;     /* the present alternative's kind */
+  guint64 num;
+  const guint8 *bytes;
+  gsize length;
+} Value;
+
+/* What the walk needs of a layer definition, found by pointer in an
+ * open-addressing table (the walk looks one up per layer). */
+typedef struct {
+  const CraftLayerDef *def;   /* NULL: an empty entry */
+  guint64 reach;              /* bit d: wanted layer d is this one or can be met above it */
+  guint64 bit;                /* this layer's bit when wanted, else 0 */
+  GArray *wanted;             /* guint: the wanted fields of this layer, or NULL (owned) */
+} Entry;
+
+/* Where a field past a layer's plan lies in the layer read in place. */
+typedef struct {
+  gboolean present;
+  guint32 bit, bits;          /* from the layer's first bit */
+} Span;
+
+struct _CraftExtractor {
+  CraftRegistry *reg;
+  GPtrArray *wanted;          /* Wanted* (owned) */
+  Value *values;              /* one per wanted field */
+  Entry *entries;
+  gsize mask;
+  Span *spans;                /* one per field of the widest layer */
+  gboolean whole;             /* a wanted layer is the fallback or the trailer: always dissect whole */
+  CraftPacket *packet;        /* the whole dissections, reused */
+  gboolean in_place;
+  int linktype;               /* the last link type run_linktype() saw, and its lone layer or NULL */
+  const CraftLayerDef *linktype_layer;
+  gboolean linktype_known;
+};
+
+static void
+wanted_free (gpointer data)
+{
+  Wanted *w = data;
+  g_free (w->name);
+  if (w->indices != NULL)
+    g_array_unref (w->indices);
+  g_free (w);
+}
+
+static gsize
+entry_hash (const CraftLayerDef *def)
+{
+  guint64 h = (guint64) (guintptr) def * 0x9e3779b97f4a7c15u;
+  return (gsize) (h >> 32);
+}
+
+static Entry *
+lookup_entry (const CraftExtractor *x, const CraftLayerDef *def)
+{
+  for (gsize at = entry_hash (def) & x->mask;; at = (at + 1) & x->mask)
+    if (x->entries[at].def == def || x->entries[at].def == NULL)
+      return &x->entries[at];
+}
+
+/* Which wanted layers can be met from each layer on: its own bit and those
+ * of every layer a binding leads to from it, to a fixed point. */
+static void
+compute_reach (CraftExtractor *x)
+{
+  CraftRegistry *reg = x->reg;
+  gboolean changed = TRUE;
+  while (changed)
+    {
+      changed = FALSE;
+      for (guint i = 0; i < reg->bindings->len; i++)
+        {
+          const CraftBinding *b = &g_array_index (reg->bindings, CraftBinding, i);
+          if (b->lower == NULL || b->upper == NULL)
+            continue;
+          Entry *lower = lookup_entry (x, b->lower), *upper = lookup_entry (x, b->upper);
+          if (lower->def == NULL || upper->def == NULL || (upper->reach & ~lower->reach) == 0)
+            continue;
+          lower->reach |= upper->reach;
+          changed = TRUE;
+        }
+    }
+}
+
+/* Resolves "LAYER.field" into `w`. */
+static gboolean
+resolve_field (CraftRegistry *reg, const char *text, Wanted *w, GError **error)
+{
+  const char *dot = strchr (text, '.');
+  if (dot == NULL || dot == text || dot[1] == '\0')
+    {
+      g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_SYNTAX, "field '%s': write it LAYER.field, as IP.src", text);
+      return FALSE;
+    }
+  g_autofree char *layer = g_strndup (text, (gsize) (dot - text));
+  w->def = craft_registry_lookup_layer (reg, layer);
+  if (w->def == NULL)
+    {
+      g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_UNKNOWN_LAYER, "field '%s': unknown layer '%s'", text, layer);
+      return FALSE;
+    }
+  w->name = g_strdup (dot + 1);
+  w->indices = g_array_new (FALSE, FALSE, sizeof (guint));
+  for (guint i = 0; i < w->def->fields->len; i++)
+    {
+      const CraftFieldDef *f = g_ptr_array_index (w->def->fields, i);
+      if (strcmp (f->name, w->name) != 0)
+        continue;
+      g_array_append_val (w->indices, i);
+    }
+  if (w->indices->len == 0)
+    {
+      g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_UNKNOWN_FIELD, "field '%s': %s has no field '%s'", text,
+                   w->def->name, w->name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+CraftExtractor *
+craft_extractor_new (CraftRegistry *reg, const char *const *fields, GError **error)
+{
+  g_return_val_if_fail (reg != NULL && fields != NULL, NULL);
+  CraftExtractor *x = g_new0 (CraftExtractor, 1);
+  x->reg = craft_registry_ref (reg);
+  x->wanted = g_ptr_array_new_with_free_func (wanted_free);
+  gsize size = 16;
+  while (size < (gsize) reg->layers->len * 2 + 2)
+    size *= 2;
+  x->entries = g_new0 (Entry, size);
+  x->mask = size - 1;
+  guint widest = 1;
+  for (guint i = 0; i < reg->layers->len; i++)
+    {
+      const CraftLayerDef *def = g_ptr_array_index (reg->layers, i);
+      lookup_entry (x, def)->def = def;
+      widest = MAX (widest, def->fields->len);
+    }
+  x->spans = g_new0 (Span, widest);
+  const CraftLayerDef *bits[64];
+  guint n_bits = 0;
+  for (guint i = 0; fields[i] != NULL; i++)
+    {
+      Wanted *w = g_new0 (Wanted, 1);
+      g_ptr_array_add (x->wanted, w);
+      if (!resolve_field (reg, fields[i], w, error))
+        {
+          craft_extractor_free (x);
+          return NULL;
+        }
+      guint d = 0;
+      while (d < n_bits && bits[d] != w->def)
+        d++;
+      if (d == n_bits)
+        {
+          if (n_bits == G_N_ELEMENTS (bits))
+            {
+              g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_SYNTAX, "field '%s': fields of at most %u layers",
+                           fields[i], (guint) G_N_ELEMENTS (bits));
+              craft_extractor_free (x);
+              return NULL;
+            }
+          bits[n_bits++] = w->def;
+        }
+      Entry *e = lookup_entry (x, w->def);
+      if (e->def == NULL)
+        e->def = w->def; /* a layer of the registry's past (replaced): never met, unless first */
+      e->bit = e->reach = G_GUINT64_CONSTANT (1) << d;
+      if (e->wanted == NULL)
+        e->wanted = g_array_new (FALSE, FALSE, sizeof (guint));
+      g_array_append_val (e->wanted, i);
+      x->whole = x->whole || w->def->fallback || w->def->trailer;
+    }
+  x->values = g_new0 (Value, MAX (x->wanted->len, 1));
+  compute_reach (x);
+  x->packet = craft_packet_new (reg);
+  return x;
+}
+
+void
+craft_extractor_free (CraftExtractor *extractor)
+{
+  if (extractor == NULL)
+    return;
+  g_clear_pointer (&extractor->packet, craft_packet_unref);
+  g_ptr_array_unref (extractor->wanted);
+  g_free (extractor->values);
+  for (gsize i = 0; i <= extractor->mask; i++)
+    if (extractor->entries[i].wanted != NULL)
+      g_array_unref (extractor->entries[i].wanted);
+  g_free (extractor->entries);
+  g_free (extractor->spans);
+  craft_registry_unref (extractor->reg);
+  g_free (extractor);
+}
+
+guint
+craft_extractor_get_n_fields (const CraftExtractor *extractor)
+{
+  return extractor->wanted->len;
+}
+
+const CraftLayerDef *
+craft_extractor_get_layer (const CraftExtractor *extractor, guint field)
+{
+  g_return_val_if_fail (field < extractor->wanted->len, NULL);
+  return ((const Wanted *) g_ptr_array_index (extractor->wanted, field))->def;
+}
+
+const char *
+craft_extractor_get_field_name (const CraftExtractor *extractor, guint field)
+{
+  g_return_val_if_fail (field < extractor->wanted->len, NULL);
+  return ((const Wanted *) g_ptr_array_index (extractor->wanted, field))->name;
+}
+
+/* An integer field at bit `bit` of `data`, as dissection reads it. */
+static guint64
+read_integer (const CraftFieldDef *f, const guint8 *data, gsize bit)
+{
+  return f->little_endian ? craft__le_read (data + bit / 8, f->bits / 8) : craft__read_be (data, bit, f->bits);
+}
+
+/* Fills the values of the wanted fields of layer `e`, read in place at
+ * `layer` (planned fields at their plan bits, the others at x->spans). */
+static void
+take_in_place (CraftExtractor *x, const Entry *e, const guint8 *layer)
+{
+  const CraftLayerDef *def = e->def;
+  for (guint n = 0; n < e->wanted->len; n++)
+    {
+      guint i = g_array_index (e->wanted, guint, n);
+      const Wanted *w = g_ptr_array_index (x->wanted, i);
+      for (guint k = 0; k < w->indices->len; k++)
+        {
+          guint index = g_array_index (w->indices, guint, k);
+          const CraftFieldDef *f = g_ptr_array_index (def->fields, index);
+          Span s = index < def->plan_fields ? (Span) { TRUE, f->plan_bit, f->bits } : x->spans[index];
+          if (!s.present)
+            continue;
+          Value *v = &x->values[i];
+          v->present = TRUE;
+          v->integer = f->kind->is_integer;
+          if (v->integer)
+            v->num = read_integer (f, layer, s.bit);
+          else
+            v->bytes = layer + s.bit / 8, v->length = s.bits / 8;
+          break;
+        }
+    }
+}
+
+/* Reads the wanted fields of `data` layer by layer as dissect.c would,
+ * without a packet: the fields past each layer's plan are measured as its
+ * general loop measures them, the length bounds the payload, and the
+ * bindings choose the layer above. FALSE when a layer cannot be read so
+ * (not in_place, a field out of its byte alignment, too many layers): the
+ * packet must be dissected whole. */
+static gboolean
+walk_in_place (CraftExtractor *x, const CraftLayerDef *def, const guint8 *data, gsize length)
+{
+  if (length > CRAFT_MAX_PACKET_BYTES)
+    return FALSE;
+  const CraftLayerDef *fallback = x->reg->fallback;
+  guint64 found = 0;
+  gsize pos = 0, end = length;
+  gboolean expected = TRUE, data_end = TRUE;
+  guint layers = 0;
+  while (def != NULL && (pos < end || expected))
+    {
+      const Entry *e = lookup_entry (x, def);
+      if (e->def == NULL)
+        return FALSE;
+      if ((e->reach & ~found) == 0)
+        return TRUE; /* nothing wanted can follow */
+      /* Each layer may leave a trailer: count both against the limit. */
+      if (!def->in_place || 2 * layers + 3 > CRAFT_MAX_LAYERS)
+        return FALSE;
+      const guint8 *layer = data + pos;
+      gsize room = (end - pos) * 8;
+      if (def->plan_bits > room)
+        return TRUE; /* its header is cut short: the rest is raw */
+      gsize bit = def->plan_bits;
+      for (guint i = def->plan_fields; i < def->fields->len; i++)
+        {
+          const CraftFieldDef *f = g_ptr_array_index (def->fields, i);
+          Span *s = &x->spans[i];
+          s->present = f->condition == NULL || craft__condition_holds_in_place (f, def, layer, end - pos);
+          if (!s->present)
+            continue;
+          gsize left = room - bit, bits = f->bits;
+          if (f->size_mode == CRAFT_SIZE_REST)
+            bits = left - left % 8;
+          else if (f->size_mode == CRAFT_SIZE_EXPR)
+            {
+              const CraftFieldDef *size = g_ptr_array_index (def->fields, f->plan_size_field - 1);
+              gint64 bytes = (gint64) (read_integer (size, layer, size->plan_bit) * f->plan_size_mul
+                                       + f->plan_size_add);
+              bits = (gsize) CLAMP (bytes, 0, (gint64) (left / 8)) * 8;
+            }
+          if ((!f->kind->is_integer || f->little_endian) && bit % 8 != 0)
+            return FALSE;
+          if (bits > left)
+            return TRUE; /* cut short */
+          s->bit = (guint32) bit;
+          s->bits = (guint32) bits;
+          bit += bits;
+        }
+      if (bit % 8 != 0)
+        return FALSE;
+      if ((e->bit & ~found) != 0)
+        {
+          take_in_place (x, e, layer);
+          found |= e->bit;
+        }
+      gsize header = bit / 8, layer_end = end;
+      gboolean open_ended = TRUE;
+      if (def->plan_length_field != 0)
+        {
+          const CraftFieldDef *f = g_ptr_array_index (def->fields, def->plan_length_field - 1);
+          guint64 declared = read_integer (f, layer, f->plan_bit) * def->plan_length_mul + def->plan_length_add;
+          open_ended = declared > end - pos;
+          if (declared >= header && declared <= end - pos)
+            {
+              layer_end = pos + declared;
+              data_end = FALSE;
+            }
+        }
+      layers++;
+      pos += header;
+      end = layer_end;
+      def = craft__choose_upper_in_place (x->reg, def, layer, data + pos, end > pos ? end - pos : 0);
+      expected = pos >= end && open_ended && data_end && def != fallback;
+    }
+  return TRUE;
+}
+
+/* Fills the values from a whole dissection. */
+static void
+take_whole (CraftExtractor *x, const CraftLayerDef *first, const guint8 *data, gsize length)
+{
+  CraftPacket *p = x->packet;
+  craft_packet_set_from_bytes (p, first, data, length);
+  const guint8 *origin = g_bytes_get_data (p->origin, NULL);
+  for (guint i = 0; i < x->wanted->len; i++)
+    {
+      const Wanted *w = g_ptr_array_index (x->wanted, i);
+      gint index = craft_packet_find_layer_def (p, w->def, 0);
+      if (index < 0)
+        continue;
+      const CraftLayer *l = craft__packet_layer (p, (guint) index);
+      for (guint k = 0; k < w->indices->len; k++)
+        {
+          const CraftSlot *s = &l->slots[g_array_index (w->indices, guint, k)];
+          if (!s->present)
+            continue;
+          Value *v = &x->values[i];
+          v->present = TRUE;
+          v->integer = craft__layer_field (l, g_array_index (w->indices, guint, k))->kind->is_integer;
+          v->num = s->num;
+          v->bytes = origin + s->orig_off, v->length = s->orig_len;
+          break;
+        }
+    }
+}
+
+void
+craft_extractor_run (CraftExtractor *extractor, const CraftLayerDef *first, const guint8 *data, gsize length)
+{
+  g_return_if_fail (extractor != NULL && first != NULL && (data != NULL || length == 0));
+  CraftExtractor *x = extractor;
+  memset (x->values, 0, x->wanted->len * sizeof (Value));
+  x->in_place = !x->whole && walk_in_place (x, first, data, length);
+  if (x->in_place)
+    return;
+  memset (x->values, 0, x->wanted->len * sizeof (Value));
+  take_whole (x, first, data, length);
+}
+
+void
+craft_extractor_run_linktype (CraftExtractor *extractor, int linktype, const guint8 *data, gsize length)
+{
+  g_return_if_fail (extractor != NULL);
+  CraftExtractor *x = extractor;
+  /* A link type that one layer alone is bound to needs no look at the bytes. */
+  if (!x->linktype_known || x->linktype != linktype)
+    {
+      x->linktype = linktype;
+      x->linktype_known = TRUE;
+      x->linktype_layer = NULL;
+      guint candidates = 0;
+      for (guint i = 0; i < x->reg->bindings->len; i++)
+        {
+          const CraftBinding *b = &g_array_index (x->reg->bindings, CraftBinding, i);
+          if (b->lower_name != NULL || b->value != (guint64) linktype || b->upper == x->linktype_layer)
+            continue;
+          x->linktype_layer = b->upper;
+          candidates++;
+        }
+      if (candidates != 1)
+        x->linktype_layer = NULL;
+    }
+  const CraftLayerDef *first = x->linktype_layer;
+  if (first == NULL)
+    first = craft_registry_lookup_linktype_for_data (x->reg, linktype, data, length);
+  craft_extractor_run (x, first != NULL ? first : x->reg->fallback, data, length);
+}
+
+gboolean
+craft_extractor_get_uint (const CraftExtractor *extractor, guint field, guint64 *value)
+{
+  g_return_val_if_fail (extractor != NULL && field < extractor->wanted->len && value != NULL, FALSE);
+  const Value *v = &extractor->values[field];
+  if (!v->present || !v->integer)
+    return FALSE;
+  *value = v->num;
+  return TRUE;
+}
+
+const guint8 *
+craft_extractor_peek_bytes (const CraftExtractor *extractor, guint field, gsize *length)
+{
+  g_return_val_if_fail (extractor != NULL && field < extractor->wanted->len && length != NULL, NULL);
+  const Value *v = &extractor->values[field];
+  *length = 0;
+  if (!v->present || v->integer)
+    return NULL;
+  *length = v->length;
+  return v->bytes != NULL ? v->bytes : (const guint8 *) "";
+}
+
+gboolean
+craft_extractor_last_in_place (const CraftExtractor *extractor)
+{
+  return extractor->in_place;
+}
