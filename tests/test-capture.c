@@ -567,6 +567,89 @@ test_many (void)
   g_assert_cmpuint (n, ==, 50000);
 }
 
+/* ---- Classic pcap read without libpcap's copies, compared with libpcap ---- */
+
+/* put32() in big-endian order when `big`. */
+static void
+put32_in (GByteArray *blob, guint32 value, gboolean big)
+{
+  put32 (blob, big ? GUINT32_SWAP_LE_BE (value) : value);
+}
+
+/* A classic pcap file of `n` records of sizes 1 to 1499 (cycling), each
+ * `extra` bytes longer on the wire; record `long_one` (if < n) claims more
+ * captured bytes than the snap length `snap`. */
+static char *
+write_classic (const char *name, gboolean big, gboolean nanoseconds, guint snap, guint n, guint long_one)
+{
+  g_autoptr (GByteArray) blob = g_byte_array_new ();
+  put32_in (blob, nanoseconds ? 0xa1b23c4d : 0xa1b2c3d4, big);
+  put16 (blob, big ? GUINT16_SWAP_LE_BE (2) : 2);
+  put16 (blob, big ? GUINT16_SWAP_LE_BE (4) : 4);
+  put32_in (blob, 0, big);
+  put32_in (blob, 0, big);
+  put32_in (blob, snap, big);
+  put32_in (blob, DLT_EN10MB, big);
+  for (guint i = 0; i < n; i++)
+    {
+      guint captured = i == long_one ? snap + 100 : 1 + (i * 37) % 1499;
+      put32_in (blob, 1700000000 + i, big);
+      put32_in (blob, nanoseconds ? i * 1001 % 1000000000 : i * 7 % 1000000, big);
+      put32_in (blob, captured, big);
+      put32_in (blob, captured + 3, big);
+      for (guint k = 0; k < captured; k++)
+        g_byte_array_append (blob, (const guint8[]) { (guint8) (i + k) }, 1);
+    }
+  char *path = tmp_path (name);
+  g_assert_true (g_file_set_contents (path, (const char *) blob->data, (gssize) blob->len, NULL));
+  return path;
+}
+
+/* Every record of `path` as craft reads it equals libpcap's reading. */
+static void
+assert_same_as_libpcap (const char *path, guint expected)
+{
+  char errbuf[PCAP_ERRBUF_SIZE];
+  pcap_t *pcap = pcap_open_offline_with_tstamp_precision (path, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
+  g_assert_nonnull (pcap);
+  g_autoptr (CraftCaptureReader) reader = open_ok (path, NULL);
+  struct pcap_pkthdr *h;
+  const u_char *data;
+  guint n = 0;
+  int status;
+  while ((status = pcap_next_ex (pcap, &h, &data)) == 1)
+    {
+      CraftCaptureRecord record;
+      next_ok (reader, &record);
+      g_assert_cmpuint (record.number, ==, ++n);
+      g_assert_cmpint (record.time_usec, ==, (gint64) h->ts.tv_sec * G_USEC_PER_SEC + h->ts.tv_usec);
+      g_assert_cmpuint (record.length, ==, h->len);
+      g_assert_cmpmem (record.data, record.captured, data, h->caplen);
+    }
+  g_assert_cmpint (status, ==, PCAP_ERROR_BREAK);
+  pcap_close (pcap);
+  assert_end (reader);
+  g_assert_cmpuint (n, ==, expected);
+}
+
+static void
+test_pcap_direct (void)
+{
+  g_test_summary ("Classic pcap records, read from craft's own buffer, are libpcap's: both byte orders, "
+                  "nanoseconds, records across the 1 MiB buffer's end, and a record longer than the snap "
+                  "length (left to libpcap) with records after it.");
+  for (guint big = 0; big < 2; big++)
+    for (guint nano = 0; nano < 2; nano++)
+      {
+        g_autofree char *name = g_strdup_printf ("direct-%u-%u.pcap", big, nano);
+        /* About 2.2 MiB: the buffer is refilled mid-record. */
+        g_autofree char *path = write_classic (name, big, nano, 65535, 3000, G_MAXUINT);
+        assert_same_as_libpcap (path, 3000);
+      }
+  g_autofree char *path = write_classic ("direct-long.pcap", FALSE, FALSE, 1000, 40, 20);
+  assert_same_as_libpcap (path, 40);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -579,6 +662,7 @@ main (int argc, char **argv)
   g_test_add_func ("/capture/pcap/snaplen", test_pcap_snaplen);
   g_test_add_func ("/capture/pcap/nanoseconds", test_pcap_nanoseconds);
   g_test_add_func ("/capture/pcap/header-only", test_pcap_header_only);
+  g_test_add_func ("/capture/pcap/direct", test_pcap_direct);
   g_test_add_func ("/capture/pcapng/read", test_pcapng_read);
   g_test_add_func ("/capture/pcapng/editcap", test_pcapng_editcap);
   g_test_add_func ("/capture/filter/match", test_filter);

@@ -1,6 +1,8 @@
 /* Reading captures: pcap and pcapng through libpcap, one packet at a time, through a large buffer, in constant memory. */
 #include <craft/craft.h>
 
+#include "pcap-records.h"
+
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <pcap/pcap.h>
@@ -22,6 +24,7 @@ struct _CraftCaptureReader {
   char *linktype_name;
   guint64 number;       /* packets read so far, the filter's rejects included */
   gboolean failed;      /* an error ended the file: nothing more is read */
+  CraftPcapRecords *direct; /* a classic pcap file's records, read here rather than by libpcap, or NULL */
 };
 
 /* The byte offset the next read starts at: the start of the next record
@@ -60,6 +63,26 @@ count_record (CraftCaptureReader *reader, gint64 offset, guint32 captured)
     }
 }
 
+/* The records of a classic pcap file (microseconds or nanoseconds, either
+ * byte order), which libpcap opened from `path` and whose first 4 bytes are
+ * `magic` in the host's order, read straight from a large buffer (libpcap
+ * copies every packet out of stdio); NULL for other files. */
+static CraftPcapRecords *
+records_of (pcap_t *pcap, const char *path, guint32 magic)
+{
+  gboolean nanoseconds;
+  switch (pcap_is_swapped (pcap) ? GUINT32_SWAP_LE_BE (magic) : magic)
+    {
+    case 0xa1b2c3d4: nanoseconds = FALSE; break;
+    case 0xa1b23c4d: nanoseconds = TRUE; break;
+    default: return NULL;
+    }
+  /* The 24-byte file header is all libpcap read. */
+  if (pcap_major_version (pcap) != 2 || pcap_snapshot (pcap) <= 0 || pcap_snapshot (pcap) > (1 << 24))
+    return NULL;
+  return craft__pcap_records_new (path, 24, pcap_is_swapped (pcap), nanoseconds, (guint32) pcap_snapshot (pcap));
+}
+
 CraftCaptureReader *
 craft_capture_reader_open (const char *path, const char *bpf_filter, GError **error)
 {
@@ -70,6 +93,7 @@ craft_capture_reader_open (const char *path, const char *bpf_filter, GError **er
    * large buffer before libpcap reads from it. */
   pcap_t *pcap = NULL;
   char *buffer = NULL;
+  CraftPcapRecords *direct = NULL;
   if (strcmp (path, "-") == 0)
     pcap = pcap_open_offline_with_tstamp_precision (path, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
   else
@@ -83,12 +107,17 @@ craft_capture_reader_open (const char *path, const char *bpf_filter, GError **er
         }
       buffer = g_malloc (READ_BUFFER);
       setvbuf (file, buffer, _IOFBF, READ_BUFFER);
+      guint32 magic = 0;
+      if (fread (&magic, 1, sizeof magic, file) != sizeof magic || fseek (file, 0, SEEK_SET) != 0)
+        magic = 0;
       pcap = pcap_fopen_offline_with_tstamp_precision (file, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
       if (pcap == NULL)
         {
           fclose (file);
           g_clear_pointer (&buffer, g_free);
         }
+      else
+        direct = records_of (pcap, path, magic);
     }
   if (pcap == NULL)
     {
@@ -107,6 +136,7 @@ craft_capture_reader_open (const char *path, const char *bpf_filter, GError **er
   CraftCaptureReader *reader = g_new0 (CraftCaptureReader, 1);
   reader->pcap = pcap;
   reader->buffer = buffer;
+  reader->direct = direct;
   reader->path = g_strdup (path);
   int linktype = pcap_datalink (pcap);
   const char *name = pcap_datalink_val_to_name (linktype);
@@ -147,25 +177,54 @@ craft_capture_reader_next (CraftCaptureReader *reader, CraftCaptureRecord *recor
     return FALSE;
   for (;;)
     {
-      gint64 offset = record_offset (reader);
-      struct pcap_pkthdr *header;
+      gint64 offset;
+      struct pcap_pkthdr *header, direct_header;
       const u_char *data;
-      int status = pcap_next_ex (reader->pcap, &header, &data);
+      int status;
+      g_autofree char *problem = NULL;
+      CraftPcapStatus direct = reader->direct == NULL ? CRAFT_PCAP_UNUSUAL
+                               : craft__pcap_records_next (reader->direct, &direct_header, &data, &offset, &problem);
+      if (direct == CRAFT_PCAP_UNUSUAL)
+        {
+          /* From here on libpcap reads, from the record the direct reading left. */
+          if (reader->direct != NULL)
+            {
+              if (fseeko (pcap_file (reader->pcap), (off_t) offset, SEEK_SET) != 0)
+                {
+                  reader->failed = TRUE;
+                  g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_IO, "%s: packet %" G_GUINT64_FORMAT
+                               " at byte offset %" G_GINT64_FORMAT ": cannot seek there: %s", reader->path,
+                               reader->number + 1, offset, g_strerror (errno));
+                  return FALSE;
+                }
+              reader->counted = TRUE;
+              reader->offset = offset;
+              g_clear_pointer (&reader->direct, craft__pcap_records_free);
+            }
+          offset = record_offset (reader);
+          status = pcap_next_ex (reader->pcap, &header, &data);
+        }
+      else
+        {
+          header = &direct_header;
+          status = direct == CRAFT_PCAP_RECORD ? 1 : direct == CRAFT_PCAP_END ? PCAP_ERROR_BREAK : PCAP_ERROR;
+        }
       if (status == PCAP_ERROR_BREAK)
         return FALSE;
       if (status != 1)
         {
-          /* libpcap read part of a record, or one that cannot be (a length
-           * past its limits): everything before it was returned. */
+          /* A record cut short, or one that cannot be (a length past the
+           * limits): everything before it was returned. */
           reader->failed = TRUE;
           g_autofree char *where = offset >= 0 ? g_strdup_printf (" at byte offset %" G_GINT64_FORMAT, offset)
                                                 : g_strdup ("");
           g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_IO, "%s: packet %" G_GUINT64_FORMAT "%s: %s", reader->path,
-                       reader->number + 1, where, pcap_geterr (reader->pcap));
+                       reader->number + 1, where, problem != NULL ? problem : pcap_geterr (reader->pcap));
           return FALSE;
         }
       reader->number++;
-      count_record (reader, offset, header->caplen);
+      if (reader->direct == NULL)
+        count_record (reader, offset, header->caplen);
       if (reader->filtered && pcap_offline_filter (&reader->filter, header, data) == 0)
         continue;
       record->number = reader->number;
@@ -184,6 +243,7 @@ craft_capture_reader_free (CraftCaptureReader *reader)
     return;
   if (reader->filtered)
     pcap_freecode (&reader->filter);
+  craft__pcap_records_free (reader->direct);
   pcap_close (reader->pcap); /* closes the stream too */
   g_free (reader->buffer);
   g_free (reader->path);

@@ -1,5 +1,6 @@
 /* The dissection plan of a layer: its leading fields at offsets and sizes known when the definition loads. */
 #include "model.h"
+#include "binding-index.h"
 #include "kinds.h"
 
 /* Whether the dissector may read field `f` at `bit` from the layer's start
@@ -185,42 +186,6 @@ craft__layer_def_plan (CraftLayerDef *layer)
   plan_in_place (layer);
 }
 
-/* reg->bindings_by_value: an open-addressing table of (lower, field, value)
- * keys, each with its run of binding indices in `indices` (a GHashTable
- * lookup cost more than the scan it replaced). */
-typedef struct {
-  const CraftLayerDef *lower;  /* NULL: an empty entry */
-  guint field;
-  guint64 value;
-  guint first, count;          /* the run in `indices` */
-} BindingEntry;
-
-struct _CraftBindingIndex {
-  BindingEntry *entries;       /* mask + 1 of them */
-  gsize mask;
-  guint *indices;
-};
-
-static gsize
-binding_hash (const CraftLayerDef *lower, guint field, guint64 value)
-{
-  guint64 h = (guint64) (guintptr) lower * 0x9e3779b97f4a7c15u ^ ((guint64) field << 48) ^ value;
-  h ^= h >> 29;
-  h *= 0xbf58476d1ce4e5b9u;
-  return (gsize) (h ^ h >> 32);
-}
-
-static BindingEntry *
-binding_entry (const struct _CraftBindingIndex *index, const CraftLayerDef *lower, guint field, guint64 value)
-{
-  for (gsize at = binding_hash (lower, field, value) & index->mask;; at = (at + 1) & index->mask)
-    {
-      BindingEntry *e = &index->entries[at];
-      if (e->lower == NULL || (e->lower == lower && e->field == field && e->value == value))
-        return e;
-    }
-}
-
 void
 craft__binding_index_free (struct _CraftBindingIndex *index)
 {
@@ -236,11 +201,12 @@ craft__registry_index_bindings_by_value (CraftRegistry *reg)
 {
   g_clear_pointer (&reg->bindings_by_value, craft__binding_index_free);
   struct _CraftBindingIndex *index = g_new0 (struct _CraftBindingIndex, 1);
-  /* At most half full, so that a probe ends soon at an empty entry. */
+  /* At most a quarter full: most values dissection looks up are in no
+   * binding, and such a probe ends at the first empty entry. */
   gsize size = 16;
-  while (size < (gsize) reg->bindings->len * 2 + 2)
+  while (size < (gsize) reg->bindings->len * 4 + 4)
     size *= 2;
-  index->entries = g_new0 (BindingEntry, size);
+  index->entries = g_new0 (CraftBindingKey, size);
   index->mask = size - 1;
   index->indices = g_new (guint, MAX (reg->bindings->len, 1));
   /* Count each key's bindings, give each key its run, then fill the runs in order. */
@@ -249,8 +215,11 @@ craft__registry_index_bindings_by_value (CraftRegistry *reg)
       const CraftBinding *b = &g_array_index (reg->bindings, CraftBinding, i);
       if (b->lower == NULL)
         continue;
-      BindingEntry *e = binding_entry (index, b->lower, (guint) b->field, b->value);
-      *e = (BindingEntry) { b->lower, (guint) b->field, b->value, 0, e->count + 1 };
+      CraftBindingKey *e = craft__binding_key (index, b->lower, (guint) b->field, b->value);
+      if (e->lower == NULL)
+        *e = (CraftBindingKey) { b->lower, (guint) b->field, b->value, 0, 0, b->upper, FALSE };
+      e->count++;
+      e->mixed = e->mixed || e->upper != b->upper;
     }
   guint next = 0;
   for (gsize at = 0; at <= index->mask; at++)
@@ -265,17 +234,8 @@ craft__registry_index_bindings_by_value (CraftRegistry *reg)
       const CraftBinding *b = &g_array_index (reg->bindings, CraftBinding, i);
       if (b->lower == NULL)
         continue;
-      BindingEntry *e = binding_entry (index, b->lower, (guint) b->field, b->value);
+      CraftBindingKey *e = craft__binding_key (index, b->lower, (guint) b->field, b->value);
       index->indices[e->first + e->count++] = i;
     }
   reg->bindings_by_value = index;
-}
-
-const guint *
-craft__registry_bindings_for_value (CraftRegistry *reg, const CraftLayerDef *lower, guint field, guint64 value,
-                                    guint *n)
-{
-  const BindingEntry *e = binding_entry (reg->bindings_by_value, lower, field, value);
-  *n = e->count;
-  return e->lower != NULL ? reg->bindings_by_value->indices + e->first : NULL;
 }

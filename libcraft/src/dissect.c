@@ -1,6 +1,7 @@
 /* The dissector: reads layers from bytes through their definitions, choosing each upper layer by the bindings. */
 #include "packet-private.h"
 
+#include "binding-index.h"
 #include "kinds.h"
 #include "craft-limits.h"
 
@@ -259,6 +260,31 @@ bound_value (const BoundValues *v, guint field, guint64 *value)
   return TRUE;
 }
 
+/* The layer the values of the bound fields choose when they name at most
+ * one (the fallback when none): no guard or order needs reading. NULL when
+ * they name several, or the index cannot tell. */
+static inline const CraftLayerDef *
+choose_upper_by_key (CraftRegistry *reg, const BoundValues *v)
+{
+  if (reg->bindings_by_value == NULL || v->def->plan_bound_beyond)
+    return NULL;
+  const CraftLayerDef *first = NULL;
+  for (guint64 bound = v->def->plan_bound; bound != 0; bound &= bound - 1)
+    {
+      guint f = (guint) __builtin_ctzll (bound);
+      guint64 value;
+      if (!bound_value (v, f, &value))
+        continue;
+      const CraftBindingKey *key = craft__binding_key (reg->bindings_by_value, v->def, f, value);
+      if (key->lower == NULL)
+        continue;
+      if (key->mixed || (first != NULL && key->upper != first))
+        return NULL;
+      first = key->upper;
+    }
+  return first != NULL ? first : reg->fallback;
+}
+
 /* The indices of the bindings the values of the bound fields choose, in
  * the registry's order, into `out`; how many, or G_MAXUINT when the index by
  * value is not built or they are more than `size`. */
@@ -275,10 +301,11 @@ by_value (CraftRegistry *reg, const BoundValues *v, guint *out, guint size)
       guint64 value;
       if (!bound_value (v, f, &value))
         continue;
-      guint count;
-      const guint *found = craft__registry_bindings_for_value (reg, v->def, f, value, &count);
+      const CraftBindingKey *key = craft__binding_key (reg->bindings_by_value, v->def, f, value);
+      guint count = key->count;
       if (count == 0)
         continue;
+      const guint *found = reg->bindings_by_value->indices + key->first;
       if (n + count > size)
         return G_MAXUINT;
       merge = merge || n > 0;
@@ -296,41 +323,11 @@ by_value (CraftRegistry *reg, const BoundValues *v, guint *out, guint size)
   return n;
 }
 
-/* The layer the bindings choose for the payload of a layer, which lies at
- * the `length` bytes at `data`: the layer bound to the field's value. When
- * several layers are (raw IP's link type carries IP and IPv6; a later file
- * binds a new layer to a port), the first whose guard holds on the
- * payload's bytes, else the fallback. A lone candidate is taken whatever its
- * guard says, so that a damaged header still dissects as what its lower
- * layer announced. */
-static const CraftLayerDef *
-choose_upper_of (CraftRegistry *reg, const BoundValues *v, const guint8 *data, gsize length)
+/* The rest of choose_upper_of(): the candidates in the registry's order. */
+static G_GNUC_NO_INLINE const CraftLayerDef *
+choose_upper_in_order (CraftRegistry *reg, const BoundValues *v, const guint8 *data, gsize length)
 {
   GArray *bindings = reg->bindings;
-  /* Most values choose one layer or none, which needs no guard and no order. */
-  if (reg->bindings_by_value != NULL && !v->def->plan_bound_beyond)
-    {
-      const CraftLayerDef *first = NULL;
-      gboolean several = FALSE;
-      for (guint64 bound = v->def->plan_bound; bound != 0; bound &= bound - 1)
-        {
-          guint f = (guint) __builtin_ctzll (bound), count;
-          guint64 value;
-          if (!bound_value (v, f, &value))
-            continue;
-          const guint *found = craft__registry_bindings_for_value (reg, v->def, f, value, &count);
-          for (guint k = 0; k < count; k++)
-            {
-              const CraftLayerDef *upper = g_array_index (bindings, CraftBinding, found[k]).upper;
-              several = several || (first != NULL && upper != first);
-              first = first != NULL ? first : upper;
-            }
-        }
-      if (first == NULL)
-        return reg->fallback;
-      if (!several)
-        return first;
-    }
   /* Only this layer's bindings, in their order, when the registry has them
    * indexed (the full scan was a quarter of dissection: issue 8); better,
    * only those its bound fields' values choose (bindings_by_value). */
@@ -367,6 +364,20 @@ choose_upper_of (CraftRegistry *reg, const BoundValues *v, const guint8 *data, g
         return first;
     }
   return reg->fallback;
+}
+
+/* The layer the bindings choose for the payload of a layer, which lies at
+ * the `length` bytes at `data`: the layer bound to the field's value. When
+ * several layers are (raw IP's link type carries IP and IPv6; a later file
+ * binds a new layer to a port), the first whose guard holds on the
+ * payload's bytes, else the fallback. A lone candidate is taken whatever its
+ * guard says, so that a damaged header still dissects as what its lower
+ * layer announced. */
+static inline const CraftLayerDef *
+choose_upper_of (CraftRegistry *reg, const BoundValues *v, const guint8 *data, gsize length)
+{
+  const CraftLayerDef *decided = choose_upper_by_key (reg, v);
+  return decided != NULL ? decided : choose_upper_in_order (reg, v, data, length);
 }
 
 /* choose_upper_of() for layer `index` of a packet, whose payload lies at [pos, end). */

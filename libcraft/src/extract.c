@@ -1,7 +1,7 @@
 /* Field extraction: a packet's wanted fields read in place through each layer's plan, else from a whole dissection. */
 #include <craft/craft.h>
 
-#include "packet-private.h"
+#include "extract-layer.h"
 #include "craft-limits.h"
 #include "kinds.h"
 
@@ -23,13 +23,24 @@ typedef struct {
   gsize length;
 } Value;
 
+/* One wanted field of a layer, as the walk reads it. */
+typedef struct {
+  guint value;                /* in x->values */
+  gboolean integer;
+  gboolean planned;           /* at `at`; else measured, in x->spans[tail] */
+  CraftFixedField at;         /* planned: where (bits: of an integer) */
+  guint bytes;                /* planned bytes: how many */
+  guint tail;
+} Take;
+
 /* What the walk needs of a layer definition, found by pointer in an
  * open-addressing table (the walk looks one up per layer). */
 typedef struct {
   const CraftLayerDef *def;   /* NULL: an empty entry */
   guint64 reach;              /* bit d: wanted layer d is this one or can be met above it */
   guint64 bit;                /* this layer's bit when wanted, else 0 */
-  GArray *wanted;             /* guint: the wanted fields of this layer, or NULL (owned) */
+  CraftLayerProgram program;
+  GArray *takes;              /* Take: its wanted fields, alternatives of a name in order; NULL if none */
 } Entry;
 
 /* Where a field past a layer's plan lies in the layer read in place. */
@@ -66,8 +77,8 @@ wanted_free (gpointer data)
 static gsize
 entry_hash (const CraftLayerDef *def)
 {
-  guint64 h = (guint64) (guintptr) def * 0x9e3779b97f4a7c15u;
-  return (gsize) (h >> 32);
+  /* Definitions are separate allocations: their addresses differ in the bits above the lowest few. */
+  return (gsize) ((guintptr) def >> 4 ^ (guintptr) def >> 12);
 }
 
 static Entry *
@@ -145,7 +156,7 @@ craft_extractor_new (CraftRegistry *reg, const char *const *fields, GError **err
   x->reg = craft_registry_ref (reg);
   x->wanted = g_ptr_array_new_with_free_func (wanted_free);
   gsize size = 16;
-  while (size < (gsize) reg->layers->len * 2 + 2)
+  while (size < (gsize) reg->layers->len * 4 + 4)
     size *= 2;
   x->entries = g_new0 (Entry, size);
   x->mask = size - 1;
@@ -153,7 +164,9 @@ craft_extractor_new (CraftRegistry *reg, const char *const *fields, GError **err
   for (guint i = 0; i < reg->layers->len; i++)
     {
       const CraftLayerDef *def = g_ptr_array_index (reg->layers, i);
-      lookup_entry (x, def)->def = def;
+      Entry *e = lookup_entry (x, def);
+      e->def = def;
+      craft__layer_program_init (&e->program, reg, def);
       widest = MAX (widest, def->fields->len);
     }
   x->spans = g_new0 (Span, widest);
@@ -184,11 +197,23 @@ craft_extractor_new (CraftRegistry *reg, const char *const *fields, GError **err
         }
       Entry *e = lookup_entry (x, w->def);
       if (e->def == NULL)
-        e->def = w->def; /* a layer of the registry's past (replaced): never met, unless first */
+        {
+          /* A layer of the registry's past (replaced): never met, unless first. */
+          e->def = w->def;
+          craft__layer_program_init (&e->program, reg, w->def);
+        }
       e->bit = e->reach = G_GUINT64_CONSTANT (1) << d;
-      if (e->wanted == NULL)
-        e->wanted = g_array_new (FALSE, FALSE, sizeof (guint));
-      g_array_append_val (e->wanted, i);
+      if (e->takes == NULL)
+        e->takes = g_array_new (FALSE, FALSE, sizeof (Take));
+      for (guint k = 0; k < w->indices->len; k++)
+        {
+          guint index = g_array_index (w->indices, guint, k);
+          const CraftFieldDef *f = g_ptr_array_index (w->def->fields, index);
+          Take t = { i, f->kind->is_integer, index < w->def->plan_fields,
+                     { f->plan_bit, (guint8) MIN (f->bits, 64), f->little_endian }, f->bits / 8,
+                     index - MIN (index, w->def->plan_fields) };
+          g_array_append_val (e->takes, t);
+        }
       x->whole = x->whole || w->def->fallback || w->def->trailer;
     }
   x->values = g_new0 (Value, MAX (x->wanted->len, 1));
@@ -206,8 +231,11 @@ craft_extractor_free (CraftExtractor *extractor)
   g_ptr_array_unref (extractor->wanted);
   g_free (extractor->values);
   for (gsize i = 0; i <= extractor->mask; i++)
-    if (extractor->entries[i].wanted != NULL)
-      g_array_unref (extractor->entries[i].wanted);
+    {
+      if (extractor->entries[i].takes != NULL)
+        g_array_unref (extractor->entries[i].takes);
+      craft__layer_program_clear (&extractor->entries[i].program);
+    }
   g_free (extractor->entries);
   g_free (extractor->spans);
   craft_registry_unref (extractor->reg);
@@ -234,39 +262,27 @@ craft_extractor_get_field_name (const CraftExtractor *extractor, guint field)
   return ((const Wanted *) g_ptr_array_index (extractor->wanted, field))->name;
 }
 
-/* An integer field at bit `bit` of `data`, as dissection reads it. */
-static guint64
-read_integer (const CraftFieldDef *f, const guint8 *data, gsize bit)
-{
-  return f->little_endian ? craft__le_read (data + bit / 8, f->bits / 8) : craft__read_be (data, bit, f->bits);
-}
-
 /* Fills the values of the wanted fields of layer `e`, read in place at
- * `layer` (planned fields at their plan bits, the others at x->spans). */
+ * `layer` (planned fields where the plan says, the others at x->spans). */
 static void
 take_in_place (CraftExtractor *x, const Entry *e, const guint8 *layer)
 {
-  const CraftLayerDef *def = e->def;
-  for (guint n = 0; n < e->wanted->len; n++)
+  const Take *takes = (const Take *) (void *) e->takes->data;
+  for (guint n = 0; n < e->takes->len; n++)
     {
-      guint i = g_array_index (e->wanted, guint, n);
-      const Wanted *w = g_ptr_array_index (x->wanted, i);
-      for (guint k = 0; k < w->indices->len; k++)
-        {
-          guint index = g_array_index (w->indices, guint, k);
-          const CraftFieldDef *f = g_ptr_array_index (def->fields, index);
-          Span s = index < def->plan_fields ? (Span) { TRUE, f->plan_bit, f->bits } : x->spans[index];
-          if (!s.present)
-            continue;
-          Value *v = &x->values[i];
-          v->present = TRUE;
-          v->integer = f->kind->is_integer;
-          if (v->integer)
-            v->num = read_integer (f, layer, s.bit);
-          else
-            v->bytes = layer + s.bit / 8, v->length = s.bits / 8;
-          break;
-        }
+      const Take *t = &takes[n];
+      Value *v = &x->values[t->value];
+      if (v->present)
+        continue; /* an earlier alternative of the name */
+      Span s = t->planned ? (Span) { TRUE, t->at.bit, t->bytes * 8 } : x->spans[t->tail];
+      if (!s.present)
+        continue;
+      v->present = TRUE;
+      v->integer = t->integer;
+      if (t->integer)
+        v->num = craft__fixed_read (&(CraftFixedField) { s.bit, t->at.bits, t->at.little_endian }, layer);
+      else
+        v->bytes = layer + s.bit / 8, v->length = s.bits / 8;
     }
 }
 
@@ -281,7 +297,7 @@ walk_in_place (CraftExtractor *x, const CraftLayerDef *def, const guint8 *data, 
 {
   if (length > CRAFT_MAX_PACKET_BYTES)
     return FALSE;
-  const CraftLayerDef *fallback = x->reg->fallback;
+  CraftRegistry *reg = x->reg;
   guint64 found = 0;
   gsize pos = 0, end = length;
   gboolean expected = TRUE, data_end = TRUE;
@@ -289,36 +305,36 @@ walk_in_place (CraftExtractor *x, const CraftLayerDef *def, const guint8 *data, 
   while (def != NULL && (pos < end || expected))
     {
       const Entry *e = lookup_entry (x, def);
+      const CraftLayerProgram *p = &e->program;
       if (e->def == NULL)
         return FALSE;
       if ((e->reach & ~found) == 0)
         return TRUE; /* nothing wanted can follow */
       /* Each layer may leave a trailer: count both against the limit. */
-      if (!def->in_place || 2 * layers + 3 > CRAFT_MAX_LAYERS)
+      if (!p->in_place || 2 * layers + 3 > CRAFT_MAX_LAYERS)
         return FALSE;
       const guint8 *layer = data + pos;
       gsize room = (end - pos) * 8;
-      if (def->plan_bits > room)
+      if (p->plan_bits > room)
         return TRUE; /* its header is cut short: the rest is raw */
-      gsize bit = def->plan_bits;
-      for (guint i = def->plan_fields; i < def->fields->len; i++)
+      gsize bit = p->plan_bits;
+      for (guint i = 0; i < p->n_tails; i++)
         {
-          const CraftFieldDef *f = g_ptr_array_index (def->fields, i);
+          const CraftTailField *t = &p->tails[i];
           Span *s = &x->spans[i];
-          s->present = f->condition == NULL || craft__condition_holds_in_place (f, def, layer, end - pos);
+          s->present = t->field->condition == NULL
+                       || craft__condition_holds_in_place (t->field, def, layer, end - pos);
           if (!s->present)
             continue;
-          gsize left = room - bit, bits = f->bits;
-          if (f->size_mode == CRAFT_SIZE_REST)
+          gsize left = room - bit, bits = t->field->bits;
+          if (t->size_mode == CRAFT_SIZE_REST)
             bits = left - left % 8;
-          else if (f->size_mode == CRAFT_SIZE_EXPR)
+          else if (t->size_mode == CRAFT_SIZE_EXPR)
             {
-              const CraftFieldDef *size = g_ptr_array_index (def->fields, f->plan_size_field - 1);
-              gint64 bytes = (gint64) (read_integer (size, layer, size->plan_bit) * f->plan_size_mul
-                                       + f->plan_size_add);
+              gint64 bytes = (gint64) (craft__fixed_read (&t->size, layer) * t->size_mul + t->size_add);
               bits = (gsize) CLAMP (bytes, 0, (gint64) (left / 8)) * 8;
             }
-          if ((!f->kind->is_integer || f->little_endian) && bit % 8 != 0)
+          if (t->aligned && bit % 8 != 0)
             return FALSE;
           if (bits > left)
             return TRUE; /* cut short */
@@ -335,10 +351,9 @@ walk_in_place (CraftExtractor *x, const CraftLayerDef *def, const guint8 *data, 
         }
       gsize header = bit / 8, layer_end = end;
       gboolean open_ended = TRUE;
-      if (def->plan_length_field != 0)
+      if (p->has_length)
         {
-          const CraftFieldDef *f = g_ptr_array_index (def->fields, def->plan_length_field - 1);
-          guint64 declared = read_integer (f, layer, f->plan_bit) * def->plan_length_mul + def->plan_length_add;
+          guint64 declared = craft__fixed_read (&p->length, layer) * p->length_mul + p->length_add;
           open_ended = declared > end - pos;
           if (declared >= header && declared <= end - pos)
             {
@@ -349,8 +364,10 @@ walk_in_place (CraftExtractor *x, const CraftLayerDef *def, const guint8 *data, 
       layers++;
       pos += header;
       end = layer_end;
-      def = craft__choose_upper_in_place (x->reg, def, layer, data + pos, end > pos ? end - pos : 0);
-      expected = pos >= end && open_ended && data_end && def != fallback;
+      def = craft__layer_program_upper (p, reg, layer);
+      if (def == NULL)
+        def = craft__choose_upper_in_place (reg, e->def, layer, data + pos, end > pos ? end - pos : 0);
+      expected = pos >= end && open_ended && data_end && def != reg->fallback;
     }
   return TRUE;
 }

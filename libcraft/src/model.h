@@ -283,11 +283,6 @@ void craft__registry_index_bindings_by_value (CraftRegistry *reg);
 
 void craft__binding_index_free (struct _CraftBindingIndex *index);
 
-/* The indices in reg->bindings (in order) of the bindings on `lower` whose
- * `field` has `value`: sets *n (0 if none); needs reg->bindings_by_value. */
-const guint *craft__registry_bindings_for_value (CraftRegistry *reg, const CraftLayerDef *lower, guint field,
-                                                 guint64 value, guint *n);
-
 /* Adds a compiled layer; a layer of the same name is replaced. Takes ownership. */
 void craft__registry_add_layer (CraftRegistry *reg, CraftLayerDef *layer);
 void craft__registry_add_enum (CraftRegistry *reg, CraftEnum *e);

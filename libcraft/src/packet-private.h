@@ -193,10 +193,12 @@ guint craft__packet_append_layer (CraftPacket *packet, const CraftLayerDef *def)
 guint64 craft__bits_read (const guint8 *data, gsize bit, guint bits);
 /* Writes the low `bits` bits of `value` at bit offset `bit`, big-endian. */
 void craft__bits_write (guint8 *data, gsize bit, guint bits, guint64 value);
-/* craft__bits_read(), with the whole-byte widths of most header fields inline. */
+/* craft__bits_read(), with fields within a byte and the whole-byte widths of most header fields inline. */
 static inline guint64
 craft__read_be (const guint8 *data, gsize bit, guint bits)
 {
+  if (bit % 8 + bits <= 8)
+    return (guint64) (data[bit / 8] >> (8 - bit % 8 - bits)) & ((1u << bits) - 1);
   if (bit % 8 == 0)
     {
       const guint8 *b = data + bit / 8;

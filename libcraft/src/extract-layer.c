@@ -1,0 +1,97 @@
+/* A layer definition compiled for reading in place: where its planned values lie, how its other fields measure, what chooses the layer above. */
+#include "extract-layer.h"
+
+#include "binding-index.h"
+#include "kinds.h"
+
+static CraftFixedField
+fixed_of (const CraftLayerDef *def, guint field)
+{
+  const CraftFieldDef *f = g_ptr_array_index (def->fields, field);
+  return (CraftFixedField) { f->plan_bit, (guint8) f->bits, f->little_endian };
+}
+
+void
+craft__layer_program_init (CraftLayerProgram *program, CraftRegistry *reg, const CraftLayerDef *def)
+{
+  *program = (CraftLayerProgram) { 0 };
+  program->def = def;
+  program->in_place = def->in_place;
+  if (!def->in_place)
+    return;
+  program->plan_bits = def->plan_bits;
+  program->plan_fields = def->plan_fields;
+  program->n_tails = def->fields->len - def->plan_fields;
+  program->tails = g_new0 (CraftTailField, MAX (program->n_tails, 1));
+  for (guint i = 0; i < program->n_tails; i++)
+    {
+      const CraftFieldDef *f = g_ptr_array_index (def->fields, def->plan_fields + i);
+      CraftTailField *t = &program->tails[i];
+      t->field = f;
+      t->size_mode = f->size_mode;
+      if (f->size_mode == CRAFT_SIZE_EXPR)
+        {
+          t->size = fixed_of (def, f->plan_size_field - 1);
+          t->size_mul = f->plan_size_mul;
+          t->size_add = f->plan_size_add;
+        }
+      t->aligned = !f->kind->is_integer || f->little_endian;
+    }
+  if (def->plan_length_field != 0)
+    {
+      program->has_length = TRUE;
+      program->length = fixed_of (def, def->plan_length_field - 1);
+      program->length_mul = def->plan_length_mul;
+      program->length_add = def->plan_length_add;
+    }
+  program->by_key = reg->bindings_by_value != NULL && !def->plan_bound_beyond;
+  program->bound = g_new0 (CraftBoundField, MAX (__builtin_popcountll (def->plan_bound), 1));
+  for (guint64 bound = def->plan_bound; bound != 0; bound &= bound - 1)
+    {
+      guint field = (guint) __builtin_ctzll (bound);
+      CraftBoundField *b = &program->bound[program->n_bound++];
+      b->field = field;
+      b->at = fixed_of (def, field);
+      if (b->at.bits > 16)
+        continue;
+      b->bound_values = g_malloc0 (((gsize) 1 << b->at.bits) / 8 + 1);
+      for (guint i = 0; i < reg->bindings->len; i++)
+        {
+          const CraftBinding *binding = &g_array_index (reg->bindings, CraftBinding, i);
+          if (binding->lower == def && binding->field == (gint) field && binding->value < ((guint64) 1 << b->at.bits))
+            b->bound_values[binding->value / 8] |= (guint8) (1u << binding->value % 8);
+        }
+    }
+}
+
+void
+craft__layer_program_clear (CraftLayerProgram *program)
+{
+  for (guint i = 0; i < program->n_bound; i++)
+    g_free (program->bound[i].bound_values);
+  g_free (program->bound);
+  g_free (program->tails);
+  *program = (CraftLayerProgram) { 0 };
+}
+
+const CraftLayerDef *
+craft__layer_program_upper (const CraftLayerProgram *program, CraftRegistry *reg, const guint8 *layer)
+{
+  if (!program->by_key)
+    return NULL;
+  const CraftLayerDef *first = NULL;
+  for (guint i = 0; i < program->n_bound; i++)
+    {
+      const CraftBoundField *b = &program->bound[i];
+      guint64 value = craft__fixed_read (&b->at, layer);
+      if (b->bound_values != NULL && (b->bound_values[value / 8] & (1u << value % 8)) == 0)
+        continue;
+      const CraftBindingKey *key = craft__binding_key (reg->bindings_by_value, program->def, b->field, value);
+      if (key->lower == NULL)
+        continue;
+      if (key->mixed || (first != NULL && key->upper != first))
+        return NULL;
+      first = key->upper;
+    }
+  return first != NULL ? first : reg->fallback;
+}

@@ -1,0 +1,64 @@
+/* A layer definition compiled for reading in place: where its planned values lie, how its other fields measure, what chooses the layer above. */
+#pragma once
+
+#include "packet-private.h"
+
+G_BEGIN_DECLS
+
+/* An integer field at a fixed place from its layer's first bit. */
+typedef struct {
+  guint32 bit;
+  guint8 bits;
+  gboolean little_endian;
+} CraftFixedField;
+
+static inline guint64
+craft__fixed_read (const CraftFixedField *f, const guint8 *layer)
+{
+  return f->little_endian ? craft__le_read (layer + f->bit / 8, f->bits / 8) : craft__read_be (layer, f->bit, f->bits);
+}
+
+/* A field after the plan, measured as the dissector's general loop measures it. */
+typedef struct {
+  const CraftFieldDef *field;  /* its condition, when it has one, is planned */
+  CraftSizeMode size_mode;     /* FIXED (field->bits), EXPR (a planned linear size) or REST */
+  CraftFixedField size;        /* EXPR: the bytes are size * size_mul + size_add, wrapping */
+  guint64 size_mul, size_add;
+  gboolean aligned;            /* must start on a byte boundary (bytes, little-endian) */
+} CraftTailField;
+
+/* A bound field (its value chooses the layer above), planned. */
+typedef struct {
+  guint field;
+  CraftFixedField at;
+  guint8 *bound_values;        /* a bit per value some binding gives it, for fields of at most 16 bits
+                                * (most values are in none: no lookup); NULL: look every value up */
+} CraftBoundField;
+
+typedef struct {
+  const CraftLayerDef *def;
+  gboolean in_place;           /* def->in_place: the rest is filled only then */
+  guint plan_bits;
+  guint plan_fields;
+  CraftTailField *tails;       /* the fields from plan_fields on */
+  guint n_tails;
+  gboolean has_length;
+  CraftFixedField length;      /* the layer's `length`: length * length_mul + length_add bytes */
+  guint64 length_mul, length_add;
+  CraftBoundField *bound;
+  guint n_bound;
+  gboolean by_key;             /* the registry's index by value can choose the layer above */
+} CraftLayerProgram;
+
+/* Compiles `def` of `reg` into `program`. */
+void craft__layer_program_init (CraftLayerProgram *program, CraftRegistry *reg, const CraftLayerDef *def);
+
+void craft__layer_program_clear (CraftLayerProgram *program);
+
+/* The layer the bound fields of the layer at `layer` choose when they name
+ * at most one (the fallback when none), or NULL when the registry's order
+ * and the guards must decide (craft__choose_upper_in_place()). */
+const CraftLayerDef *craft__layer_program_upper (const CraftLayerProgram *program, CraftRegistry *reg,
+                                                 const guint8 *layer);
+
+G_END_DECLS
