@@ -531,9 +531,33 @@ craft_packet_new_from_expression (CraftRegistry *reg, const char *expression, GE
   return g_steal_pointer (&packet);
 }
 
+/* Where byte `offset` of field `f`'s default text is in its file: the
+ * default's own place, moved on by the text before that byte. */
+static void
+default_location (const CraftFieldDef *f, gsize offset, guint *line, guint *column)
+{
+  *line = f->default_line;
+  *column = f->default_column;
+  if (f->default_line == 0)
+    return;
+  const char *text = f->default_text;
+  offset = MIN (offset, strlen (text));
+  const char *line_start = text;
+  for (const char *nl = memchr (text, '\n', offset); nl != NULL;
+       nl = memchr (nl + 1, '\n', offset - (gsize) (nl + 1 - text)))
+    {
+      (*line)++;
+      *column = 1;
+      line_start = nl + 1;
+    }
+  *column += (guint) g_utf8_strlen (line_start, (gssize) (text + offset - line_start));
+}
+
 gboolean
 craft__list_resolve_defaults (CraftRegistry *reg, const char *origin, GError **error)
 {
+  /* The parser reads packets: the list is read as a keyword's value. */
+  static const char prefix[] = "Default(value=";
   for (guint i = 0; i < reg->layers->len; i++)
     {
       const CraftLayerDef *def = g_ptr_array_index (reg->layers, i);
@@ -543,8 +567,7 @@ craft__list_resolve_defaults (CraftRegistry *reg, const char *origin, GError **e
           if (!f->kind->is_list || f->default_bytes != NULL || f->default_text == NULL || f->default_text[0] != '[')
             continue;
           GError *local = NULL;
-          /* The parser reads packets: the list is read as a keyword's value. */
-          g_autofree char *text = g_strdup_printf ("Default(value=%s)", f->default_text);
+          g_autofree char *text = g_strconcat (prefix, f->default_text, ")", NULL);
           g_autoptr (CraftExprNode) node = craft__expr_parse (text, &local);
           g_autoptr (GByteArray) bytes = g_byte_array_new ();
           if (node != NULL && (node->type != CRAFT_EXPR_LAYER || node->keywords->len != 1))
@@ -552,7 +575,14 @@ craft__list_resolve_defaults (CraftRegistry *reg, const char *origin, GError **e
           if (local != NULL
               || !list_value (reg, f, g_array_index (node->keywords, CraftExprKeyword, 0).value, bytes, &local))
             {
-              craft_error_set_at (error, CRAFT_ERROR_DEFINITION, origin, 0, 0, "the default of %s.%s, %s: %s",
+              /* The error's column in the expression is a place in the default's text. */
+              CraftErrorLocation at;
+              gsize offset = 0;
+              if (craft_error_get_location (local, &at) && at.column > sizeof prefix)
+                offset = at.column - sizeof prefix;
+              guint line, column;
+              default_location (f, offset, &line, &column);
+              craft_error_set_at (error, CRAFT_ERROR_DEFINITION, origin, line, column, "the default of %s.%s, %s: %s",
                                   def->name, f->name, f->default_text, local->message);
               g_error_free (local);
               return FALSE;

@@ -139,6 +139,8 @@ struct _CraftFieldDef {
   guint64 plan_size_mul;      /* wrapping, that field a planned integer (dissect-plan.c); 0: not so simple */
   guint64 plan_size_add;
   char *default_text;         /* the default as written, for `craft ls` */
+  guint default_line;         /* where it was written in its file (1-based), for errors found once the */
+  guint default_column;       /* file's layers are loaded (a list default's elements); 0 when unknown */
   char *wireshark_table;      /* `wireshark_table FIELD "udp.port";`: the Wireshark dissector table
                                * this field's value selects the layer above in, or NULL */
   char *element_group;        /* list fields (`list(...) of NAME`): the layer or the element group
