@@ -364,6 +364,54 @@ test_dns_txt (void)
   g_assert_cmpuint (at.column, ==, 33);
 }
 
+/* Builds `expression` with `reg` and returns its bytes as hex. */
+static char *
+build_hex_with (CraftRegistry *reg, const char *expression)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CraftPacket) p = craft_packet_new_from_expression (reg, expression, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (craft_packet_get_n_members (p), ==, 1);
+  g_autoptr (GBytes) bytes = craft_packet_build (p, &error);
+  g_assert_no_error (error);
+  gsize len;
+  const guint8 *data = g_bytes_get_data (bytes, &len);
+  GString *out = g_string_new (NULL);
+  for (gsize i = 0; i < len; i++)
+    g_string_append_printf (out, "%02x", data[i]);
+  return g_string_free (out, FALSE);
+}
+
+static void
+test_charstrings_kind (void)
+{
+  g_test_summary ("Any field of character-strings takes a list as one value: a field of its own, and an "
+                  "element's value field given in a (name, value) tuple.");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CraftRegistry) reg = craft_registry_new_default (&error);
+  g_assert_no_error (error);
+  g_assert_true (craft_registry_load_data (reg, "text.pdl",
+                                           "layer Texts { n: u8 = len(text); text: charstrings(n); }\n"
+                                           "layer TextOpt {\n  code: u8 = 16;\n  len: u8 = len(layer) - 2;\n"
+                                           "  text: charstrings(len);\n"
+                                           "  element of text_opts \"txt\" (text) if code == 16;\n"
+                                           "  length = len + 2;\n}\n"
+                                           "layer Holder { opts: list of text_opts; }\n",
+                                           -1, &error));
+  g_assert_no_error (error);
+  g_autofree char *own = build_hex_with (reg, "Texts(text=['ab', b'c'])");
+  g_assert_cmpstr (own, ==, "050261620163");
+  g_autofree char *one = build_hex_with (reg, "Texts(text=b'ab')");
+  g_assert_cmpstr (one, ==, "03026162");
+  g_autofree char *element = build_hex_with (reg, "Holder(opts=[('txt', ['ab', 'c'])])");
+  g_assert_cmpstr (element, ==, "1005026162" "0163");
+  g_autoptr (CraftPacket) bad
+    = craft_packet_new_from_expression (reg, "Holder(opts=[('txt', ['ab', None])])", &error);
+  g_assert_null (bad);
+  g_assert_error (error, CRAFT_ERROR, CRAFT_ERROR_TYPE);
+  g_assert_nonnull (strstr (error->message, "field 'text' holds charstrings"));
+}
+
 static void
 test_dns_answers (void)
 {
@@ -534,6 +582,7 @@ main (int argc, char **argv)
   g_test_add_func ("/lists/dns/counts", test_dns_counts);
   g_test_add_func ("/lists/dns/answers", test_dns_answers);
   g_test_add_func ("/lists/dns/txt", test_dns_txt);
+  g_test_add_func ("/lists/charstrings", test_charstrings_kind);
   g_test_add_func ("/lists/dns/tcp-length", test_dns_tcp_length);
   g_test_add_func ("/lists/dhcp", test_dhcp);
   g_test_add_func ("/lists/malformed/depth-limit", test_depth_limit);

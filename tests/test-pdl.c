@@ -1323,7 +1323,8 @@ static const ErrorCase error_cases[] = {
     "    E(b=3)];\n}\n",
     -1, DEFINITION, 5, 7, "layer E has no field 'b' (fields: a)" },
   { "list-default-utf8", "Columns in a list default count characters.", FALSE,
-    "layer E { a: u8 = 1; }\nlayer H {\n  n: u8 = count(items);\n  items: list count(n) of E = [E(), \"\xc3\xa9\" le];\n}\n",
+    "layer E { a: u8 = 1; }\nlayer H {\n  n: u8 = count(items);\n"
+    "  items: list count(n) of E = [E(), \"\xc3\xa9\" le];\n}\n",
     -1, DEFINITION, 4, 41, "expected ']' or ','" },
   { "list-default-not-element", "A list default holds elements of its list.", FALSE,
     "layer E { a: u8 = 1; }\nlayer X { a: u8; }\nlayer H {\n  n: u8 = count(items);\n"
