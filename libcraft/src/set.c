@@ -69,8 +69,9 @@ craft__scalar_apply (CraftPacket *p, guint layer, const char *name, const CraftS
         gboolean encoded = FALSE;
         for (guint i = 0; i < def->fields->len; i++)
           {
-            const CraftKind *kind = ((const CraftFieldDef *) g_ptr_array_index (def->fields, i))->kind;
-            if (strcmp (((const CraftFieldDef *) g_ptr_array_index (def->fields, i))->name, name) == 0)
+            const CraftFieldDef *alt = g_ptr_array_index (def->fields, i);
+            const CraftKind *kind = alt->kind;
+            if (strcmp (alt->name, name) == 0)
               encoded |= kind->fixed_bits == 0 && kind->parse_text != NULL && kind != &craft__kind_bytes
                          && !kind->is_list;
           }
