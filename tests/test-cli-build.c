@@ -222,6 +222,34 @@ test_million_constant_memory (void)
   g_unlink (path);
 }
 
+static void
+test_txt_strings (void)
+{
+  g_test_summary ("A TXT record given a list of strings builds one packet, Scapy's bytes; a list of anything else "
+                  "given to it is refused with its column; a list given to a port is still a set.");
+  const char *expr = "IP(src=\"192.0.2.2\",dst=\"192.0.2.1\")/UDP(sport=53,dport=3333)/"
+                     "DNS(qr=1,an=DNSRR(rrname=\"a.\",type=\"TXT\",rdata=[\"abc\",b\"de\"]))";
+  const char *hex_args[] = { "build", "--hex", expr, NULL };
+  g_autofree char *hex = NULL;
+  g_assert_cmpint (run_craft (hex_args, &hex, NULL), ==, 0);
+  /* /usr/bin/python3 -c 'from scapy.all import *; print(raw(<expr>).hex())' */
+  g_assert_cmpstr (hex, ==,
+                   "45000051000100004011f697c0000202c000020100350d05003d759600008100000100010000000003777777"
+                   "076578616d706c6503636f6d00000100010161000010000100000000000703616263026465\n");
+  const char *summary_args[] = { "build", expr, NULL };
+  g_autofree char *summary = NULL;
+  g_assert_cmpint (run_craft (summary_args, &summary, NULL), ==, 0);
+  g_assert_cmpstr (summary, ==, "IP / UDP / DNS Ans [b'abc', b'de']\n");
+  const char *bad_args[] = { "build", "DNSRR(type='TXT',rdata=['abc',7])", NULL };
+  g_autofree char *err = NULL;
+  g_assert_cmpint (run_craft (bad_args, NULL, &err), ==, 2);
+  assert_contains (err, "column 31: field 'rdata' holds charstrings: each item of its list is a string or bytes");
+  const char *set_args[] = { "build", "--hex", "UDP(dport=[53,80])/DNS(an=DNSRR(type='TXT',rdata=['x']))", NULL };
+  g_autofree char *set = NULL;
+  g_assert_cmpint (run_craft (set_args, &set, NULL), ==, 0);
+  g_assert_cmpuint (craft_test_count_lines (set), ==, 2);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -231,6 +259,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli-build/write-raw-ip", test_write_raw_ip);
   g_test_add_func ("/cli-build/write-pcapng-comment", test_write_pcapng_comment);
   g_test_add_func ("/cli-build/repeat", test_repeat);
+  g_test_add_func ("/cli-build/txt-strings", test_txt_strings);
   g_test_add_func ("/cli-build/write-failures", test_write_failures);
   g_test_add_func ("/cli-build/interrupt-leaves-nothing", test_interrupt_leaves_nothing);
   g_test_add_func ("/cli-build/million-constant-memory", test_million_constant_memory);

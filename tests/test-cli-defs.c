@@ -284,6 +284,16 @@ test_check_bad (void)
     type, value, bind, guard);
   g_assert_cmpstr (run.err, ==, expected);
 
+  /* A list default is read after the file's layers: its error is still at its place. */
+  g_autofree char *list = write_file ("list.pdl", "layer E { a: u8 = 1; }\nlayer H {\n  n: u8 = count(items);\n"
+                                                  "  items: list count(n) of E = [E(), E()le];\n}\n");
+  g_auto (Run) listed = { 0 };
+  run_craft (&listed, "check", list);
+  g_assert_cmpint (listed.status, ==, 2);
+  g_autofree char *list_expected
+    = g_strdup_printf ("%s:4:40: the default of H.items, [E(), E()le]: expected ']' or ','\n", list);
+  g_assert_cmpstr (listed.err, ==, list_expected);
+
   /* A relative path is reported as given. */
   g_auto (Run) relative = { 0 };
   run_craft (&relative, "check", "type.pdl");

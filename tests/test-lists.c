@@ -297,6 +297,122 @@ test_dns_counts (void)
 }
 
 static void
+test_dns_txt (void)
+{
+  g_test_summary ("A TXT record's rdata is character-strings, each with its length byte, whether given as text, "
+                  "bytes or a list of them; a list given to it is one value, and reads back as that list.");
+  static const struct {
+    const char *rdata, *rdlen, *wire;
+  } cases[] = {
+    { "'abc'", "0004", "03616263" },
+    { "b'abc'", "0004", "03616263" },
+    { "b'a\\x00b'", "0004", "03610062" },
+    { "['abc', 'de']", "0007", "03616263026465" },
+    { "[b'abc', 'de']", "0007", "03616263026465" },
+    { "['abc', '', 'de']", "0007", "03616263026465" },
+    { "[]", "0000", "" },
+    { "''", "0000", "" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      /* The type may come after the list: the list is read once the type is known. */
+      for (int order = 0; order < 2; order++)
+        {
+          g_autofree char *expression
+            = order == 0 ? g_strdup_printf ("DNSRR(rrname='a.', type='TXT', rdata=%s)", cases[i].rdata)
+                         : g_strdup_printf ("DNSRR(rrname='a.', rdata=%s, type='TXT')", cases[i].rdata);
+          g_autoptr (GError) error = NULL;
+          g_autoptr (CraftPacket) p = craft_packet_new_from_expression (registry, expression, &error);
+          g_assert_no_error (error);
+          g_test_message ("%s", expression);
+          g_assert_cmpuint (craft_packet_get_n_members (p), ==, 1);
+          g_autofree char *hex = build_hex (expression);
+          g_autofree char *want = g_strconcat ("0161000010000100000000", cases[i].rdlen, cases[i].wire, NULL);
+          g_assert_cmpstr (hex, ==, want);
+        }
+    }
+  /* Read back, the strings show as the list that builds them again. */
+  g_autoptr (CraftPacket) read = dissect_hex ("DNSRR", "0161000010000100000000000703616263026465");
+  g_autofree char *shown = craft_packet_format_field (read, 0, "rdata", NULL);
+  g_assert_cmpstr (shown, ==, "[b'abc', b'de']");
+  g_autofree char *again = build_hex ("DNSRR(rrname='a.', type='TXT', rdata=[b'abc', b'de'])");
+  g_assert_cmpstr (again, ==, "0161000010000100000000000703616263026465");
+  /* Inside a DNS message too. */
+  g_autofree char *message = build_hex ("DNS(an=DNSRR(rrname='a.', type='TXT', rdata=['abc', 'de']))");
+  g_assert_cmpstr (message, ==,
+                   "00000100000100010000000003777777076578616d706c6503636f6d0000010001"
+                   "0161000010000100000000000703616263026465");
+  /* Any other rdata still makes a set of a list, and so does any other field. */
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CraftPacket) a = craft_packet_new_from_expression (
+    registry, "DNSRR(rrname='a.', type='A', rdata=['192.0.2.1', '192.0.2.2'])", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (craft_packet_get_n_members (a), ==, 2);
+  g_autoptr (CraftPacket) ports
+    = craft_packet_new_from_expression (registry, "UDP(dport=[53,80])/DNSRR(type='TXT', rdata=['x'])", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (craft_packet_get_n_members (ports), ==, 2);
+  /* A list of strings holds strings. */
+  g_autoptr (CraftPacket) bad
+    = craft_packet_new_from_expression (registry, "DNSRR(type='TXT', rdata=['abc', 7])", &error);
+  g_assert_null (bad);
+  g_assert_error (error, CRAFT_ERROR, CRAFT_ERROR_TYPE);
+  g_assert_nonnull (
+    strstr (error->message, "field 'rdata' holds charstrings: each item of its list is a string or bytes, not"));
+  CraftErrorLocation at;
+  g_assert_true (craft_error_get_location (error, &at));
+  g_assert_cmpuint (at.column, ==, 33);
+}
+
+/* Builds `expression` with `reg` and returns its bytes as hex. */
+static char *
+build_hex_with (CraftRegistry *reg, const char *expression)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CraftPacket) p = craft_packet_new_from_expression (reg, expression, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (craft_packet_get_n_members (p), ==, 1);
+  g_autoptr (GBytes) bytes = craft_packet_build (p, &error);
+  g_assert_no_error (error);
+  gsize len;
+  const guint8 *data = g_bytes_get_data (bytes, &len);
+  GString *out = g_string_new (NULL);
+  for (gsize i = 0; i < len; i++)
+    g_string_append_printf (out, "%02x", data[i]);
+  return g_string_free (out, FALSE);
+}
+
+static void
+test_charstrings_kind (void)
+{
+  g_test_summary ("Any field of character-strings takes a list as one value: a field of its own, and an "
+                  "element's value field given in a (name, value) tuple.");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CraftRegistry) reg = craft_registry_new_default (&error);
+  g_assert_no_error (error);
+  g_assert_true (craft_registry_load_data (reg, "text.pdl",
+                                           "layer Texts { n: u8 = len(text); text: charstrings(n); }\n"
+                                           "layer TextOpt {\n  code: u8 = 16;\n  len: u8 = len(layer) - 2;\n"
+                                           "  text: charstrings(len);\n"
+                                           "  element of text_opts \"txt\" (text) if code == 16;\n"
+                                           "  length = len + 2;\n}\n"
+                                           "layer Holder { opts: list of text_opts; }\n",
+                                           -1, &error));
+  g_assert_no_error (error);
+  g_autofree char *own = build_hex_with (reg, "Texts(text=['ab', b'c'])");
+  g_assert_cmpstr (own, ==, "050261620163");
+  g_autofree char *one = build_hex_with (reg, "Texts(text=b'ab')");
+  g_assert_cmpstr (one, ==, "03026162");
+  g_autofree char *element = build_hex_with (reg, "Holder(opts=[('txt', ['ab', 'c'])])");
+  g_assert_cmpstr (element, ==, "1005026162" "0163");
+  g_autoptr (CraftPacket) bad
+    = craft_packet_new_from_expression (reg, "Holder(opts=[('txt', ['ab', None])])", &error);
+  g_assert_null (bad);
+  g_assert_error (error, CRAFT_ERROR, CRAFT_ERROR_TYPE);
+  g_assert_nonnull (strstr (error->message, "field 'text' holds charstrings"));
+}
+
+static void
 test_dns_answers (void)
 {
   g_test_summary ("A DNS response answers the query of its id, and only a response does.");
@@ -465,6 +581,8 @@ main (int argc, char **argv)
   g_test_add_func ("/lists/dns/bad-pointers", test_dns_bad_pointers);
   g_test_add_func ("/lists/dns/counts", test_dns_counts);
   g_test_add_func ("/lists/dns/answers", test_dns_answers);
+  g_test_add_func ("/lists/dns/txt", test_dns_txt);
+  g_test_add_func ("/lists/charstrings", test_charstrings_kind);
   g_test_add_func ("/lists/dns/tcp-length", test_dns_tcp_length);
   g_test_add_func ("/lists/dhcp", test_dhcp);
   g_test_add_func ("/lists/malformed/depth-limit", test_depth_limit);

@@ -1314,6 +1314,22 @@ static const ErrorCase error_cases[] = {
     "enum e { a = 1,", -1, SYNTAX, 1, 16, "found end of file" },
   { "eof-in-bind", "End of file inside a binding.", TRUE,
     "bind UDP.dport == 7 ->", -1, SYNTAX, 1, 23, "expected the upper layer's name, found end of file" },
+  /* A list default is read once the file's layers are loaded: its errors are at their place in it. */
+  { "list-default-syntax", "A list default that does not parse: the error is at the token, in the file.", FALSE,
+    "layer E { a: u8 = 1; }\nlayer H {\n  n: u8 = count(items);\n  items: list count(n) of E = [E(), E()le];\n}\n",
+    -1, DEFINITION, 4, 40, "the default of H.items, [E(), E()le]: expected ']' or ','" },
+  { "list-default-next-line", "A list default written over two lines: the error is on the second.", FALSE,
+    "layer E { a: u8 = 1; }\nlayer H {\n  n: u8 = count(items);\n  items: list count(n) of E = [E(),\n"
+    "    E(b=3)];\n}\n",
+    -1, DEFINITION, 5, 7, "layer E has no field 'b' (fields: a)" },
+  { "list-default-utf8", "Columns in a list default count characters.", FALSE,
+    "layer E { a: u8 = 1; }\nlayer H {\n  n: u8 = count(items);\n"
+    "  items: list count(n) of E = [E(), \"\xc3\xa9\" le];\n}\n",
+    -1, DEFINITION, 4, 41, "expected ']' or ','" },
+  { "list-default-not-element", "A list default holds elements of its list.", FALSE,
+    "layer E { a: u8 = 1; }\nlayer X { a: u8; }\nlayer H {\n  n: u8 = count(items);\n"
+    "  items: list count(n) of E = [E(), X()];\n}\n",
+    -1, DEFINITION, 5, 37, "X is not an element of E (field 'items')" },
 };
 
 static void

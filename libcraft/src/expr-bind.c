@@ -34,6 +34,64 @@ keyword_field (CraftPacket *p, guint layer, const CraftExprKeyword *kw, GError *
 static gboolean set_list_keyword (CraftPacket *p, guint layer, const CraftFieldDef *f, const CraftExprNode *v,
                                   GError **error);
 
+/* Whether some field of `def` named `name` is a kind of strings (append_string). */
+static gboolean
+has_strings_alternative (const CraftLayerDef *def, const char *name)
+{
+  for (guint i = 0; i < def->fields->len; i++)
+    {
+      const CraftFieldDef *f = g_ptr_array_index (def->fields, i);
+      if (f->kind->append_string != NULL && strcmp (f->name, name) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The field named `name` present with the values the layer has now (a DNS
+ * record's rdata by its type), when it is a kind of strings; else NULL.
+ * Conditions are read before the layers above are known: a field a binding
+ * would set reads as it stands. */
+static const CraftFieldDef *
+present_strings_field (CraftPacket *p, guint layer, const char *name)
+{
+  const CraftLayerDef *def = craft__packet_layer (p, layer)->def;
+  CraftEval ev = { p, layer, NULL, 0, NULL, 0 };
+  for (guint i = 0; i < def->fields->len; i++)
+    {
+      const CraftFieldDef *f = g_ptr_array_index (def->fields, i);
+      if (strcmp (f->name, name) == 0 && (f->condition == NULL || craft__calc_eval (f->condition, &ev) != 0))
+        return f->kind->append_string != NULL ? f : NULL;
+    }
+  return NULL;
+}
+
+/* A list given to a field of strings (character-strings) is one value, its
+ * strings one after another, as Scapy takes a TXT record's rdata=["abc", "de"]. */
+static gboolean
+set_strings_keyword (CraftPacket *p, guint layer, const CraftFieldDef *f, const CraftExprNode *v, GError **error)
+{
+  g_autoptr (GByteArray) bytes = g_byte_array_new ();
+  GError *local = NULL;
+  for (guint i = 0; i < v->items->len; i++)
+    {
+      const CraftExprNode *item = g_ptr_array_index (v->items, i);
+      if (item->type != CRAFT_EXPR_STR && item->type != CRAFT_EXPR_BYTES)
+        {
+          craft_error_set_at (error, CRAFT_ERROR_TYPE, NULL, 0, item->column,
+                              "field '%s' holds %s: each item of its list is a string or bytes, not %s", f->name,
+                              f->kind->name, craft__expr_type_name (item->type));
+          return FALSE;
+        }
+      gsize len;
+      const guint8 *data = g_bytes_get_data (item->bytes, &len);
+      if (!f->kind->append_string (data, len, bytes, &local))
+        return fail_at (error, local, item->column);
+      if (bytes->len > CRAFT_MAX_PACKET_BYTES)
+        break; /* craft_packet_set_bytes() says it is too long */
+    }
+  return craft_packet_set_bytes (p, layer, f->name, bytes->data, bytes->len, &local) || fail_at (error, local, v->column);
+}
+
 static gboolean
 set_keyword (CraftPacket *p, guint layer, const CraftExprKeyword *kw, GError **error)
 {
@@ -41,6 +99,12 @@ set_keyword (CraftPacket *p, guint layer, const CraftExprKeyword *kw, GError **e
   if (f == NULL)
     return FALSE;
   const CraftExprNode *v = kw->value;
+  if (v->type == CRAFT_EXPR_LIST)
+    {
+      const CraftFieldDef *strings = present_strings_field (p, layer, kw->name);
+      if (strings != NULL)
+        return set_strings_keyword (p, layer, strings, v, error);
+    }
   /* A list is one value; a string is its bytes, except for a list of one
    * layer (routers="192.0.2.1"), where it is an element's value. */
   if (f->kind->is_list && ((v->type != CRAFT_EXPR_STR && v->type != CRAFT_EXPR_BYTES)
@@ -134,9 +198,18 @@ push_layer_call (CraftPacket *p, const CraftExprNode *node, GError **error)
     }
   else
     craft__packet_append_layer (p, def);
-  for (guint i = 0; i < node->keywords->len; i++)
-    if (!set_keyword (p, first, &g_array_index (node->keywords, CraftExprKeyword, i), error))
-      return FALSE;
+  /* A list given to a field that may be strings is read last, when the
+   * fields that say which alternative is present (a record's type) have
+   * their values, in whatever order they were written. */
+  const CraftLayerDef *pushed = craft__packet_layer (p, first)->def;
+  for (int pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < node->keywords->len; i++)
+      {
+        const CraftExprKeyword *kw = &g_array_index (node->keywords, CraftExprKeyword, i);
+        gboolean last = kw->value->type == CRAFT_EXPR_LIST && has_strings_alternative (pushed, kw->name);
+        if (last == (pass == 1) && !set_keyword (p, first, kw, error))
+          return FALSE;
+      }
   return TRUE;
 }
 
@@ -197,6 +270,8 @@ set_element_field (CraftPacket *e, guint index, const CraftExprNode *v, GError *
   if (f->kind->is_list && ((v->type != CRAFT_EXPR_STR && v->type != CRAFT_EXPR_BYTES)
                            || craft_registry_lookup_layer (e->reg, f->element_group) != NULL))
     return set_list_keyword (e, 0, f, v, error);
+  if (v->type == CRAFT_EXPR_LIST && f->kind->append_string != NULL)
+    return set_strings_keyword (e, 0, f, v, error);
   if (v->type == CRAFT_EXPR_LIST && f->kind == &craft__kind_bytes)
     {
       /* As Python's bytes([1, 3, 6]): a list of byte values. */
@@ -456,9 +531,33 @@ craft_packet_new_from_expression (CraftRegistry *reg, const char *expression, GE
   return g_steal_pointer (&packet);
 }
 
+/* Where byte `offset` of field `f`'s default text is in its file: the
+ * default's own place, moved on by the text before that byte. */
+static void
+default_location (const CraftFieldDef *f, gsize offset, guint *line, guint *column)
+{
+  *line = f->default_line;
+  *column = f->default_column;
+  if (f->default_line == 0)
+    return;
+  const char *text = f->default_text;
+  offset = MIN (offset, strlen (text));
+  const char *line_start = text;
+  for (const char *nl = memchr (text, '\n', offset); nl != NULL;
+       nl = memchr (nl + 1, '\n', offset - (gsize) (nl + 1 - text)))
+    {
+      (*line)++;
+      *column = 1;
+      line_start = nl + 1;
+    }
+  *column += (guint) g_utf8_strlen (line_start, (gssize) (text + offset - line_start));
+}
+
 gboolean
 craft__list_resolve_defaults (CraftRegistry *reg, const char *origin, GError **error)
 {
+  /* The parser reads packets: the list is read as a keyword's value. */
+  static const char prefix[] = "Default(value=";
   for (guint i = 0; i < reg->layers->len; i++)
     {
       const CraftLayerDef *def = g_ptr_array_index (reg->layers, i);
@@ -468,8 +567,7 @@ craft__list_resolve_defaults (CraftRegistry *reg, const char *origin, GError **e
           if (!f->kind->is_list || f->default_bytes != NULL || f->default_text == NULL || f->default_text[0] != '[')
             continue;
           GError *local = NULL;
-          /* The parser reads packets: the list is read as a keyword's value. */
-          g_autofree char *text = g_strdup_printf ("Default(value=%s)", f->default_text);
+          g_autofree char *text = g_strconcat (prefix, f->default_text, ")", NULL);
           g_autoptr (CraftExprNode) node = craft__expr_parse (text, &local);
           g_autoptr (GByteArray) bytes = g_byte_array_new ();
           if (node != NULL && (node->type != CRAFT_EXPR_LAYER || node->keywords->len != 1))
@@ -477,7 +575,14 @@ craft__list_resolve_defaults (CraftRegistry *reg, const char *origin, GError **e
           if (local != NULL
               || !list_value (reg, f, g_array_index (node->keywords, CraftExprKeyword, 0).value, bytes, &local))
             {
-              craft_error_set_at (error, CRAFT_ERROR_DEFINITION, origin, 0, 0, "the default of %s.%s, %s: %s",
+              /* The error's column in the expression is a place in the default's text. */
+              CraftErrorLocation at;
+              gsize offset = 0;
+              if (craft_error_get_location (local, &at) && at.column > sizeof prefix)
+                offset = at.column - sizeof prefix;
+              guint line, column;
+              default_location (f, offset, &line, &column);
+              craft_error_set_at (error, CRAFT_ERROR_DEFINITION, origin, line, column, "the default of %s.%s, %s: %s",
                                   def->name, f->name, f->default_text, local->message);
               g_error_free (local);
               return FALSE;

@@ -31,6 +31,10 @@ struct _CraftKind {
    * `offset` of `base`, where references count from; returns FALSE with *problem set when a
    * reference is bad (the text then says so). */
   gboolean (*format_at) (const guint8 *base, gsize base_len, gsize offset, GString *out, const char **problem);
+  /* Kinds whose value is a sequence of strings (character-strings): appends the encoding of one string
+   * given as bytes, NUL bytes included. A list given to such a field is one value, its strings one
+   * after another, as Scapy takes a TXT record's rdata=["abc", "de"]. */
+  gboolean (*append_string) (const guint8 *data, gsize length, GByteArray *out, GError **error);
 };
 
 /* The kind named `name` ("uint", "int", "mac", "ipv4", "ipv6", "bytes"), or NULL. */

@@ -141,6 +141,8 @@ struct _CraftFieldDef {
   gboolean plan_condition;    /* the condition reads only planned integer fields, whose nodes carry
                                * their plan bits: it can be tested on the layer's bytes like a guard */
   char *default_text;         /* the default as written, for `craft ls` */
+  guint default_line;         /* where it was written in its file (1-based), for errors found once the */
+  guint default_column;       /* file's layers are loaded (a list default's elements); 0 when unknown */
   char *wireshark_table;      /* `wireshark_table FIELD "udp.port";`: the Wireshark dissector table
                                * this field's value selects the layer above in, or NULL */
   char *element_group;        /* list fields (`list(...) of NAME`): the layer or the element group

@@ -201,24 +201,30 @@ random_name (const CraftFieldDef *field, const CraftEnum *names, GRand *rng, gui
 }
 
 const CraftKind craft__kind_dnsname = {
-  "dnsname", FALSE, FALSE, 0, parse_name, format_name, random_name, FALSE, name_wire_size, format_name_at,
+  "dnsname", FALSE, FALSE, 0, parse_name, format_name, random_name, FALSE, name_wire_size, format_name_at, NULL,
 };
 
 /* ---- character-strings (RFC 1035 section 3.3): a length byte, then up to 255 bytes ---- */
 
-/* Text as one string, cut into strings of 255 bytes when longer, as Scapy
- * does; "" is no string at all. */
+/* One string, cut into strings of 255 bytes when longer, as Scapy does; ""
+ * is no string at all. Any byte may be in it. */
 static gboolean
-parse_charstrings (const char *text, GByteArray *out, GError **error)
+append_charstring (const guint8 *data, gsize length, GByteArray *out, GError **error)
 {
-  gsize length = strlen (text);
   for (gsize i = 0; i < length; i += 255)
     {
       guint8 size = (guint8) MIN (255, length - i);
       g_byte_array_append (out, &size, 1);
-      g_byte_array_append (out, (const guint8 *) text + i, size);
+      g_byte_array_append (out, data + i, size);
     }
   return TRUE;
+}
+
+/* Text as one string. */
+static gboolean
+parse_charstrings (const char *text, GByteArray *out, GError **error)
+{
+  return append_charstring ((const guint8 *) text, strlen (text), out, error);
 }
 
 /* [b'hello', b'x']; bytes a length runs past end the list as they are. */
@@ -252,4 +258,5 @@ random_charstrings (const CraftFieldDef *field, const CraftEnum *names, GRand *r
 
 const CraftKind craft__kind_charstrings = {
   "charstrings", FALSE, FALSE, 0, parse_charstrings, format_charstrings, random_charstrings, FALSE, NULL, NULL,
+  append_charstring,
 };

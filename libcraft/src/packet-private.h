@@ -119,6 +119,12 @@ gboolean craft__scalar_apply (CraftPacket *packet, guint layer, const char *name
 
 void craft__scalar_clear (CraftScalar *value);
 
+/* craft_packet_set_text() for a string or, with `bytes_literal`, a bytes
+ * literal of `length` bytes that may hold NUL bytes: each alternative of the
+ * name takes it as craft__field_parse_bytes_data() reads it for its kind. */
+gboolean craft__packet_set_string (CraftPacket *packet, guint layer, const char *field, const char *data,
+                                   gsize length, gboolean bytes_literal, GError **error);
+
 /* Adds a set; the packet takes ownership. Keeps sets in Scapy's order. */
 void craft__packet_add_set (CraftPacket *packet, CraftFieldSet *set);
 

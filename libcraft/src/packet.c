@@ -387,6 +387,13 @@ craft_packet_set_bytes (CraftPacket *packet, guint layer, const char *field, con
 gboolean
 craft_packet_set_text (CraftPacket *packet, guint layer, const char *field, const char *text, GError **error)
 {
+  return craft__packet_set_string (packet, layer, field, text, strlen (text), FALSE, error);
+}
+
+gboolean
+craft__packet_set_string (CraftPacket *packet, guint layer, const char *field, const char *data, gsize length,
+                          gboolean bytes_literal, GError **error)
+{
   g_autoptr (GArray) fields = NULL;
   if (!lookup_fields (packet, layer, field, &fields, error))
     return FALSE;
@@ -394,6 +401,12 @@ craft_packet_set_text (CraftPacket *packet, guint layer, const char *field, cons
   if (f->kind->is_integer)
     {
       guint64 v;
+      g_autofree char *text = g_strndup (data != NULL ? data : "", length);
+      if (strlen (text) != length)
+        {
+          g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_VALUE, "field '%s': text with a NUL byte", field);
+          return FALSE;
+        }
       return craft__field_parse_int_text (f, text, &v, error) && craft_packet_set_uint (packet, layer, field, v, error);
     }
   if (fields->len > 1)
@@ -410,9 +423,18 @@ craft_packet_set_text (CraftPacket *packet, guint layer, const char *field, cons
           const CraftFieldDef *alt = craft__layer_field (l, index);
           if (alt->kind->is_integer)
             continue;
-          g_autoptr (GBytes) parsed = craft__field_parse_bytes_text (alt, text, first_error ? NULL : &first_error);
+          g_autoptr (GBytes) parsed
+            = craft__field_parse_bytes_data (alt, data, length, bytes_literal, first_error ? NULL : &first_error);
           if (parsed == NULL)
             continue;
+          if (alt->kind->fixed_bits != 0 && g_bytes_get_size (parsed) * 8 != alt->kind->fixed_bits)
+            {
+              if (first_error == NULL)
+                g_set_error (&first_error, CRAFT_ERROR, CRAFT_ERROR_VALUE,
+                             "field '%s' of %s is %s: it takes %u bytes, not %zu", field, l->def->name,
+                             alt->kind->name, alt->kind->fixed_bits / 8, g_bytes_get_size (parsed));
+              continue;
+            }
           mark_user (packet, &l->slots[index]);
           l->slots[index].bytes = g_steal_pointer (&parsed);
           set++;
@@ -425,12 +447,12 @@ craft_packet_set_text (CraftPacket *packet, guint layer, const char *field, cons
           return FALSE;
         }
     }
-  g_autoptr (GBytes) bytes = craft__field_parse_bytes_text (f, text, error);
+  g_autoptr (GBytes) bytes = craft__field_parse_bytes_data (f, data, length, bytes_literal, error);
   if (bytes == NULL)
     return FALSE;
   gsize len;
-  const guint8 *data = g_bytes_get_data (bytes, &len);
-  return craft_packet_set_bytes (packet, layer, field, data, len, error);
+  const guint8 *wire = g_bytes_get_data (bytes, &len);
+  return craft_packet_set_bytes (packet, layer, field, wire, len, error);
 }
 
 gboolean

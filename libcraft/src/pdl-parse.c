@@ -1313,6 +1313,8 @@ parse_default (Pdl *p, CraftFieldDef *f)
         }
     }
   f->default_text = g_strndup (p->text + start, p->tok_end > start ? p->tok_end - start : 0);
+  f->default_line = at.line;
+  f->default_column = at.column;
   return TRUE;
 }
 

@@ -63,20 +63,20 @@ craft__scalar_apply (CraftPacket *p, guint layer, const char *name, const CraftS
       {
         gsize len;
         const char *data = g_bytes_get_data (v->bytes, &len);
-        /* Names and character-strings encode what they are given, text or bytes. */
-        gboolean encoded = f->kind->fixed_bits == 0 && f->kind->parse_text != NULL && f->kind != &craft__kind_bytes
-                           && !f->kind->is_list;
-        if (f->kind->is_integer || (f->kind->fixed_bits != 0 && v->type == CRAFT_EXPR_STR) || encoded)
+        /* Names and character-strings encode what they are given, text or
+         * bytes, in whichever alternative of the name takes them (a DNS
+         * record's rdata is an address, a name, text or bytes by its type). */
+        gboolean encoded = FALSE;
+        for (guint i = 0; i < def->fields->len; i++)
           {
-            /* An empty string may have no data pointer at all. */
-            if (len > 0 && memchr (data, '\0', len) != NULL)
-              {
-                g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_VALUE, "field '%s': text with a NUL byte", f->name);
-                return FALSE;
-              }
-            g_autofree char *text = g_strndup (data != NULL ? data : "", len);
-            return craft_packet_set_text (p, layer, name, text, error);
+            const CraftFieldDef *alt = g_ptr_array_index (def->fields, i);
+            const CraftKind *kind = alt->kind;
+            if (strcmp (alt->name, name) == 0)
+              encoded |= kind->fixed_bits == 0 && kind->parse_text != NULL && kind != &craft__kind_bytes
+                         && !kind->is_list;
           }
+        if (f->kind->is_integer || (f->kind->fixed_bits != 0 && v->type == CRAFT_EXPR_STR) || encoded)
+          return craft__packet_set_string (p, layer, name, data, len, v->type == CRAFT_EXPR_BYTES, error);
         return craft_packet_set_bytes (p, layer, name, (const guint8 *) data, len, error);
       }
     default:

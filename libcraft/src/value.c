@@ -279,6 +279,35 @@ craft__field_parse_bytes_text (const CraftFieldDef *field, const char *text, GEr
   return g_byte_array_free_to_bytes (g_steal_pointer (&out));
 }
 
+GBytes *
+craft__field_parse_bytes_data (const CraftFieldDef *field, const char *data, gsize length, gboolean bytes_literal,
+                               GError **error)
+{
+  const CraftKind *kind = field->kind;
+  if (data == NULL)
+    data = ""; /* an empty string may have no data pointer at all */
+  if ((bytes_literal && kind->fixed_bits != 0) || kind == &craft__kind_bytes || kind->is_list)
+    return g_bytes_new (data, length);
+  if (kind->append_string != NULL)
+    {
+      g_autoptr (GByteArray) out = g_byte_array_new ();
+      if (!kind->append_string ((const guint8 *) data, length, out, error))
+        {
+          if (error != NULL && *error != NULL)
+            g_prefix_error (error, "field '%s': ", field->name);
+          return NULL;
+        }
+      return g_byte_array_free_to_bytes (g_steal_pointer (&out));
+    }
+  if (memchr (data, '\0', length) != NULL)
+    {
+      g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_VALUE, "field '%s': text with a NUL byte", field->name);
+      return NULL;
+    }
+  g_autofree char *text = g_strndup (data, length);
+  return craft__field_parse_bytes_text (field, text, error);
+}
+
 /* Appends `value` in base 10 or 16 (lowercase), as printf's %llu and %llx
  * would: numbers are formatted for every field shown, so without printf. */
 static void

@@ -33,6 +33,14 @@ gboolean craft__field_parse_int_text (const CraftFieldDef *field, const char *te
 /* Parses text for an address or byte-string field into wire bytes. Caller owns. */
 GBytes *craft__field_parse_bytes_text (const CraftFieldDef *field, const char *text, GError **error);
 
+/* Wire bytes for a string given to an address or byte-string field, NUL
+ * bytes included: as a bytes literal (`bytes_literal`) an address takes
+ * bytes of its size as they are; a kind of strings (append_string) encodes
+ * any byte; byte strings and lists take them as they are; other kinds read
+ * them as text, which holds no NUL. Caller owns. */
+GBytes *craft__field_parse_bytes_data (const CraftFieldDef *field, const char *data, gsize length,
+                                       gboolean bytes_literal, GError **error);
+
 typedef enum {
   CRAFT_FORMAT_REPR,   /* as Scapy's repr: enum name or number, "SA", "192.0.2.1" */
   CRAFT_FORMAT_SHOW,   /* for trees: names beside numbers, "tcp (6)", "SA (0x12)" */
