@@ -92,7 +92,9 @@ done
 echo "W2: dissecting $OUT/w1.pcap" >&2
 tshark -r "$OUT/w1.pcap" -c "$SLOW_N" -w "$OUT/w1-small.pcap" -F pcap 2>/dev/null
 run W2 "hand-written C (libpcap)" "$N" "$BUILD/bench-c-dissect" "$OUT/w1.pcap"
-run W2 "craft API (reused packet)" "$N" "$BUILD/bench-craft-dissect" "$OUT/w1.pcap"
+run W2 "craft API (extractor)" "$N" "$BUILD/bench-craft-dissect" "$OUT/w1.pcap"
+run W2 "craft API (whole packet)" "$N" "$BUILD/bench-craft-dissect" --packet "$OUT/w1.pcap"
+run W2 "craft read -e" "$N" "$CRAFT" read -e IP.src -e IP.dst -e UDP.sport -e UDP.dport "$OUT/w1.pcap"
 run W2 "craft read --json" "$N" "$CRAFT" read --json "$OUT/w1.pcap"
 run W2 "libtins" "$N" "$BUILD/bench-tins-dissect" "$OUT/w1.pcap"
 REPEAT=1 run W2 "tshark -T fields (scaled)" "$SLOW_N" tshark -r "$OUT/w1-small.pcap" -T fields -e ip.src -e ip.dst -e udp.srcport -e udp.dstport
@@ -112,7 +114,9 @@ echo "W2 mixed: dissecting $OUT/mix.pcap ($MIXED packets of TCP, UDP, ICMP and D
 editcap -F pcap -r "$OUT/mix.pcap" "$OUT/mix-small.pcap" 1-$(( SLOW_N / 4 )) $(( MIXED / 4 + 1 ))-$(( MIXED / 4 + SLOW_N / 4 )) \
   $(( MIXED / 2 + 1 ))-$(( MIXED / 2 + SLOW_N / 4 )) $(( 3 * MIXED / 4 + 1 ))-$(( 3 * MIXED / 4 + SLOW_N / 4 ))
 run W2mix "hand-written C (libpcap)" "$MIXED" "$BUILD/bench-c-dissect" "$OUT/mix.pcap"
-run W2mix "craft API (reused packet)" "$MIXED" "$BUILD/bench-craft-dissect" "$OUT/mix.pcap"
+run W2mix "craft API (extractor)" "$MIXED" "$BUILD/bench-craft-dissect" "$OUT/mix.pcap"
+run W2mix "craft API (whole packet)" "$MIXED" "$BUILD/bench-craft-dissect" --packet "$OUT/mix.pcap"
+run W2mix "craft read -e" "$MIXED" "$CRAFT" read -e IP.src -e IP.dst -e UDP.sport -e UDP.dport -e TCP.sport -e TCP.dport "$OUT/mix.pcap"
 run W2mix "craft read --json" "$MIXED" "$CRAFT" read --json "$OUT/mix.pcap"
 run W2mix "libtins" "$MIXED" "$BUILD/bench-tins-dissect" "$OUT/mix.pcap"
 REPEAT=1 run W2mix "tshark -T fields (scaled)" "$SLOW_N" tshark -r "$OUT/mix-small.pcap" -T fields -e ip.src -e ip.dst -e udp.srcport -e udp.dstport -e tcp.srcport -e tcp.dstport

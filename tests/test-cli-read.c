@@ -322,6 +322,51 @@ test_summary (void)
 }
 
 static void
+test_fields (void)
+{
+  g_test_summary ("-e LAYER.field prints those fields of each packet, tab-separated, empty where a packet has "
+                  "none, as tshark -T fields; -c and -f apply; a bad name exits 2 naming it.");
+  g_autofree char *path = write_capture ("fields.pcap", DLT_EN10MB, mixed);
+  g_auto (Run) run = { 0 };
+  run_craft (&run, "read", "-e", "IP.src", "-e", "IPv6.dst", "-e", "UDP.dport", "-e", "TCP.sport", "-e",
+             "ICMP.seq", "-e", "IP.ttl", "-e", "Ether.src", path);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (run.err, ==, "");
+  g_assert_cmpstr (run.out, ==,
+                   "192.0.2.1\t\t\t1234\t\t64\t66:77:88:99:aa:bb\n"
+                   "192.0.2.1\t\t53\t\t\t64\t66:77:88:99:aa:bb\n"
+                   "192.0.2.1\t\t\t\t3\t64\t66:77:88:99:aa:bb\n"
+                   "\t2001:db8::2\t\t40000\t\t\t66:77:88:99:aa:bb\n"
+                   "\t2001:db8::2\t2\t\t\t\t66:77:88:99:aa:bb\n"
+                   "192.0.2.1\t\t\t1\t\t1\t66:77:88:99:aa:bb\n");
+  g_auto (Run) filtered = { 0 };
+  run_craft (&filtered, "read", "-c", "1", "-f", "udp", "-e", "UDP.sport", "-e", "Raw.load", path);
+  g_assert_cmpint (filtered.status, ==, 0);
+  g_assert_cmpstr (filtered.out, ==, "5353\tb'query'\n");
+  g_auto (Run) bad = { 0 };
+  run_craft (&bad, "read", "-e", "IP.nope", path);
+  g_assert_cmpint (bad.status, ==, 2);
+  g_assert_cmpstr (bad.out, ==, "");
+  assert_contains (bad.err, "field 'IP.nope': IP has no field 'nope'");
+  g_auto (Run) both = { 0 };
+  run_craft (&both, "read", "--json", "-e", "IP.src", path);
+  g_assert_cmpint (both.status, ==, 2);
+  assert_contains (both.err, "-V, --json and -e cannot be used together");
+
+  /* The same values as tshark's fields. */
+  if (!have_tshark ())
+    return;
+  const char *argv[] = { "tshark", "-r", path, "-T", "fields", "-e", "ip.src", "-e", "ipv6.dst", "-e",
+                         "udp.dstport", "-e", "tcp.srcport", "-e", "icmp.seq", "-e", "ip.ttl", "-e", "eth.src", NULL };
+  g_autofree char *out = NULL;
+  int status;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL,
+                               NULL, &out, NULL, &status, NULL));
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpstr (run.out, ==, out);
+}
+
+static void
 test_count_filter (void)
 {
   g_test_summary ("-c N stops after N packets; -f BPF reads matching packets, which keep their numbers; the two "
@@ -410,7 +455,7 @@ test_verbose (void)
   run_craft (&both, "read", "-V", "--json", path);
   g_assert_cmpint (both.status, ==, 2);
   g_assert_cmpstr (both.out, ==, "");
-  assert_contains (both.err, "-V and --json cannot be used together");
+  assert_contains (both.err, "-V, --json and -e cannot be used together");
 }
 
 static void
@@ -1067,6 +1112,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli-read/unknown-linktype", test_unknown_linktype);
   g_test_add_func ("/cli-read/damaged", test_damaged);
   g_test_add_func ("/cli-read/not-capture", test_not_capture);
+  g_test_add_func ("/cli-read/fields", test_fields);
   g_test_add_func ("/cli-read/tshark/real-capture", test_real_capture);
   g_test_add_func ("/cli-read/constant-memory", test_constant_memory);
 

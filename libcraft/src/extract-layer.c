@@ -11,6 +11,50 @@ fixed_of (const CraftLayerDef *def, guint field)
   return (CraftFixedField) { f->plan_bit, (guint8) f->bits, f->little_endian };
 }
 
+/* The one field `c` reads, in *field (-1: none yet); FALSE if it reads several. */
+static gboolean
+single_field (const CraftCalc *c, gint *field)
+{
+  if (c == NULL)
+    return TRUE;
+  if (c->type == CRAFT_CALC_FIELD)
+    {
+      if (*field >= 0 && *field != (gint) c->field)
+        return FALSE;
+      *field = (gint) c->field;
+    }
+  if (!single_field (c->a, field) || !single_field (c->b, field))
+    return FALSE;
+  for (guint i = 0; c->items != NULL && i < c->items->len; i++)
+    if (!single_field (g_ptr_array_index (c->items, i), field))
+      return FALSE;
+  return TRUE;
+}
+
+/* Tables the condition of `t` when it reads a single field of at most 16
+ * bits: evaluated once for every value that field can have, on a layer of
+ * zeros holding it. */
+static void
+table_condition (CraftTailField *t, const CraftLayerDef *def)
+{
+  gint field = -1;
+  if (!t->field->plan_condition || !single_field (t->field->condition, &field) || field < 0)
+    return;
+  t->reads = fixed_of (def, (guint) field);
+  if (t->reads.bits > 16 || t->reads.little_endian)
+    return;
+  gsize bytes = (def->plan_bits + 7) / 8;
+  g_autofree guint8 *layer = g_malloc0 (MAX (bytes, 1));
+  guint64 values = (guint64) 1 << t->reads.bits;
+  t->holds = g_malloc0 (values / 8 + 1);
+  for (guint64 v = 0; v < values; v++)
+    {
+      craft__bits_write (layer, t->reads.bit, t->reads.bits, v);
+      if (craft__condition_holds_in_place (t->field, def, layer, bytes))
+        t->holds[v / 8] |= (guint8) (1u << v % 8);
+    }
+}
+
 void
 craft__layer_program_init (CraftLayerProgram *program, CraftRegistry *reg, const CraftLayerDef *def)
 {
@@ -36,6 +80,7 @@ craft__layer_program_init (CraftLayerProgram *program, CraftRegistry *reg, const
           t->size_add = f->plan_size_add;
         }
       t->aligned = !f->kind->is_integer || f->little_endian;
+      table_condition (t, def);
     }
   if (def->plan_length_field != 0)
     {
@@ -67,6 +112,8 @@ craft__layer_program_init (CraftLayerProgram *program, CraftRegistry *reg, const
 void
 craft__layer_program_clear (CraftLayerProgram *program)
 {
+  for (guint i = 0; i < program->n_tails; i++)
+    g_free (program->tails[i].holds);
   for (guint i = 0; i < program->n_bound; i++)
     g_free (program->bound[i].bound_values);
   g_free (program->bound);

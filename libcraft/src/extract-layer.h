@@ -25,7 +25,26 @@ typedef struct {
   CraftFixedField size;        /* EXPR: the bytes are size * size_mul + size_add, wrapping */
   guint64 size_mul, size_add;
   gboolean aligned;            /* must start on a byte boundary (bytes, little-endian) */
+  /* A condition that reads one field of at most 16 bits, tabled: bit v of
+   * `holds` says whether it holds when that field (at `reads`) is v. NULL:
+   * evaluate the condition. */
+  CraftFixedField reads;
+  guint8 *holds;
 } CraftTailField;
+
+/* Whether the (planned) condition of tail field `t` holds on the layer at `layer`, whose plan it covers. */
+static inline gboolean
+craft__tail_present (const CraftTailField *t, const CraftLayerDef *def, const guint8 *layer, gsize length)
+{
+  if (t->field->condition == NULL)
+    return TRUE;
+  if (t->holds != NULL)
+    {
+      guint64 v = craft__fixed_read (&t->reads, layer);
+      return (t->holds[v / 8] >> (v % 8) & 1) != 0;
+    }
+  return craft__condition_holds_in_place (t->field, def, layer, length);
+}
 
 /* A bound field (its value chooses the layer above), planned. */
 typedef struct {

@@ -17,7 +17,9 @@ typedef struct {
 
 typedef struct {
   gboolean present;
-  gboolean integer;     /* the present alternative's kind */
+  const CraftFieldDef *field; /* the present alternative */
+  gint layer;           /* its layer in x->packet, when dissected whole; else -1 */
+  gboolean integer;
   guint64 num;
   const guint8 *bytes;
   gsize length;
@@ -26,6 +28,7 @@ typedef struct {
 /* One wanted field of a layer, as the walk reads it. */
 typedef struct {
   guint value;                /* in x->values */
+  const CraftFieldDef *field;
   gboolean integer;
   gboolean planned;           /* at `at`; else measured, in x->spans[tail] */
   CraftFixedField at;         /* planned: where (bits: of an integer) */
@@ -209,7 +212,7 @@ craft_extractor_new (CraftRegistry *reg, const char *const *fields, GError **err
         {
           guint index = g_array_index (w->indices, guint, k);
           const CraftFieldDef *f = g_ptr_array_index (w->def->fields, index);
-          Take t = { i, f->kind->is_integer, index < w->def->plan_fields,
+          Take t = { i, f, f->kind->is_integer, index < w->def->plan_fields,
                      { f->plan_bit, (guint8) MIN (f->bits, 64), f->little_endian }, f->bits / 8,
                      index - MIN (index, w->def->plan_fields) };
           g_array_append_val (e->takes, t);
@@ -278,6 +281,8 @@ take_in_place (CraftExtractor *x, const Entry *e, const guint8 *layer)
       if (!s.present)
         continue;
       v->present = TRUE;
+      v->field = t->field;
+      v->layer = -1;
       v->integer = t->integer;
       if (t->integer)
         v->num = craft__fixed_read (&(CraftFixedField) { s.bit, t->at.bits, t->at.little_endian }, layer);
@@ -322,8 +327,7 @@ walk_in_place (CraftExtractor *x, const CraftLayerDef *def, const guint8 *data, 
         {
           const CraftTailField *t = &p->tails[i];
           Span *s = &x->spans[i];
-          s->present = t->field->condition == NULL
-                       || craft__condition_holds_in_place (t->field, def, layer, end - pos);
+          s->present = craft__tail_present (t, def, layer, end - pos);
           if (!s->present)
             continue;
           gsize left = room - bit, bits = t->field->bits;
@@ -393,7 +397,9 @@ take_whole (CraftExtractor *x, const CraftLayerDef *first, const guint8 *data, g
             continue;
           Value *v = &x->values[i];
           v->present = TRUE;
-          v->integer = craft__layer_field (l, g_array_index (w->indices, guint, k))->kind->is_integer;
+          v->field = craft__layer_field (l, g_array_index (w->indices, guint, k));
+          v->layer = index;
+          v->integer = v->field->kind->is_integer;
           v->num = s->num;
           v->bytes = origin + s->orig_off, v->length = s->orig_len;
           break;
@@ -464,6 +470,38 @@ craft_extractor_peek_bytes (const CraftExtractor *extractor, guint field, gsize 
     return NULL;
   *length = v->length;
   return v->bytes != NULL ? v->bytes : (const guint8 *) "";
+}
+
+gboolean
+craft_extractor_format (const CraftExtractor *extractor, guint field, GString *out)
+{
+  g_return_val_if_fail (extractor != NULL && field < extractor->wanted->len && out != NULL, FALSE);
+  const Value *v = &extractor->values[field];
+  if (!v->present)
+    return FALSE;
+  const CraftFieldDef *f = v->field;
+  if (v->integer)
+    {
+      if (f->kind->is_signed && f->bits < 64 && (v->num >> (f->bits - 1) & 1) != 0)
+        g_string_append_printf (out, "%" G_GINT64_FORMAT, (gint64) (v->num | ~((G_GUINT64_CONSTANT (1) << f->bits) - 1)));
+      else if (f->kind->is_signed)
+        g_string_append_printf (out, "%" G_GINT64_FORMAT, (gint64) v->num);
+      else
+        g_string_append_printf (out, "%" G_GUINT64_FORMAT, v->num);
+    }
+  else if (f->kind->format_at != NULL)
+    {
+      /* Names may point at bytes elsewhere in the packet: the packet knows
+       * them (such kinds are never read in place). */
+      const Wanted *w = g_ptr_array_index (extractor->wanted, field);
+      g_autofree char *text = v->layer >= 0 ? craft_packet_format_field (extractor->packet, (guint) v->layer,
+                                                                          w->name, NULL)
+                                            : NULL;
+      g_string_append (out, text != NULL ? text : "");
+    }
+  else
+    f->kind->format (v->bytes, v->length, out);
+  return TRUE;
 }
 
 gboolean

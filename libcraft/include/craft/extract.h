@@ -55,6 +55,13 @@ CRAFT_API gboolean craft_extractor_get_uint (const CraftExtractor *extractor, gu
  * or NULL as craft_extractor_get_uint() gives FALSE. */
 CRAFT_API const guint8 *craft_extractor_peek_bytes (const CraftExtractor *extractor, guint field, gsize *length);
 
+/* Appends field `field` of the last run to `out` as text, as `tshark -T
+ * fields` prints a value: integers in decimal (negative for signed fields),
+ * addresses in their usual notation, other bytes as craft shows them.
+ * FALSE, appending nothing, when craft_extractor_get_uint() and
+ * craft_extractor_peek_bytes() would find nothing. */
+CRAFT_API gboolean craft_extractor_format (const CraftExtractor *extractor, guint field, GString *out);
+
 /* Whether the last run read the packet in place (TRUE) or dissected it
  * whole: for tests and profiles; the values are the same either way. */
 CRAFT_API gboolean craft_extractor_last_in_place (const CraftExtractor *extractor);
