@@ -72,6 +72,10 @@ struct _CraftPacket {
   GArray *spare_slots; /* CraftSpareSlots: the slot arrays of the layers it cleared */
   guint8 *spare_data;  /* the bytes of the last dissection, when nothing else held them */
   gsize spare_size;
+  /* The layer the first layer sits on when that one is not in the packet
+   * (a payload Wireshark's own TCP hands the plugin), read by lower_is();
+   * NULL: none. Set by craft__packet_set_from_bytes_above(). */
+  const CraftLayerDef *below;
 };
 
 typedef struct {
@@ -167,6 +171,11 @@ void craft__slot_value (CraftPacket *packet, const CraftEval *ev, guint layer, g
 /* Evaluates an expression to an integer. */
 guint64 craft__calc_eval (const CraftCalc *calc, const CraftEval *ev);
 
+/* The length the layer's `length = EXPR [if COND];` gives it, in *declared;
+ * FALSE when it has none or COND does not hold (the layer then runs to the
+ * end of what holds it). */
+gboolean craft__layer_declared_length (const CraftEval *ev, guint64 *declared);
+
 /* Evaluates an answer rule on a reply's layer (`ev`), with request.FIELD
  * reading `request` (may be NULL: then 0) and quoting() giving `quoting`. */
 guint64 craft__calc_eval_answer (const CraftCalc *calc, const CraftEval *ev, const CraftEval *request,
@@ -254,4 +263,15 @@ const CraftLayerDef *craft__packet_chosen_upper (CraftPacket *packet, guint inde
  * marked cut. Never NULL; the caller owns it. */
 CraftPacket *craft__packet_new_partial (CraftRegistry *reg, const CraftLayerDef *def, const guint8 *data,
                                         gsize length);
+
+/* The same, for a layer that sits on a layer of `below` (may be NULL) that
+ * the packet does not hold: lower_is() on the first layer sees `below`. */
+CraftPacket *craft__packet_new_partial_above (CraftRegistry *reg, const CraftLayerDef *below,
+                                              const CraftLayerDef *def, const guint8 *data, gsize length);
+
+/* craft_packet_set_from_bytes() for bytes that a layer of `below` (may be
+ * NULL) carries, which the packet does not hold: a payload Wireshark's own
+ * TCP hands over. lower_is() on the first layer sees `below`. */
+void craft__packet_set_from_bytes_above (CraftPacket *packet, const CraftLayerDef *below,
+                                         const CraftLayerDef *first_layer, const guint8 *data, gsize length);
 G_END_DECLS
