@@ -180,6 +180,13 @@ telemetry.version	FT_UINT8	telemetry	BASE_DEC	0xe0'
   expect "field rows" "$got" "$want"
   # Descriptions become blurbs; new layers get their own protocol, standard ones craft.<name>.
   contains "blurb" "$fields" "spindle.length	FT_UINT16	spindle	BASE_DEC	0x0	Bytes in the whole message, this header included"
+  # Alternatives of one name share it only when their values are of one
+  # type: a filter reads a value as the first's type (a DNS record's rdata).
+  expect "alternatives of other types" "$(printf '%s\n' "$fields" | awk -F'\t' '$1 == "F" && $3 ~ /^dnsrr\.rdata/ { print $3 "\t" $4 }' | sort)" \
+    'dnsrr.rdata	FT_IPv4
+dnsrr.rdata.bytes	FT_BYTES
+dnsrr.rdata.ipv6	FT_IPv6
+dnsrr.rdata.string	FT_STRING'
   protocols=$(ws -G protocols | cut -f3)
   for p in telemetry spindle spindlejob spindlestate craft craft.ether craft.ip craft.tcp craft.udp; do
     printf '%s\n' "$protocols" | grep -qx "$p" || fail "no protocol $p"
@@ -335,14 +342,14 @@ test_dns_tcp() {
   # shellcheck disable=SC2086 # as_craft is two words
   got=$(ws -r "$work/dns-tcp.pcap" $as_craft -T fields -E separator=";" -e frame.number -e craft.dns.length \
     -e craft.dns.id -e craft.dns.qr -e craft.dns.rcode -e craft.dns.ancount -e dnsqr.qname -e dnsqr.qtype \
-    -e dnsrr.rdata -e _ws.expert.message)
-  want='1;33;7;0;0;0;www.example.com.;1;;
-2;;;;;;;;;
-3;64;7;1;0;1;www.example.com.;1;192.0.2.9;
-4;;;;;;;;;
-5;;;;;;;;;
-6;78;8;1;0;1;mail.example.com.;28;2001:db8::25;
-7;71,37;9,10;1,1;0,3;1,0;ns.example.com.,nowhere.example.com.;2,1;ns.example.com.;'
+    -e dnsrr.rdata -e dnsrr.rdata.ipv6 -e dnsrr.rdata.string -e _ws.expert.message)
+  want='1;33;7;0;0;0;www.example.com.;1;;;;
+2;;;;;;;;;;;
+3;64;7;1;0;1;www.example.com.;1;192.0.2.9;;;
+4;;;;;;;;;;;
+5;;;;;;;;;;;
+6;78;8;1;0;1;mail.example.com.;28;;2001:db8::25;;
+7;71,37;9,10;1,1;0,3;1,0;ns.example.com.,nowhere.example.com.;2,1;;;ns.example.com.;'
   expect "DNS messages over TCP" "$got" "$want"
   # shellcheck disable=SC2086
   same_without_tree "DNS over TCP" "$work/dns-tcp.pcap" $as_craft
@@ -353,6 +360,14 @@ test_dns_tcp() {
   # The filters find each message, also the second of a segment.
   # shellcheck disable=SC2086
   expect "qname filter" "$(ws -r "$work/dns-tcp.pcap" $as_craft -Y 'dnsqr.qname == "mail.example.com."' -T fields -e frame.number)" '6'
+  # Each kind of record data under a name of its type. An address compared
+  # with a name (frame 7's NS record) once crashed tshark.
+  # shellcheck disable=SC2086
+  expect "rdata filter" "$(ws -r "$work/dns-tcp.pcap" $as_craft -Y 'dnsrr.rdata == 192.0.2.9' -T fields -e frame.number)" '3'
+  # shellcheck disable=SC2086
+  expect "IPv6 rdata filter" "$(ws -r "$work/dns-tcp.pcap" $as_craft -Y 'dnsrr.rdata.ipv6 == 2001:db8::25' -T fields -e frame.number)" '6'
+  # shellcheck disable=SC2086
+  expect "name rdata filter" "$(ws -r "$work/dns-tcp.pcap" $as_craft -Y 'dnsrr.rdata.string == "ns.example.com."' -T fields -e frame.number)" '7'
   # shellcheck disable=SC2086
   expect "id filter" "$(ws -r "$work/dns-tcp.pcap" $as_craft -Y 'craft.dns.id == 10 && craft.dns.rcode == 3' -T fields -e frame.number)" '7'
   # shellcheck disable=SC2086
@@ -366,7 +381,8 @@ test_dns_tcp() {
     | awk -F';' -v OFS=';' '{ print $1, $2, $3, $4, $5, $6, $7 $8 $9 }')
   # shellcheck disable=SC2086
   mine=$(ws -r "$work/dns-tcp.pcap" $as_craft -T fields -E separator=";" -e frame.number -e craft.dns.length \
-    -e craft.dns.qr -e craft.dns.ancount -e dnsqr.qname -e dnsqr.qtype -e dnsrr.rdata \
+    -e craft.dns.qr -e craft.dns.ancount -e dnsqr.qname -e dnsqr.qtype -e dnsrr.rdata -e dnsrr.rdata.ipv6 \
+    -e dnsrr.rdata.string | awk -F';' -v OFS=';' '{ print $1, $2, $3, $4, $5, $6, $7 $8 $9 }' \
     | sed 's/\.\([,;]\)/\1/g; s/\.$//')
   expect "craft.dns and Wireshark's dns" "$mine" "$own"
   expect "messages compared" "$(printf '%s\n' "$own" | grep -c ';www.example.com;\|;mail.example.com;\|;ns.example.com,')" 4
