@@ -233,6 +233,11 @@ void craft__list_format (CraftPacket *p, guint layer, guint field, gboolean show
 void craft__list_foreach (CraftPacket *p, guint layer, guint field, void (*fn) (CraftPacket *element, gpointer data),
                           gpointer data);
 
+/* A summary's `{LIST.FIELD}`: appends field `name` of the first element
+ * of list field `list` of `layer` as a summary shows it; FALSE when the
+ * list is empty or its first element has no such field. */
+gboolean craft__list_format_first (CraftPacket *p, guint layer, guint list, const char *name, GString *out);
+
 /* Fuzzing: appends a few random elements of list field `f`, whole and well formed, at most
  * CRAFT_FUZZ_MAX_LIST_BYTES in all. */
 void craft__list_random (CraftRegistry *reg, const CraftFieldDef *f, GRand *rng, GByteArray *out);
