@@ -62,6 +62,11 @@ extern gboolean craft_plugin_standard_layers;
 /* The registered layer of a definition, or NULL (Raw, Padding, or one that could not be registered). */
 CraftPluginLayer *craft_plugin_layer_lookup (const CraftLayerDef *def);
 
+/* The definition of the layer Wireshark dissected just below the payload
+ * it hands to `pl` (Wireshark's tcp: TCP), or NULL: what lower_is() sees
+ * on a message dissected from that payload. */
+const CraftLayerDef *craft_plugin_layer_below (packet_info *pinfo, const CraftPluginLayer *pl);
+
 /* register.c: a layer's protocol, fields, subtrees, expert infos and dissector.
  * `used` holds every filter name the plugin has given out. NULL if the layer
  * cannot be registered without clashing with a protocol Wireshark has. */
@@ -99,16 +104,19 @@ CraftPacket *craft_plugin_whole_frame (tvbuff_t *tvb, packet_info *pinfo, const 
 
 /* dissector.c: the one generic dissector. `cb_data` is the CraftPluginLayer. */
 int craft_plugin_dissect (tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data, void *cb_data);
-/* Dissects one message of `layer` that starts at the tvb's first byte. */
-int craft_plugin_dissect_message (CraftPluginLayer *layer, tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree);
+/* Dissects one message of `layer` that starts at the tvb's first byte,
+ * carried by a layer of `below` (may be NULL) that Wireshark dissected. */
+int craft_plugin_dissect_message (CraftPluginLayer *layer, const CraftLayerDef *below, tvbuff_t *tvb,
+                                  packet_info *pinfo, proto_tree *tree);
 
 /* summary.c: the text of the first of the layer's summaries whose condition
  * holds and whose fields are there, for layer `index` of `p` (a layer of
  * `pl`), or NULL. Valid until the next call. */
 const char *craft_plugin_layer_summary (CraftPluginLayer *pl, CraftPacket *p, guint index);
 
-/* reassembly.c: messages with a length carried over TCP. */
-int craft_plugin_dissect_tcp (CraftPluginLayer *layer, tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree);
+/* reassembly.c: messages with a length carried over TCP, a layer of `below` (may be NULL). */
+int craft_plugin_dissect_tcp (CraftPluginLayer *layer, const CraftLayerDef *below, tvbuff_t *tvb, packet_info *pinfo,
+                              proto_tree *tree);
 guint craft_plugin_fixed_length (const CraftLayerDef *def);
 
 G_END_DECLS

@@ -73,14 +73,14 @@ verdicts_wanted (proto_tree *tree)
 }
 
 static View *
-dissect_bytes (CraftPluginLayer *pl, tvbuff_t *tvb, packet_info *pinfo)
+dissect_bytes (CraftPluginLayer *pl, const CraftLayerDef *below, tvbuff_t *tvb, packet_info *pinfo)
 {
   guint length = tvb_captured_length (tvb);
   const guint8 *data = length > 0 ? tvb_get_ptr (tvb, 0, (gint) length) : NULL;
   CraftPacket *packet = g_steal_pointer (&spare);
   if (packet == NULL)
     packet = craft_packet_new (craft_plugin_registry);
-  craft_packet_set_from_bytes (packet, pl->def, data, length);
+  craft__packet_set_from_bytes_above (packet, below, pl->def, data, length);
   wmem_register_callback (pinfo->pool, recycle_packet, packet);
   View *view = wmem_new0 (pinfo->pool, View);
   view->packet = packet;
@@ -100,11 +100,11 @@ dissect_bytes (CraftPluginLayer *pl, tvbuff_t *tvb, packet_info *pinfo)
 /* What libcraft could read of a layer whose header was cut short, which
  * its dissection leaves as Raw: the fields before the cut, at their bytes. */
 static View *
-partial_view (const CraftLayerDef *def, tvbuff_t *tvb, packet_info *pinfo)
+partial_view (const CraftLayerDef *def, const CraftLayerDef *below, tvbuff_t *tvb, packet_info *pinfo)
 {
   guint length = tvb_captured_length (tvb);
   const guint8 *data = length > 0 ? tvb_get_ptr (tvb, 0, (gint) length) : NULL;
-  CraftPacket *packet = craft__packet_new_partial (craft_plugin_registry, def, data, length);
+  CraftPacket *packet = craft__packet_new_partial_above (craft_plugin_registry, below, def, data, length);
   wmem_register_callback (pinfo->pool, release_packet, packet);
   View *view = wmem_new0 (pinfo->pool, View);
   view->packet = packet;
@@ -571,7 +571,7 @@ show_payload (View *view, guint index, guint base, tvbuff_t *tvb, packet_info *p
   CraftPluginLayer *cut = upl == NULL ? cut_upper (view, index) : NULL;
   if (cut != NULL)
     {
-      show_through (cut, partial_view (cut->def, payload, pinfo), 0, 0, payload, pinfo, tree);
+      show_through (cut, partial_view (cut->def, l->def, payload, pinfo), 0, 0, payload, pinfo, tree);
       return;
     }
   if (upl == NULL)
@@ -707,11 +707,12 @@ show_unreadable (CraftPluginLayer *pl, View *view, tvbuff_t *tvb, packet_info *p
 }
 
 int
-craft_plugin_dissect_message (CraftPluginLayer *pl, tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+craft_plugin_dissect_message (CraftPluginLayer *pl, const CraftLayerDef *below, tvbuff_t *tvb, packet_info *pinfo,
+                              proto_tree *tree)
 {
   if (tvb_reported_length (tvb) == 0)
     return 0;
-  View *view = dissect_bytes (pl, tvb, pinfo);
+  View *view = dissect_bytes (pl, below, tvb, pinfo);
   if (verdicts_wanted (tree))
     {
       craft_packet_verify (view->packet);
@@ -721,7 +722,7 @@ craft_plugin_dissect_message (CraftPluginLayer *pl, tvbuff_t *tvb, packet_info *
     {
       /* A header cut short: the fields before the cut, if any, then the
        * malformed packet. */
-      View *partial = partial_view (pl->def, tvb, pinfo);
+      View *partial = partial_view (pl->def, below, tvb, pinfo);
       if (craft__packet_layer (partial->packet, 0)->hdr_len > 0)
         return show_layer (partial, 0, 0, tvb, pinfo, tree);
       return show_unreadable (pl, view, tvb, pinfo, tree);
@@ -742,8 +743,11 @@ craft_plugin_dissect (tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void 
     }
   guint length = tvb_captured_length (tvb);
   pl = craft_plugin_guarded_layer (pl, length > 0 ? tvb_get_ptr (tvb, 0, (gint) length) : NULL, length);
+  /* The layer Wireshark dissected below, for lower_is(): DNS has its
+   * length prefix only over TCP. */
+  const CraftLayerDef *below = craft_plugin_layer_below (pinfo, pl);
   /* A message with a length in a TCP stream may span segments. */
   if (pl->def->length != NULL && pinfo->ptype == PT_TCP)
-    return craft_plugin_dissect_tcp (pl, tvb, pinfo, tree);
-  return craft_plugin_dissect_message (pl, tvb, pinfo, tree);
+    return craft_plugin_dissect_tcp (pl, below, tvb, pinfo, tree);
+  return craft_plugin_dissect_message (pl, below, tvb, pinfo, tree);
 }

@@ -31,6 +31,53 @@ craft_plugin_layer_lookup (const CraftLayerDef *def)
   return layers_by_def != NULL ? g_hash_table_lookup (layers_by_def, def) : NULL;
 }
 
+/* Wireshark protocol id → the definition whose layer it dissects: a
+ * layer's own protocol (spindle, craft.ip) and, for a standard layer,
+ * Wireshark's (ip). NULL when several definitions name one protocol
+ * (icmpv6). Made on first use, once every protocol is registered. */
+static GHashTable *defs_by_proto;
+
+static void
+add_protocol (int id, const CraftLayerDef *def)
+{
+  gpointer key = GINT_TO_POINTER (id), old;
+  if (id < 0)
+    return;
+  if (g_hash_table_lookup_extended (defs_by_proto, key, NULL, &old) && old != def)
+    g_hash_table_insert (defs_by_proto, key, NULL);
+  else
+    g_hash_table_insert (defs_by_proto, key, (gpointer) def);
+}
+
+const CraftLayerDef *
+craft_plugin_layer_below (packet_info *pinfo, const CraftPluginLayer *pl)
+{
+  if (defs_by_proto == NULL)
+    {
+      defs_by_proto = g_hash_table_new (NULL, NULL);
+      GHashTableIter iter;
+      gpointer value;
+      g_hash_table_iter_init (&iter, layers_by_def);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        {
+          const CraftPluginLayer *each = value;
+          add_protocol (each->proto, each->def);
+          if (each->ws_name != NULL)
+            add_protocol (proto_get_id_by_filter_name (each->ws_name), each->def);
+        }
+    }
+  /* The protocols of the frame so far end with the layer's own (once per
+   * call through its handle: TCP hands a reassembled message over again). */
+  for (wmem_list_frame_t *f = pinfo->layers != NULL ? wmem_list_tail (pinfo->layers) : NULL; f != NULL;
+       f = wmem_list_frame_prev (f))
+    {
+      int id = GPOINTER_TO_INT (wmem_list_frame_data (f));
+      if (id != pl->proto)
+        return g_hash_table_lookup (defs_by_proto, GINT_TO_POINTER (id));
+    }
+  return NULL;
+}
+
 /* The same definitions craft reads. A bad user definition must not cost the
  * user Wireshark: it is reported, and the built-in definitions are used. */
 static CraftRegistry *

@@ -6,6 +6,7 @@
 /* What tcp_dissect_pdus() hands back to us for each message of a segment. */
 typedef struct {
   CraftPluginLayer *layer;
+  const CraftLayerDef *below; /* the layer Wireshark dissected below (TCP), for lower_is() */
   guint messages;   /* shown so far from this segment */
 } Stream;
 
@@ -24,8 +25,8 @@ craft_plugin_fixed_length (const CraftLayerDef *def)
   return MAX (bits / 8, 1);
 }
 
-/* The message's length from the definition's `length = EXPR;`, once the
- * header holding it is all there. */
+/* The message's length from the definition's `length = EXPR [if COND];`,
+ * once the header holding it is all there. */
 static guint
 message_length (packet_info *pinfo, tvbuff_t *tvb, int offset, void *data)
 {
@@ -33,11 +34,16 @@ message_length (packet_info *pinfo, tvbuff_t *tvb, int offset, void *data)
   const CraftLayerDef *def = stream->layer->def;
   guint available = tvb_captured_length_remaining (tvb, offset);
   const guint8 *bytes = tvb_get_ptr (tvb, offset, (gint) available);
-  g_autoptr (CraftPacket) p = craft_packet_new_from_bytes (craft_plugin_registry, def->name, bytes, available, NULL);
-  if (p != NULL && craft_packet_get_n_layers (p) > 0 && craft_packet_get_layer (p, 0) == def)
+  g_autoptr (CraftPacket) p = craft_packet_new (craft_plugin_registry);
+  craft__packet_set_from_bytes_above (p, stream->below, def, bytes, available);
+  if (craft_packet_get_n_layers (p) > 0 && craft_packet_get_layer (p, 0) == def)
     {
       CraftEval ev = { .packet = p, .layer = 0, .data = bytes, .length = available };
-      guint64 length = craft__calc_eval (def->length, &ev);
+      guint64 length;
+      /* A length whose condition does not hold here: the message is what
+       * the segment carries. */
+      if (!craft__layer_declared_length (&ev, &length))
+        return available;
       /* 0 would mean "ask for more" to tcp_dissect_pdus(); a length shorter
        * than the header is a malformed message, reported as one. */
       return (guint) CLAMP (length, 1, G_MAXUINT32);
@@ -61,13 +67,14 @@ dissect_one (tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
       col_append_str (pinfo->cinfo, COL_INFO, " | ");
       col_set_fence (pinfo->cinfo, COL_INFO);
     }
-  return craft_plugin_dissect_message (stream->layer, tvb, pinfo, tree);
+  return craft_plugin_dissect_message (stream->layer, stream->below, tvb, pinfo, tree);
 }
 
 int
-craft_plugin_dissect_tcp (CraftPluginLayer *layer, tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+craft_plugin_dissect_tcp (CraftPluginLayer *layer, const CraftLayerDef *below, tvbuff_t *tvb, packet_info *pinfo,
+                          proto_tree *tree)
 {
-  Stream stream = { layer, 0 };
+  Stream stream = { layer, below, 0 };
   tcp_dissect_pdus (tvb, pinfo, tree, TRUE, layer->fixed_len, message_length, dissect_one, &stream);
   return (int) tvb_captured_length (tvb);
 }

@@ -142,6 +142,61 @@ place_integer (const CraftFieldDef *f, guint bit, CraftPluginField *wf, guint64 
   *mask = field_mask << wf->shift;
 }
 
+/* The types whose values a display filter compares alike: integers of up
+ * to 32 bits, and of more, signed or not; any other type only with itself. */
+static ftenum_t
+value_class (ftenum_t type)
+{
+  switch (type)
+    {
+    case FT_UINT8: case FT_UINT16: case FT_UINT24: case FT_UINT32:
+      return FT_UINT32;
+    case FT_INT8: case FT_INT16: case FT_INT24: case FT_INT32:
+      return FT_INT32;
+    case FT_UINT40: case FT_UINT48: case FT_UINT56: case FT_UINT64:
+      return FT_UINT64;
+    case FT_INT40: case FT_INT48: case FT_INT56: case FT_INT64:
+      return FT_INT64;
+    default:
+      return type;
+    }
+}
+
+/* The filter name of a field of `type`. Conditional alternatives of one
+ * name (ICMP's two "unused") share one, as Wireshark's own dissectors do,
+ * when their values compare alike: a filter reads a value as the type of
+ * the first field of its name and compares it with every field of that
+ * name, so an alternative of another type (DNS rdata: an IPv4 address, an
+ * IPv6 one, a name) gets a name of its own, the type after the first's:
+ * dnsrr.rdata.ipv6. `abbrevs` maps "name" and "name|class" to the names
+ * given so far. */
+static const char *
+field_abbrev (CraftPluginLayer *pl, const CraftFieldDef *f, ftenum_t type, GHashTable *used, GHashTable *abbrevs)
+{
+  g_autofree char *key = g_strdup_printf ("%s|%d", f->name, (int) value_class (type));
+  const char *abbrev = g_hash_table_lookup (abbrevs, key);
+  if (abbrev != NULL)
+    return abbrev;
+  const char *first = g_hash_table_lookup (abbrevs, f->name);
+  g_autofree char *base = NULL;
+  if (first == NULL)
+    {
+      g_autofree char *part = name_part (f->name);
+      base = g_strdup_printf ("%s.%s", pl->filter, part);
+    }
+  else
+    {
+      /* "FT_IPv6" → "ipv6" */
+      g_autofree char *type_part = g_ascii_strdown (ftype_name (value_class (type)) + strlen ("FT_"), -1);
+      base = g_strdup_printf ("%s.%s", first, type_part);
+    }
+  abbrev = unique_name (used, base);
+  if (first == NULL)
+    g_hash_table_insert (abbrevs, g_strdup (f->name), (gpointer) abbrev);
+  g_hash_table_insert (abbrevs, g_steal_pointer (&key), (gpointer) abbrev);
+  return abbrev;
+}
+
 /* The header fields of one definition field: the field, a checksum status, one boolean per flag. */
 static void
 field_rows (CraftPluginLayer *pl, guint index, guint bit, GHashTable *used, GHashTable *abbrevs, GArray *hf,
@@ -153,25 +208,14 @@ field_rows (CraftPluginLayer *pl, guint index, guint bit, GHashTable *used, GHas
   wf->hf = -1;
   wf->hf_status = -1;
   wf->ett_flags = -1;
-
-  /* Conditional alternatives of one name (ICMP's two "unused") share a
-   * filter name, as Wireshark's own dissectors do. */
-  const char *abbrev = g_hash_table_lookup (abbrevs, f->name);
-  if (abbrev == NULL)
-    {
-      g_autofree char *part = name_part (f->name);
-      g_autofree char *base = g_strdup_printf ("%s.%s", pl->filter, part);
-      abbrev = unique_name (used, base);
-      g_hash_table_insert (abbrevs, f->name, (gpointer) abbrev);
-    }
   row.p_id = &wf->hf;
   row.hfinfo.name = f->name;
-  row.hfinfo.abbrev = abbrev;
   row.hfinfo.blurb = f->description != NULL && *f->description != '\0' ? f->description : NULL;
 
   if (!f->kind->is_integer)
     {
       row.hfinfo.type = bytes_type (f);
+      row.hfinfo.abbrev = field_abbrev (pl, f, row.hfinfo.type, used, abbrevs);
       g_array_append_val (hf, row);
       return;
     }
@@ -180,6 +224,8 @@ field_rows (CraftPluginLayer *pl, guint index, guint bit, GHashTable *used, GHas
   place_integer (f, bit, wf, &mask);
   gboolean is_signed = f->kind->is_signed;
   row.hfinfo.type = integer_type (wf->unit_bits, is_signed);
+  const char *abbrev = field_abbrev (pl, f, row.hfinfo.type, used, abbrevs);
+  row.hfinfo.abbrev = abbrev;
   row.hfinfo.bitmask = mask;
   /* Wireshark shows signed fields in decimal only; flag sets read best in hex. */
   row.hfinfo.display = !is_signed && (f->hex || f->flag_names != NULL) ? BASE_HEX : BASE_DEC;
@@ -301,7 +347,7 @@ craft_plugin_register_layer (const CraftLayerDef *def, GHashTable *used)
   GArray *hf = g_array_new (FALSE, TRUE, sizeof (hf_register_info));
   GPtrArray *ett = g_ptr_array_new ();
   g_ptr_array_add (ett, &pl->ett);
-  g_autoptr (GHashTable) abbrevs = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GHashTable) abbrevs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   guint bit = 0;
   for (guint i = 0; i < n; i++)
     {

@@ -5,9 +5,11 @@
 typedef struct {
   const char *text;   /* in the definition's format string */
   gsize text_len;
-  char *name;         /* "{name}" or "{lower.name}": the field's name; NULL after the last field */
+  char *name;         /* "{name}", "{lower.name}" or "{list.name}": the field's name; NULL after the last field */
   gboolean lower;     /* a field of the layer below */
-  GArray *fields;     /* guint: this layer's fields of that name, in order (not for `lower`) */
+  char *list;         /* "{list.name}": the list field whose first element's field it is, else NULL */
+  GArray *fields;     /* guint: this layer's fields of that name (of `list` when there is one), in order
+                       * (not for `lower`) */
 } Piece;
 
 /* One of the layer's summaries: its pieces, in order. */
@@ -27,7 +29,8 @@ compile (const CraftLayerDef *def, const char *format)
       const char *close;
       if (*s != '{' || (close = strchr (s, '}')) == NULL)
         continue;
-      Piece piece = { text, (gsize) (s - text), g_strndup (s + 1, (gsize) (close - s - 1)), FALSE, NULL };
+      Piece piece = { text, (gsize) (s - text), g_strndup (s + 1, (gsize) (close - s - 1)), FALSE, NULL, NULL };
+      const char *dot = strchr (piece.name, '.');
       if (g_str_has_prefix (piece.name, "lower."))
         {
           piece.lower = TRUE;
@@ -35,16 +38,26 @@ compile (const CraftLayerDef *def, const char *format)
         }
       else
         {
+          if (dot != NULL)
+            {
+              /* A field of a list's first element (DNS's "{an.rdata}"). */
+              piece.list = g_strndup (piece.name, (gsize) (dot - piece.name));
+              memmove (piece.name, dot + 1, strlen (dot + 1) + 1);
+            }
+          const char *own = piece.list != NULL ? piece.list : piece.name;
           piece.fields = g_array_new (FALSE, FALSE, sizeof (guint));
           for (guint i = 0; i < def->fields->len; i++)
-            if (strcmp (((const CraftFieldDef *) g_ptr_array_index (def->fields, i))->name, piece.name) == 0)
-              g_array_append_val (piece.fields, i);
+            {
+              const CraftFieldDef *f = g_ptr_array_index (def->fields, i);
+              if (strcmp (f->name, own) == 0 && (piece.list == NULL || f->kind->is_list))
+                g_array_append_val (piece.fields, i);
+            }
         }
       g_array_append_val (pieces, piece);
       s = close;
       text = close + 1;
     }
-  Piece last = { text, strlen (text), NULL, FALSE, NULL };
+  Piece last = { text, strlen (text), NULL, FALSE, NULL, NULL };
   g_array_append_val (pieces, last);
   return pieces;
 }
@@ -88,6 +101,12 @@ expand (CraftPacket *p, guint index, const CraftPluginSummary *summary, GString 
       gint field = present_field (p, layer, piece);
       if (field < 0)
         return FALSE;
+      if (piece->list != NULL)
+        {
+          if (!craft__list_format_first (p, layer, (guint) field, piece->name, out))
+            return FALSE;
+          continue;
+        }
       craft__packet_format_slot (p, layer, (guint) field, FALSE, out);
     }
   return TRUE;

@@ -458,6 +458,73 @@ test_verbose (void)
   assert_contains (both.err, "-V, --json and -e cannot be used together");
 }
 
+/* Bytes [from, to) of DNS message `dns` over TCP, its 2-byte length first,
+ * as a Python bytes literal for an expression (to past the end: all). */
+static char *
+dns_over_tcp (const char *dns, gsize from, gsize to)
+{
+  g_autofree char *expression = g_strdup_printf ("TCP(sport=53,dport=40000)/%s", dns);
+  g_autoptr (GBytes) bytes = build (expression);
+  gsize size;
+  const guint8 *data = g_bytes_get_data (bytes, &size);
+  GString *out = g_string_new ("b\"");
+  gsize end = to < size - 20 ? 20 + to : size;
+  for (gsize i = 20 + from; i < end; i++)
+    g_string_append_printf (out, "\\x%02x", data[i]);
+  g_string_append_c (out, '"');
+  return g_string_free (out, FALSE);
+}
+
+static void
+test_dns_over_tcp (void)
+{
+  g_test_summary ("DNS over TCP: a message split over segments is read as truncated in the first, with no verdict "
+                  "on its lengths or TCP's checksum; two messages in one segment are a DNS message and Padding.");
+  const char *answer = "DNS(id=7,qr=1,qd=DNSQR(qname=\"www.example.com\"),an=DNSRR(rrname=\"www.example.com\","
+                       "rdata=\"192.0.2.9\"))";
+  const char *other = "DNS(id=10,qr=1,rcode=3,qd=DNSQR(qname=\"nowhere.example.com\"))";
+  g_autofree char *head = dns_over_tcp (answer, 0, 15);
+  g_autofree char *tail = dns_over_tcp (answer, 15, G_MAXSIZE);
+  g_autofree char *whole = dns_over_tcp (answer, 0, G_MAXSIZE);
+  g_autofree char *next = dns_over_tcp (other, 0, G_MAXSIZE);
+  /* Both literals joined: b"\x00..." b"\x00..." is one literal less its quotes in the middle. */
+  g_autofree char *two = g_strdup_printf ("%.*s%s", (int) strlen (whole) - 1, whole, next + 2);
+#define SERVER ETHER "IP(src=\"192.0.2.2\",dst=\"192.0.2.1\")/TCP(sport=53,dport=40000,flags=\"PA\",seq="
+  g_autofree char *first = g_strdup_printf (SERVER "1000)/%s", head);
+  g_autofree char *second = g_strdup_printf (SERVER "1015)/%s", tail);
+  g_autofree char *third = g_strdup_printf (SERVER "1066)/%s", two);
+#undef SERVER
+  const char *const packets[] = { first, second, third, NULL };
+  g_autofree char *path = write_capture ("dns-tcp.pcap", DLT_EN10MB, packets);
+
+  g_auto (Run) run = { 0 };
+  run_craft (&run, "read", path);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (run.err, ==, "");
+  g_auto (GStrv) lines = g_strsplit (run.out, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 4);
+  g_assert_cmpstr (lines[0], ==, "1 1700000000.000000 Ether / IP / TCP / DNS Ans / Raw");
+  /* The rest of the message, read from its middle as a message: whatever it says, it is not whole. */
+  g_assert_true (g_str_has_prefix (lines[1], "2 1700000001.000001 Ether / IP / TCP / DNS "));
+  g_assert_cmpstr (lines[2], ==, "3 1700000002.000002 Ether / IP / TCP / DNS Ans 192.0.2.9 / Padding");
+
+  g_auto (Run) tree = { 0 };
+  run_craft (&tree, "read", "-V", "-c", "1", path);
+  g_assert_cmpint (tree.status, ==, 0);
+  assert_contains (tree.out, "           length    = 64\n           id        = 7\n");
+  assert_contains (tree.out, "!!! DNS length says 66, 15 bytes present: truncated, the rest may follow in the stream\n");
+  g_assert_null (strstr (tree.out, "should be"));
+
+  g_auto (Run) json = { 0 };
+  run_craft (&json, "read", "--json", path);
+  g_assert_cmpint (json.status, ==, 0);
+  g_auto (GStrv) objects = g_strsplit (json.out, "\n", -1);
+  g_assert_cmpuint (g_strv_length (objects), ==, 4);
+  assert_contains (objects[2], "{\"layer\":\"DNS\",\"fields\":{\"length\":64,\"id\":7,");
+  assert_contains (objects[2], "{\"layer\":\"Padding\",\"fields\":{\"load\":\"0025000a8103000100000000000007"
+                               "6e6f7768657265076578616d706c6503636f6d0000010001\"}}]}");
+}
+
 static void
 test_json_lines (void)
 {
@@ -1106,6 +1173,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli-read/count-filter", test_count_filter);
   g_test_add_func ("/cli-read/verbose", test_verbose);
   g_test_add_func ("/cli-read/json-lines", test_json_lines);
+  g_test_add_func ("/cli-read/dns-over-tcp", test_dns_over_tcp);
   g_test_add_func ("/cli-read/tshark/crafted", test_tshark_crafted);
   g_test_add_func ("/cli-read/tshark/ntp", test_tshark_ntp);
   g_test_add_func ("/cli-read/linktypes", test_linktypes);

@@ -460,6 +460,91 @@ test_dns_tcp_length (void)
   g_assert_false (craft_packet_has_field (udp, 2, "length"));
 }
 
+/* A Python bytes literal of `hex`, for an expression. */
+static char *
+bytes_literal (const char *hex)
+{
+  GString *out = g_string_new ("b\"");
+  for (gsize i = 0; hex[i] != '\0' && hex[i + 1] != '\0'; i += 2)
+    g_string_append_printf (out, "\\x%c%c", hex[i], hex[i + 1]);
+  g_string_append_c (out, '"');
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+says_should_be (CraftPacket *p)
+{
+  return find_finding (p, "should be") != NULL;
+}
+
+static void
+test_dns_tcp_stream (void)
+{
+  g_test_summary ("Over TCP a DNS message ends where its length says (the next one in the segment is Padding); "
+                  "one that runs past its segment is truncated, and nothing in it is judged.");
+  const char *tcp = "IP(src=\"192.0.2.2\",dst=\"192.0.2.1\")/TCP(sport=53,dport=3333,flags=\"PA\")";
+  g_autofree char *first_expr = g_strdup_printf (
+    "%s/DNS(id=1,qr=1,qd=DNSQR(qname=\"a.example\"),an=DNSRR(rrname=\"a.example\",rdata=\"192.0.2.1\"))", tcp);
+  g_autofree char *second_expr = g_strdup_printf ("%s/DNS(id=2,qr=1,rcode=3,qd=DNSQR(qname=\"b.example\"))", tcp);
+  g_autofree char *first_hex = build_hex (first_expr);
+  g_autofree char *second_hex = build_hex (second_expr);
+  /* The messages, their length first, after the 40 bytes of IP and TCP. */
+  const char *first = first_hex + 80, *second = second_hex + 80;
+  g_assert_true (g_str_has_prefix (first, "00"));
+
+  g_autofree char *both = g_strconcat (first, second, NULL);
+  g_autofree char *both_literal = bytes_literal (both);
+  g_autofree char *both_expr = g_strdup_printf ("%s/%s", tcp, both_literal);
+  g_autofree char *both_hex = build_hex (both_expr);
+  g_autoptr (CraftPacket) p = dissect_hex ("IP", both_hex);
+  g_assert_cmpuint (craft_packet_get_n_layers (p), ==, 4);
+  g_assert_cmpstr (craft_layer_def_get_name (craft_packet_get_layer (p, 2)), ==, "DNS");
+  g_assert_cmpstr (craft_layer_def_get_name (craft_packet_get_layer (p, 3)), ==, "Padding");
+  guint64 id = 0, length = 0;
+  g_assert_true (craft_packet_get_uint (p, 2, "id", &id, NULL));
+  g_assert_true (craft_packet_get_uint (p, 2, "length", &length, NULL));
+  g_assert_cmpuint (id, ==, 1);
+  g_assert_cmpuint (length, ==, strlen (first) / 2 - 2);
+  g_assert_cmpuint (craft__packet_layer (p, 3)->start, ==, 40 + strlen (first) / 2);
+  g_assert_cmpuint (craft__packet_layer (p, 3)->end, ==, strlen (both_hex) / 2);
+  g_assert_cmpuint (craft_packet_verify (p), ==, 0);
+  g_assert_cmpuint (craft_packet_get_n_findings (p), ==, 0);
+
+  /* The first 15 bytes of a message: its header, the start of a name. */
+  g_autofree char *start = g_strndup (first, 30);
+  g_autofree char *start_literal = bytes_literal (start);
+  g_autofree char *start_expr = g_strdup_printf ("%s/%s", tcp, start_literal);
+  g_autofree char *start_hex = build_hex (start_expr);
+  g_autoptr (CraftPacket) cut = dissect_hex ("IP", start_hex);
+  g_assert_cmpstr (craft_layer_def_get_name (craft_packet_get_layer (cut, 2)), ==, "DNS");
+  g_autofree char *want = g_strdup_printf ("DNS length says %zu, 15 bytes present: truncated, the rest may follow "
+                                           "in the stream", strlen (first) / 2);
+  const CraftFinding *f = find_finding (cut, want);
+  if (f == NULL)
+    assert_finding (cut, want);
+  g_assert_cmpint (f->kind, ==, CRAFT_FINDING_TRUNCATED);
+  g_assert_cmpuint (f->layer, ==, 2);
+  g_assert_true (craft__packet_layer (cut, 2)->cut);
+  /* Its lengths and TCP's checksum would be judged on bytes that are not
+   * there: they are not judged at all. */
+  g_assert_cmpuint (craft_packet_verify (cut), ==, 0);
+  g_assert_false (says_should_be (cut));
+
+  /* The rest of that message, read as one from its middle: truncated too. */
+  g_autofree char *rest_literal = bytes_literal (first + 30);
+  g_autofree char *rest_expr = g_strdup_printf ("%s/%s", tcp, rest_literal);
+  g_autofree char *rest_hex = build_hex (rest_expr);
+  g_autoptr (CraftPacket) rest = dissect_hex ("IP", rest_hex);
+  assert_finding (rest, "bytes present: truncated, the rest may follow in the stream");
+  g_assert_cmpuint (craft_packet_verify (rest), ==, 0);
+  g_assert_false (says_should_be (rest));
+
+  /* Over UDP the length does not apply: the datagram ends the message. */
+  g_autoptr (CraftPacket) udp = dissect_dns ("00018183000100000000000001620000010001");
+  g_assert_false (craft_packet_has_field (udp, 2, "length"));
+  g_assert_cmpuint (craft__packet_layer (udp, 2)->end, ==, craft__packet_layer (udp, 1)->end);
+}
+
 static void
 test_dhcp (void)
 {
@@ -584,6 +669,7 @@ main (int argc, char **argv)
   g_test_add_func ("/lists/dns/txt", test_dns_txt);
   g_test_add_func ("/lists/charstrings", test_charstrings_kind);
   g_test_add_func ("/lists/dns/tcp-length", test_dns_tcp_length);
+  g_test_add_func ("/lists/dns/tcp-stream", test_dns_tcp_stream);
   g_test_add_func ("/lists/dhcp", test_dhcp);
   g_test_add_func ("/lists/malformed/depth-limit", test_depth_limit);
   g_test_add_func ("/lists/malformed/random-bytes", test_random_bytes);

@@ -100,6 +100,63 @@ test_chosen_upper (void)
   g_assert_null (craft__packet_chosen_upper (p, 2));
 }
 
+static void
+test_above (void)
+{
+  g_test_summary ("A message dissected above a layer the packet does not hold (Wireshark's TCP) sees it in "
+                  "lower_is(): DNS has its length prefix, and its length gives its end; above nothing, not.");
+  g_autoptr (CraftRegistry) reg = registry ();
+  const CraftLayerDef *dns = craft_registry_lookup_layer (reg, "DNS");
+  const CraftLayerDef *tcp = craft_registry_lookup_layer (reg, "TCP");
+  const CraftLayerDef *udp = craft_registry_lookup_layer (reg, "UDP");
+  /* A response of 17 bytes behind its length, then 5 bytes of the next message. */
+  static const guint8 data[] = { 0x00, 0x11, 0x12, 0x34, 0x81, 0x80, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00,
+                                 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x01, 0x00, 0x20, 0x56 };
+  gint length_field = craft__layer_def_field_index (dns, "length");
+  g_autoptr (CraftPacket) p = craft_packet_new (reg);
+  craft__packet_set_from_bytes_above (p, tcp, dns, data, sizeof data);
+  g_assert_cmpuint (craft_packet_get_n_layers (p), ==, 2);
+  g_assert_true (craft_packet_get_layer (p, 0) == dns);
+  g_assert_cmpstr (craft_layer_def_get_name (craft_packet_get_layer (p, 1)), ==, "Padding");
+  guint64 value = 0;
+  g_assert_true (craft_packet_get_uint (p, 0, "length", &value, NULL));
+  g_assert_cmpuint (value, ==, 17);
+  g_assert_true (craft_packet_get_uint (p, 0, "id", &value, NULL));
+  g_assert_cmpuint (value, ==, 0x1234);
+  g_assert_cmpuint (craft__packet_layer (p, 0)->end, ==, 19);
+  CraftEval ev = { .packet = p, .layer = 0, .data = data, .length = sizeof data };
+  g_assert_true (craft__layer_declared_length (&ev, &value));
+  g_assert_cmpuint (value, ==, 19);
+  /* Its computed fields are judged with the length there. */
+  g_assert_cmpuint (craft_packet_verify (p), ==, 0);
+
+  /* Above UDP, or above nothing, the same bytes start with the identifier. */
+  const CraftLayerDef *belows[] = { udp, NULL };
+  for (gsize i = 0; i < G_N_ELEMENTS (belows); i++)
+    {
+      craft__packet_set_from_bytes_above (p, belows[i], dns, data + 2, sizeof data - 2);
+      g_assert_false (craft__packet_layer (p, 0)->slots[length_field].present);
+      g_assert_true (craft_packet_get_uint (p, 0, "id", &value, NULL));
+      g_assert_cmpuint (value, ==, 0x1234);
+      CraftEval none = { .packet = p, .layer = 0, .data = data + 2, .length = sizeof data - 2 };
+      g_assert_false (craft__layer_declared_length (&none, &value));
+    }
+  /* Recycled by craft_packet_set_from_bytes(), a packet is above nothing again. */
+  craft__packet_set_from_bytes_above (p, tcp, dns, data, sizeof data);
+  craft_packet_set_from_bytes (p, dns, data + 2, sizeof data - 2);
+  g_assert_false (craft__packet_layer (p, 0)->slots[length_field].present);
+
+  /* A header cut short: the length is read before the cut. */
+  g_autoptr (CraftPacket) part = craft__packet_new_partial_above (reg, tcp, dns, data, 5);
+  const CraftLayer *l = craft__packet_layer (part, 0);
+  g_assert_true (l->cut);
+  g_assert_true (l->slots[length_field].present);
+  g_assert_true (l->slots[craft__layer_def_field_index (dns, "id")].present);
+  g_assert_false (l->slots[craft__layer_def_field_index (dns, "qdcount")].present);
+  g_autoptr (CraftPacket) part_udp = craft__packet_new_partial_above (reg, NULL, dns, data, 5);
+  g_assert_false (craft__packet_layer (part_udp, 0)->slots[length_field].present);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -107,5 +164,6 @@ main (int argc, char **argv)
   g_test_add_func ("/partial/cut-header", test_cut_header);
   g_test_add_func ("/partial/whole-and-empty", test_whole_and_empty);
   g_test_add_func ("/partial/chosen-upper", test_chosen_upper);
+  g_test_add_func ("/partial/above", test_above);
   return g_test_run ();
 }

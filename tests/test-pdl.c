@@ -725,8 +725,8 @@ test_descriptions (void)
 static void
 test_statements (void)
 {
-  g_test_summary ("Layer statements: length, pseudo, route, summary with and without a condition, "
-                  "fallback and trailer, in any order relative to the fields.");
+  g_test_summary ("Layer statements: length with and without a condition, pseudo, route, summary with and "
+                  "without a condition, fallback, trailer and stream, in any order relative to the fields.");
   g_autoptr (CraftRegistry) reg = registry_from ("layer S {\n"
                                                  "  summary if kind == 1 \"S {dst} kind {kind} {lower.src}\";\n"
                                                  "  summary \"S plain\";\n"
@@ -743,10 +743,17 @@ test_statements (void)
                                                  "layer U { a: ipv4; pseudo a, u32(len(upper)), u8(bound(upper)); }\n"
                                                  "layer R { n: u8; addrs: bytes; last: ipv4;\n"
                                                  "  pseudo a = tail(addrs) if n != 0; pseudo b = last;\n"
-                                                 "  pseudo a = head(addrs) if n == 0; }\n");
+                                                 "  pseudo a = head(addrs) if n == 0; }\n"
+                                                 "layer M { stream; n: u16 if lower_is(S); length = n + 2 if lower_is(S); }\n");
   const CraftLayerDef *s = layer (reg, "S");
   g_assert_cmpint (s->route_field, ==, craft__layer_def_field_index (s, "dst"));
   assert_calc (s->length, s, "(total - 0)");
+  g_assert_null (s->length_if);
+  g_assert_false (s->stream);
+  const CraftLayerDef *m = layer (reg, "M");
+  assert_calc (m->length, m, "(n + 2)");
+  assert_calc (m->length_if, m, "lower_is(S)");
+  g_assert_true (m->stream);
   g_assert_cmpuint (s->summaries->len, ==, 2);
   const CraftSummary *first = &g_array_index (s->summaries, CraftSummary, 0);
   assert_calc (first->condition, s, "(kind == 1)");
@@ -1082,7 +1089,7 @@ static const ErrorCase error_cases[] = {
   { "statement-without-colon", "A field name without ':' is read as an unknown statement.", FALSE,
     "layer L {\n  ttl u8 = 64;\n}\n", -1, SYNTAX, 2, 3,
     "expected a field ('name: type') or one of description, length, pseudo, route, summary, guard, wireshark, wireshark_table, wireshark_addresses, answer, "
-    "answers, quotes, identity, resolve, element, fallback, trailer, heuristic; found 'ttl'" },
+    "answers, quotes, identity, resolve, element, fallback, trailer, stream, heuristic; found 'ttl'" },
   { "misspelled-statement", "A misspelled statement keyword.", FALSE,
     "layer L {\n  a: u8;\n  lenght = a;\n}\n", -1, SYNTAX, 3, 3, "found 'lenght'" },
   { "statement-with-colon", "A statement keyword with ':' is a field, so its type is checked.", FALSE,
@@ -1227,6 +1234,13 @@ static const ErrorCase error_cases[] = {
     "a condition is an integer: source_ip() gives an address" },
   { "length-address", "The length statement is an integer.", FALSE,
     "layer L { a: ipv4; length = source_ip(a); }", -1, DEFINITION, 1, 39, "the length is an integer" },
+  { "length-condition-address", "The length's condition is an integer.", FALSE,
+    "layer L { a: ipv4; length = 4 if source_ip(a); }", -1, DEFINITION, 1, 44,
+    "the length's condition is an integer" },
+  { "length-condition-missing", "'if' after a length needs a condition.", FALSE,
+    "layer L { a: u8; length = a if ; }", -1, SYNTAX, 1, 32, "found ';'" },
+  { "length-condition-unknown-field", "The length's condition reads fields of the layer.", FALSE,
+    "layer L { a: u8; length = a if b == 1; }", -1, DEFINITION, 1, 32, "'b'" },
   { "bind-unknown-lower", "A binding names loaded layers.", TRUE,
     "bind Nope.x == 1 -> UDP;", -1, DEFINITION, 1, 6, "no layer named 'Nope' is loaded" },
   { "bind-unknown-upper", "A binding names loaded layers.", TRUE,

@@ -370,8 +370,12 @@ craft__calc_eval (const CraftCalc *c, const CraftEval *ev)
     case CRAFT_CALC_MIN:
       return (guint64) MIN (eval_signed (c->a, ev), eval_signed (c->b, ev));
     case CRAFT_CALC_LOWER_IS:
-      return ev->layer > 0
-             && strcmp (craft__packet_layer (ev->packet, ev->layer - 1)->def->name, c->layer_name) == 0;
+      {
+        /* The first layer's is the one the packet was dissected above, if any. */
+        const CraftLayerDef *below = ev->layer > 0 ? craft__packet_layer (ev->packet, ev->layer - 1)->def
+                                                   : ev->packet->below;
+        return below != NULL && strcmp (below->name, c->layer_name) == 0;
+      }
     case CRAFT_CALC_COUNT:
       return craft__list_count (ev->packet, ev->layer, c->field);
     case CRAFT_CALC_IS_SET:
@@ -441,6 +445,16 @@ craft__calc_eval (const CraftCalc *c, const CraftEval *ev)
     case CRAFT_OP_GE: return a >= b;
     default: return 0;
     }
+}
+
+gboolean
+craft__layer_declared_length (const CraftEval *ev, guint64 *declared)
+{
+  const CraftLayerDef *def = craft__packet_layer (ev->packet, ev->layer)->def;
+  if (def->length == NULL || (def->length_if != NULL && craft__calc_eval (def->length_if, ev) == 0))
+    return FALSE;
+  *declared = craft__calc_eval (def->length, ev);
+  return TRUE;
 }
 
 guint64

@@ -475,6 +475,10 @@ dissect (CraftPacket *p, const CraftLayerDef *def, const guint8 *data, gsize len
    * only then does a layer that runs past it mean the data was cut short
    * (a capture's snap length). Inside a length, it means a wrong length. */
   gboolean data_end = TRUE;
+  /* Whether `end` is the end of what a stream layer (TCP) carries: a
+   * message that runs past it is cut short in this packet, its rest in a
+   * later one, not of a wrong length. */
+  gboolean segment_end = FALSE;
   while (def != NULL && (pos < end || expected))
     {
       /* Each step adds a layer and perhaps a trailer; keep room for both and
@@ -492,29 +496,38 @@ dissect (CraftPacket *p, const CraftLayerDef *def, const guint8 *data, gsize len
       CraftLayer *l = craft__packet_layer (p, index);
       l->start = (guint) pos;
       gboolean read = dissect_fields (p, index, end);
-      if (!data_end)
+      gboolean cut_here = data_end || segment_end;
+      if (!cut_here)
         l->cut = FALSE;
       if (!read)
         {
           drop_last_layer (p);
           append_opaque (p, reg->fallback, pos, end);
           /* The Raw that took its place, else the layer below, is cut short. */
-          if (p->layers->len > 0 && data_end)
+          if (p->layers->len > 0 && cut_here)
             craft__packet_layer (p, MIN (index, p->layers->len - 1))->cut = TRUE;
           break;
         }
       gsize layer_end = end;
       /* Whether the data, not a length field, ends this layer. */
       gboolean open_ended = TRUE;
-      if (def->length != NULL)
+      CraftEval ev = { p, index, data, length, NULL, 0 };
+      guint64 declared;
+      if (craft__layer_declared_length (&ev, &declared))
         {
-          CraftEval ev = { p, index, data, length, NULL, 0 };
-          guint64 declared = craft__calc_eval (def->length, &ev);
           open_ended = declared > end - pos;
           if (declared < l->hdr_len)
             craft__packet_add_finding (p, CRAFT_FINDING_LENGTH, index, -1, l->start, l->hdr_len,
                                        "%s length says %" G_GUINT64_FORMAT ", less than its %u-byte header",
                                        def->name, declared, l->hdr_len);
+          else if (declared > end - pos && segment_end && !data_end)
+            {
+              craft__packet_add_finding (p, CRAFT_FINDING_TRUNCATED, index, -1, l->start, (guint) (end - pos),
+                                         "%s length says %" G_GUINT64_FORMAT ", %zu bytes present: truncated, "
+                                         "the rest may follow in the stream",
+                                         def->name, declared, end - pos);
+              l->cut = TRUE;
+            }
           else if (declared > end - pos)
             {
               craft__packet_add_finding (p, CRAFT_FINDING_LENGTH, index, -1, l->start, (guint) (end - pos),
@@ -526,8 +539,12 @@ dissect (CraftPacket *p, const CraftLayerDef *def, const guint8 *data, gsize len
             {
               layer_end = pos + declared;
               data_end = FALSE;
+              segment_end = FALSE;
             }
         }
+      /* What a stream layer carries ends where this packet's piece does. */
+      if (def->stream)
+        segment_end = TRUE;
       l->end = (guint) layer_end;
       if (layer_end < end && n_trailers < CRAFT_MAX_LAYERS)
         {
@@ -593,7 +610,15 @@ craft__packet_chosen_upper (CraftPacket *p, guint index)
 CraftPacket *
 craft__packet_new_partial (CraftRegistry *reg, const CraftLayerDef *def, const guint8 *data, gsize length)
 {
+  return craft__packet_new_partial_above (reg, NULL, def, data, length);
+}
+
+CraftPacket *
+craft__packet_new_partial_above (CraftRegistry *reg, const CraftLayerDef *below, const CraftLayerDef *def,
+                                 const guint8 *data, gsize length)
+{
   CraftPacket *p = craft_packet_new (reg);
+  p->below = below;
   length = MIN (length, CRAFT_MAX_PACKET_BYTES);
   static const guint8 no_data[1];
   p->origin = length > 0 ? g_bytes_new (data, length) : g_bytes_new_static (no_data, 0);
@@ -636,7 +661,15 @@ void
 craft_packet_set_from_bytes (CraftPacket *packet, const CraftLayerDef *first_layer, const guint8 *data,
                              gsize length)
 {
+  craft__packet_set_from_bytes_above (packet, NULL, first_layer, data, length);
+}
+
+void
+craft__packet_set_from_bytes_above (CraftPacket *packet, const CraftLayerDef *below, const CraftLayerDef *first_layer,
+                                    const guint8 *data, gsize length)
+{
   g_return_if_fail (packet != NULL && first_layer != NULL);
   craft__packet_clear (packet);
+  packet->below = below;
   dissect (packet, first_layer, data, length);
 }

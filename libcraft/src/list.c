@@ -156,10 +156,10 @@ walk (Walk *w, gsize start, gsize end, guint64 max_count, guint64 *count)
       const CraftLayerDef *def = craft__packet_layer (e, 0)->def;
       CraftLayer *el = craft__packet_layer (e, 0);
       gsize size = ok ? el->hdr_len : 0;
-      if (ok && def->length != NULL)
+      CraftEval ev = { e, 0, buf, end, NULL, 0 };
+      guint64 declared;
+      if (ok && craft__layer_declared_length (&ev, &declared))
         {
-          CraftEval ev = { e, 0, buf, end, NULL, 0 };
-          guint64 declared = craft__calc_eval (def->length, &ev);
           if (declared < el->hdr_len)
             {
               report (w, CRAFT_FINDING_INVALID, pos, el->hdr_len,

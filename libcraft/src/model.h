@@ -183,6 +183,8 @@ struct _CraftLayerDef {
   char *file;                 /* definition file it came from */
   GPtrArray *fields;          /* CraftFieldDef* (owned) */
   CraftCalc *length;          /* total bytes of header + payload, when the header says so */
+  CraftCalc *length_if;       /* `length = EXPR if COND;`: the length holds only when COND does (DNS's
+                               * length prefix, only over TCP); NULL: always */
   GArray *pseudo;             /* CraftPseudoItem; NULL when the layer offers no pseudo-header */
   GArray *pseudo_overrides;   /* CraftPseudoOverride; NULL when none */
   gint route_field;           /* field holding the destination to route by, or -1 */
@@ -207,6 +209,8 @@ struct _CraftLayerDef {
   gboolean wireshark_network; /* ... and whether they are network (else link-layer) addresses */
   gboolean fallback;          /* used for payload no binding claims (Raw) */
   gboolean trailer;           /* bytes after the end of a layer (Padding) */
+  gboolean stream;            /* `stream;`: what it carries is a piece of a byte stream (TCP), so a
+                               * message above that runs past its end continues in a later packet */
   CraftCalc *answer;          /* `answer EXPR;`: whether a reply's layer answers the request's (request.FIELD) */
   const CraftLayerDef *answers; /* `answers LAYER if EXPR;`: the request's layer is that one, not this one */
   CraftCalc *quotes;          /* `quotes if EXPR;`: when it holds on a reply, the layers after it quote the request */

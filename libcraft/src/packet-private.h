@@ -72,6 +72,10 @@ struct _CraftPacket {
   GArray *spare_slots; /* CraftSpareSlots: the slot arrays of the layers it cleared */
   guint8 *spare_data;  /* the bytes of the last dissection, when nothing else held them */
   gsize spare_size;
+  /* The layer the first layer sits on when that one is not in the packet
+   * (a payload Wireshark's own TCP hands the plugin), read by lower_is();
+   * NULL: none. Set by craft__packet_set_from_bytes_above(). */
+  const CraftLayerDef *below;
 };
 
 typedef struct {
@@ -173,6 +177,11 @@ void craft__slot_value (CraftPacket *packet, const CraftEval *ev, guint layer, g
 /* Evaluates an expression to an integer. */
 guint64 craft__calc_eval (const CraftCalc *calc, const CraftEval *ev);
 
+/* The length the layer's `length = EXPR [if COND];` gives it, in *declared;
+ * FALSE when it has none or COND does not hold (the layer then runs to the
+ * end of what holds it). */
+gboolean craft__layer_declared_length (const CraftEval *ev, guint64 *declared);
+
 /* Evaluates an answer rule on a reply's layer (`ev`), with request.FIELD
  * reading `request` (may be NULL: then 0) and quoting() giving `quoting`. */
 guint64 craft__calc_eval_answer (const CraftCalc *calc, const CraftEval *ev, const CraftEval *request,
@@ -250,6 +259,11 @@ void craft__list_format (CraftPacket *p, guint layer, guint field, gboolean show
 void craft__list_foreach (CraftPacket *p, guint layer, guint field, void (*fn) (CraftPacket *element, gpointer data),
                           gpointer data);
 
+/* A summary's `{LIST.FIELD}`: appends field `name` of the first element
+ * of list field `list` of `layer` as a summary shows it; FALSE when the
+ * list is empty or its first element has no such field. */
+gboolean craft__list_format_first (CraftPacket *p, guint layer, guint list, const char *name, GString *out);
+
 /* Fuzzing: appends a few random elements of list field `f`, whole and well formed, at most
  * CRAFT_FUZZ_MAX_LIST_BYTES in all. */
 void craft__list_random (CraftRegistry *reg, const CraftFieldDef *f, GRand *rng, GByteArray *out);
@@ -291,4 +305,15 @@ gboolean craft__condition_holds_in_place (const CraftFieldDef *field, const Craf
  * marked cut. Never NULL; the caller owns it. */
 CraftPacket *craft__packet_new_partial (CraftRegistry *reg, const CraftLayerDef *def, const guint8 *data,
                                         gsize length);
+
+/* The same, for a layer that sits on a layer of `below` (may be NULL) that
+ * the packet does not hold: lower_is() on the first layer sees `below`. */
+CraftPacket *craft__packet_new_partial_above (CraftRegistry *reg, const CraftLayerDef *below,
+                                              const CraftLayerDef *def, const guint8 *data, gsize length);
+
+/* craft_packet_set_from_bytes() for bytes that a layer of `below` (may be
+ * NULL) carries, which the packet does not hold: a payload Wireshark's own
+ * TCP hands over. lower_is() on the first layer sees `below`. */
+void craft__packet_set_from_bytes_above (CraftPacket *packet, const CraftLayerDef *below,
+                                         const CraftLayerDef *first_layer, const guint8 *data, gsize length);
 G_END_DECLS

@@ -114,6 +114,7 @@ craft__packet_clear (CraftPacket *packet)
   g_clear_pointer (&packet->sets, g_ptr_array_unref);
   g_clear_pointer (&packet->template, craft__template_free);
   g_clear_pointer (&packet->interface, g_free);
+  packet->below = NULL;
   g_clear_pointer (&packet->wire, g_bytes_unref);
   if (packet->origin != NULL)
     {
@@ -204,6 +205,7 @@ craft_packet_copy (CraftPacket *packet)
     copy->wire = g_bytes_ref (packet->wire);
   copy->wire_current = packet->wire_current;
   copy->interface = g_strdup (packet->interface);
+  copy->below = packet->below;
   for (guint i = 0; packet->sets != NULL && i < packet->sets->len; i++)
     craft__packet_add_set (copy, craft__field_set_copy (g_ptr_array_index (packet->sets, i)));
   for (guint i = 0; i < copy->layers->len; i++)

@@ -1737,6 +1737,11 @@ parse_layer_statement (Pdl *p, const char *word)
       l->length = parse_expression (p);
       if (l->length == NULL || !check_integer_calc (p, l->length, "the length"))
         return FALSE;
+      g_clear_pointer (&l->length_if, craft__calc_free);
+      if (accept_word (p, "if")
+          && ((l->length_if = parse_expression (p)) == NULL
+              || !check_integer_calc (p, l->length_if, "the length's condition")))
+        return FALSE;
     }
   else if (strcmp (word, "pseudo") == 0)
     return parse_pseudo (p);
@@ -1816,6 +1821,8 @@ parse_layer_statement (Pdl *p, const char *word)
     l->fallback = TRUE;
   else if (strcmp (word, "trailer") == 0)
     l->trailer = TRUE;
+  else if (strcmp (word, "stream") == 0)
+    l->stream = TRUE;
   else if (is_answer_statement (word))
     return parse_answer_statement (p, word);
   else if (strcmp (word, "heuristic") == 0)
@@ -1823,7 +1830,7 @@ parse_layer_statement (Pdl *p, const char *word)
   else
     return fail (p, "expected a field ('name: type') or one of description, length, pseudo, route, "
                     "summary, guard, wireshark, wireshark_table, wireshark_addresses, answer, answers, "
-                    "quotes, identity, resolve, element, fallback, trailer, heuristic; found '%s'", word);
+                    "quotes, identity, resolve, element, fallback, trailer, stream, heuristic; found '%s'", word);
   return expect_char (p, ';', "at the end of the statement");
 }
 
@@ -2065,7 +2072,8 @@ finish_layer (Pdl *p, Loc at)
                         "layer '%s' is a %s: its one field is a byte string to its end (load: bytes;)", l->name,
                         l->fallback ? "fallback" : "trailer");
     }
-  if (!resolve_calc (p, l->length, n, "the length") || !resolve_calc (p, l->guard, n, "the guard")
+  if (!resolve_calc (p, l->length, n, "the length") || !resolve_calc (p, l->length_if, n, "the length's condition")
+      || !resolve_calc (p, l->guard, n, "the guard")
       || !check_guard (p, l->guard, &l->guard_bytes))
     return FALSE;
   p->in_heuristic = TRUE;

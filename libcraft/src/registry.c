@@ -61,6 +61,7 @@ craft__layer_def_free (CraftLayerDef *layer)
   g_free (layer->wireshark_name);
   g_ptr_array_unref (layer->fields);
   craft__calc_free (layer->length);
+  craft__calc_free (layer->length_if);
   craft__calc_free (layer->guard);
   craft__calc_free (layer->answer);
   craft__calc_free (layer->quotes);

@@ -26,6 +26,14 @@ format_first (CraftPacket *element, gpointer data)
   first->field = "";  /* later elements match nothing */
 }
 
+gboolean
+craft__list_format_first (CraftPacket *p, guint layer, guint list, const char *name, GString *out)
+{
+  FirstElement first = { name, out, FALSE };
+  craft__list_foreach (p, layer, list, format_first, &first);
+  return first.found;
+}
+
 /* `{LIST.FIELD}`: that field of the list's first element; FALSE when the
  * list is empty or its first element has no such field. */
 static gboolean
@@ -37,11 +45,7 @@ expand_element (CraftPacket *p, guint index, const char *ref, GString *out)
   for (guint i = 0; i < l->def->fields->len; i++)
     if (l->slots[i].present && craft__layer_field (l, i)->kind->is_list
         && strcmp (craft__layer_field (l, i)->name, list) == 0)
-      {
-        FirstElement first = { dot + 1, out, FALSE };
-        craft__list_foreach (p, index, i, format_first, &first);
-        return first.found;
-      }
+      return craft__list_format_first (p, index, i, dot + 1, out);
   return FALSE;
 }
 

@@ -180,6 +180,13 @@ telemetry.version	FT_UINT8	telemetry	BASE_DEC	0xe0'
   expect "field rows" "$got" "$want"
   # Descriptions become blurbs; new layers get their own protocol, standard ones craft.<name>.
   contains "blurb" "$fields" "spindle.length	FT_UINT16	spindle	BASE_DEC	0x0	Bytes in the whole message, this header included"
+  # Alternatives of one name share it only when their values are of one
+  # type: a filter reads a value as the first's type (a DNS record's rdata).
+  expect "alternatives of other types" "$(printf '%s\n' "$fields" | awk -F'\t' '$1 == "F" && $3 ~ /^dnsrr\.rdata/ { print $3 "\t" $4 }' | sort)" \
+    'dnsrr.rdata	FT_IPv4
+dnsrr.rdata.bytes	FT_BYTES
+dnsrr.rdata.ipv6	FT_IPv6
+dnsrr.rdata.string	FT_STRING'
   protocols=$(ws -G protocols | cut -f3)
   for p in telemetry spindle spindlejob spindlestate craft craft.ether craft.ip craft.tcp craft.udp; do
     printf '%s\n' "$protocols" | grep -qx "$p" || fail "no protocol $p"
@@ -291,6 +298,99 @@ test_reassembly() {
   expect "info" "$(ws -r "$work/spindle.pcap" -Y 'frame.number >= 3' -T fields -e _ws.col.Info)" \
     "SpindleJob b'backup' queue 0
 Spindle hello job 1 | SpindleState running 42%"
+}
+
+# DNS over TCP (RFC 1035 4.2.2: each message behind its 2-byte length),
+# built by craft: a query, then from the server a response split over two
+# segments, one split over three (the first cut inside the length, the
+# second inside the header) and a segment carrying two responses.
+dns_tcp_pcap() {
+  # dns_message EXPR: the message's bytes over TCP, its length first.
+  dns_message() {
+    craft build --hex "TCP(sport=53,dport=40000)/$1" | cut -c41-
+  }
+  query=$(dns_message 'DNS(id=7,qd=DNSQR(qname="www.example.com"))')
+  a=$(dns_message 'DNS(id=7,qr=1,qd=DNSQR(qname="www.example.com"),an=DNSRR(rrname="www.example.com",rdata="192.0.2.9"))')
+  b=$(dns_message 'DNS(id=8,qr=1,qd=DNSQR(qname="mail.example.com",qtype="AAAA"),an=DNSRR(rrname="mail.example.com",type="AAAA",rdata="2001:db8::25"))')
+  c=$(dns_message 'DNS(id=9,qr=1,qd=DNSQR(qname="ns.example.com",qtype="NS"),an=DNSRR(rrname="example.com",type="NS",rdata="ns.example.com"))')
+  d=$(dns_message 'DNS(id=10,qr=1,rcode="name-error",qd=DNSQR(qname="nowhere.example.com"))')
+  # seq of the server's bytes from 1000 on: a at 1000, b after it, c and d after b.
+  a1=$(printf '%s' "$a" | cut -c1-30)
+  a2=$(printf '%s' "$a" | cut -c31-)
+  b1=$(printf '%s' "$b" | cut -c1-2)
+  b2=$(printf '%s' "$b" | cut -c3-20)
+  b3=$(printf '%s' "$b" | cut -c21-)
+  seq_b=$((1000 + ${#a} / 2))
+  seq_cd=$((seq_b + ${#b} / 2))
+  client="$ETH/IP(src=\"192.0.2.1\",dst=\"192.0.2.2\")/TCP(sport=40000,dport=53,flags=\"PA\",seq=5000,ack=1000)"
+  server="$ETH/IP(src=\"192.0.2.2\",dst=\"192.0.2.1\")/TCP(sport=53,dport=40000,flags=\"PA\",ack=$((5000 + ${#query} / 2))"
+  pcap "$work/dns-tcp.pcap" \
+    "$client/$(bytes "$query")" \
+    "$server,seq=1000)/$(bytes "$a1")" \
+    "$server,seq=1015)/$(bytes "$a2")" \
+    "$server,seq=$seq_b)/$(bytes "$b1")" \
+    "$server,seq=$((seq_b + 1)))/$(bytes "$b2")" \
+    "$server,seq=$((seq_b + 10)))/$(bytes "$b3")" \
+    "$server,seq=$seq_cd)/$(bytes "$c$d")"
+}
+
+test_dns_tcp() {
+  dns_tcp_pcap
+  # craft.dns above Wireshark's TCP: its length prefix is there (lower_is(TCP)
+  # holds), and gives each message its end.
+  as_craft="-d tcp.port==53,craft.dns"
+  # shellcheck disable=SC2086 # as_craft is two words
+  got=$(ws -r "$work/dns-tcp.pcap" $as_craft -T fields -E separator=";" -e frame.number -e craft.dns.length \
+    -e craft.dns.id -e craft.dns.qr -e craft.dns.rcode -e craft.dns.ancount -e dnsqr.qname -e dnsqr.qtype \
+    -e dnsrr.rdata -e dnsrr.rdata.ipv6 -e dnsrr.rdata.string -e _ws.expert.message)
+  want='1;33;7;0;0;0;www.example.com.;1;;;;
+2;;;;;;;;;;;
+3;64;7;1;0;1;www.example.com.;1;192.0.2.9;;;
+4;;;;;;;;;;;
+5;;;;;;;;;;;
+6;78;8;1;0;1;mail.example.com.;28;;2001:db8::25;;
+7;71,37;9,10;1,1;0,3;1,0;ns.example.com.,nowhere.example.com.;2,1;;;ns.example.com.;'
+  expect "DNS messages over TCP" "$got" "$want"
+  # shellcheck disable=SC2086
+  same_without_tree "DNS over TCP" "$work/dns-tcp.pcap" $as_craft
+  # shellcheck disable=SC2086
+  tree=$(ws -r "$work/dns-tcp.pcap" $as_craft -V)
+  contains "two segments" "$tree" "[2 Reassembled TCP Segments (66 bytes): #2(15), #3(51)]"
+  contains "three segments" "$tree" "[3 Reassembled TCP Segments (80 bytes): #4(1), #5(9), #6(70)]"
+  # The filters find each message, also the second of a segment.
+  # shellcheck disable=SC2086
+  expect "qname filter" "$(ws -r "$work/dns-tcp.pcap" $as_craft -Y 'dnsqr.qname == "mail.example.com."' -T fields -e frame.number)" '6'
+  # Each kind of record data under a name of its type. An address compared
+  # with a name (frame 7's NS record) once crashed tshark.
+  # shellcheck disable=SC2086
+  expect "rdata filter" "$(ws -r "$work/dns-tcp.pcap" $as_craft -Y 'dnsrr.rdata == 192.0.2.9' -T fields -e frame.number)" '3'
+  # shellcheck disable=SC2086
+  expect "IPv6 rdata filter" "$(ws -r "$work/dns-tcp.pcap" $as_craft -Y 'dnsrr.rdata.ipv6 == 2001:db8::25' -T fields -e frame.number)" '6'
+  # shellcheck disable=SC2086
+  expect "name rdata filter" "$(ws -r "$work/dns-tcp.pcap" $as_craft -Y 'dnsrr.rdata.string == "ns.example.com."' -T fields -e frame.number)" '7'
+  # shellcheck disable=SC2086
+  expect "id filter" "$(ws -r "$work/dns-tcp.pcap" $as_craft -Y 'craft.dns.id == 10 && craft.dns.rcode == 3' -T fields -e frame.number)" '7'
+  # Info is each message's summary, as craft read gives it: the first
+  # question's name, the first answer's data (a field of a list's element).
+  # shellcheck disable=SC2086
+  expect "info" "$(ws -r "$work/dns-tcp.pcap" $as_craft -Y craft.dns -T fields -e _ws.col.Protocol -e _ws.col.Info)" \
+    'DNS	DNS Qry www.example.com.
+DNS	DNS Ans 192.0.2.9
+DNS	DNS Ans 2001:db8::25
+DNS	DNS Ans ns.example.com. | DNS Ans'
+  # The same messages as Wireshark's own DNS dissector finds in the same
+  # segments (it writes names without the final dot, and each kind of
+  # record data in a field of its own).
+  own=$(ws -r "$work/dns-tcp.pcap" -T fields -E separator=";" -e frame.number -e dns.length \
+    -e dns.flags.response -e dns.count.answers -e dns.qry.name -e dns.qry.type -e dns.a -e dns.aaaa -e dns.ns \
+    | awk -F';' -v OFS=';' '{ print $1, $2, $3, $4, $5, $6, $7 $8 $9 }')
+  # shellcheck disable=SC2086
+  mine=$(ws -r "$work/dns-tcp.pcap" $as_craft -T fields -E separator=";" -e frame.number -e craft.dns.length \
+    -e craft.dns.qr -e craft.dns.ancount -e dnsqr.qname -e dnsqr.qtype -e dnsrr.rdata -e dnsrr.rdata.ipv6 \
+    -e dnsrr.rdata.string | awk -F';' -v OFS=';' '{ print $1, $2, $3, $4, $5, $6, $7 $8 $9 }' \
+    | sed 's/\.\([,;]\)/\1/g; s/\.$//')
+  expect "craft.dns and Wireshark's dns" "$mine" "$own"
+  expect "messages compared" "$(printf '%s\n' "$own" | grep -c ';www.example.com;\|;mail.example.com;\|;ns.example.com,')" 4
 }
 
 test_proto_path() {
@@ -436,8 +536,9 @@ test_fuzz() {
   telemetry_pcap
   spindle_pcap
   standard_pcap
+  dns_tcp_pcap
   "$MERGECAP" -a -w "$work/seed.pcap" "$work/telemetry.pcap" "$work/spindle.pcap" "$work/standard.pcap" \
-    "$work/telemetry.pcap" "$work/spindle.pcap"
+    "$work/telemetry.pcap" "$work/spindle.pcap" "$work/dns-tcp.pcap" "$work/dns-tcp.pcap"
   rounds=${CRAFT_FUZZ_ROUNDS:-16}
   i=1
   while [ "$i" -le "$rounds" ]; do
@@ -446,7 +547,9 @@ test_fuzz() {
     standard=FALSE
     [ $((i % 2)) -eq 0 ] && standard=TRUE
     status=0
-    ws -r "$work/fuzzed.pcap" -V -o "craft.standard_layers:$standard" > "$work/fuzzed.txt" 2>&1 || status=$?
+    # craft.dns over Wireshark's TCP: reassembled DNS messages.
+    ws -r "$work/fuzzed.pcap" -V -o "craft.standard_layers:$standard" -d tcp.port==53,craft.dns \
+      > "$work/fuzzed.txt" 2>&1 || status=$?
     [ "$status" -eq 0 ] || { tail -20 "$work/fuzzed.txt" >&2; fail "tshark exited with $status on seed $i"; }
     if grep -q "Dissector bug" "$work/fuzzed.txt"; then
       grep -m 3 "Dissector bug" "$work/fuzzed.txt" >&2
@@ -632,6 +735,7 @@ case $test_name in
   expert) test_expert ;;
   truncated) test_truncated ;;
   reassembly) test_reassembly ;;
+  dns-tcp) test_dns_tcp ;;
   proto-path) test_proto_path ;;
   standard) test_standard ;;
   decode-as) test_decode_as ;;
