@@ -1843,7 +1843,7 @@ static const struct {
   { "IPv6ExtHdrDestOpt", { "nh", "len", "options", "more" } },
   { "IPv6ExtHdrRouting", { "nh", "len", "type", "segleft", "reserved", "addresses" } },
   { "IPv6SRHSegment", { "addr" } },
-  { "IPv6ExtHdrSegmentRoutingTLVPad1", { "type", "len", "padding" } },
+  { "IPv6ExtHdrSegmentRoutingTLVPad1", { "type" } },
   { "IPv6ExtHdrSegmentRoutingTLVIngressNode", { "type", "len", "reserved", "flags", "ingress_node" } },
   { "IPv6ExtHdrSegmentRoutingTLVEgressNode", { "type", "len", "reserved", "flags", "egress_node" } },
   { "IPv6ExtHdrSegmentRoutingTLVPadN", { "type", "len", "padding" } },
