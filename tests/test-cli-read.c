@@ -569,9 +569,10 @@ test_tshark_segment_routing (void)
           agreed++;
         }
       /* Scapy's flag bits, most significant first, make up the flags byte. */
-      guint64 flags = json_object_get_int_member (mine, "unused1") << 7 | json_object_get_int_member (mine, "protected") << 6
-                      | json_object_get_int_member (mine, "oam") << 5 | json_object_get_int_member (mine, "alert") << 4
-                      | json_object_get_int_member (mine, "hmac") << 3 | json_object_get_int_member (mine, "unused2");
+      static const char *const bits[] = { "unused1", "protected", "oam", "alert", "hmac" };
+      guint64 flags = (guint64) json_object_get_int_member (mine, "unused2");
+      for (guint k = 0; k < G_N_ELEMENTS (bits); k++)
+        flags |= (guint64) json_object_get_int_member (mine, bits[k]) << (7 - k);
       g_assert_cmpuint (flags, ==, tshark_number (theirs, "ipv6.routing.srh.flags"));
       /* tshark shows the tag as bytes, "12:34". */
       g_autofree char *tag = g_strdup_printf ("%02x:%02x", (guint) (json_object_get_int_member (mine, "tag") >> 8),
@@ -650,8 +651,9 @@ test_tshark_dhcp_options (void)
   static const char *const dhcp[] = {
     ETHER "IP(src=\"192.0.2.1\",dst=\"192.0.2.9\")/UDP(sport=67,dport=68)/BOOTP(op=2,yiaddr=\"192.0.2.9\",xid=20,"
           "chaddr=b\"\\x00\\x11\\x22\\x33\\x44\\x55\")/DHCP(options=[(\"message-type\",\"ack\"),(\"time_zone\",3600),"
-          "(\"NTP_server\",\"192.0.2.5\",\"192.0.2.6\"),(\"broadcast_address\",\"192.0.2.255\"),(\"renewal_time\",1800),"
-          "(\"rebinding_time\",3150),(\"max_dhcp_size\",1400),(\"vendor_class_id\",\"MSFT 5.0\"),(\"default_ttl\",64),"
+          "(\"NTP_server\",\"192.0.2.5\",\"192.0.2.6\"),(\"broadcast_address\",\"192.0.2.255\"),"
+          "(\"renewal_time\",1800),(\"rebinding_time\",3150),(\"max_dhcp_size\",1400),"
+          "(\"vendor_class_id\",\"MSFT 5.0\"),(\"default_ttl\",64),"
           "(\"interface-mtu\",1500),(\"tftp_server_name\",\"tftp.example\"),(\"classless_static_routes\","
           "DHCPClasslessRoute(prefix=24,dest=b\"\\xc6\\x33\\x64\",router=\"192.0.2.1\")),\"end\"])",
     NULL,
