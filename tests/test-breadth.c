@@ -89,6 +89,16 @@ test_chains (void)
     /* IPv6, hop-by-hop, routing, fragment, destination options, then no next header. */
     { "IPv6", V6_HEADER ("0020", "00") "2b00010400000000" "2c00000000000000" "3c00000000000000" "3b00010400000000",
       "IPv6 / IPv6ExtHdrHopByHop / IPv6ExtHdrRouting / IPv6ExtHdrFragment / IPv6ExtHdrDestOpt" },
+    /* Routing type 4 is the segment routing header (RFC 8754), by its
+     * guard; other routing types stay the generic routing header. */
+    { "IPv6", V6_HEADER ("0018", "2b") "3b02040000000000" "20010db8000000000000000000000005",
+      "IPv6 / IPv6ExtHdrSegmentRouting" },
+    { "IPv6", V6_HEADER ("0020", "00") "2b00010400000000" "3b02020100000000" "20010db8000000000000000000000005",
+      "IPv6 / IPv6ExtHdrHopByHop / IPv6ExtHdrRouting" },
+    { "IPv6", V6_HEADER ("0048", "2b") "2b04040101000000" "20010db8000000000000000000000005"
+                                     "20010db8000000000000000000000006" "3a02000100000000"
+                                     "20010db8000000000000000000000007" "8000000000010002",
+      "IPv6 / IPv6ExtHdrSegmentRouting / IPv6ExtHdrRouting / ICMPv6EchoRequest" },
     /* ICMPv6: each type its own layer; a type none defines is ICMPv6Unknown. */
     { "IPv6", V6_HEADER ("0008", "3a") "8000000000010002", "IPv6 / ICMPv6EchoRequest" },
     { "IPv6", V6_HEADER ("0008", "3a") "c8000000deadbeef", "IPv6 / ICMPv6Unknown" },
@@ -166,6 +176,15 @@ test_extension_header_lengths (void)
   g_assert_cmpuint (craft_packet_get_n_findings (cut), >=, 1);
   g_autoptr (CraftPacket) routing = dissect ("IPv6", V6_HEADER ("0018", "2b") "3b06000300000000" "20010db8000000000000000000000003");
   g_assert_nonnull (find_kind (routing, CRAFT_FINDING_TRUNCATED, "IPv6ExtHdrRouting.addresses"));
+
+  /* A segment routing header whose last entry names more segments than its
+   * length holds, and one whose length runs past the packet. */
+  g_autoptr (CraftPacket) entries
+    = dissect ("IPv6", V6_HEADER ("0018", "2b") "3b02040003000000" "20010db8000000000000000000000005");
+  g_assert_cmpuint (craft_packet_get_n_findings (entries), >=, 1);
+  g_autoptr (CraftPacket) srh_past
+    = dissect ("IPv6", V6_HEADER ("0018", "2b") "3b06040000000000" "20010db8000000000000000000000005");
+  g_assert_cmpuint (craft_packet_get_n_findings (srh_past), >=, 1);
 }
 
 /* A chain of destination options headers, each naming another, far deeper

@@ -585,6 +585,276 @@ test_tshark_ntp (void)
   g_assert_cmpuint (compare_with_tshark (path), ==, 3);
 }
 
+/* The first member named `key` anywhere in a tshark JSON object: IPv6
+ * extension headers are subtrees of tshark's ipv6 layer. */
+static JsonObject *
+tshark_subtree (JsonObject *object, const char *key)
+{
+  if (json_object_has_member (object, key))
+    return json_object_get_object_member (object, key);
+  g_autoptr (GList) members = json_object_get_members (object);
+  for (GList *m = members; m != NULL; m = m->next)
+    {
+      JsonNode *node = json_object_get_member (object, m->data);
+      if (JSON_NODE_HOLDS_OBJECT (node))
+        {
+          JsonObject *found = tshark_subtree (json_node_get_object (node), key);
+          if (found != NULL)
+            return found;
+        }
+    }
+  return NULL;
+}
+
+/* The fields of the layer named `name` in one packet of craft's JSON, or NULL. */
+static JsonObject *
+craft_layer_fields (JsonObject *packet, const char *name)
+{
+  JsonArray *layers = json_object_get_array_member (packet, "layers");
+  for (guint i = 0; i < json_array_get_length (layers); i++)
+    {
+      JsonObject *layer = json_array_get_object_element (layers, i);
+      if (strcmp (json_object_get_string_member (layer, "layer"), name) == 0)
+        return json_object_get_object_member (layer, "fields");
+    }
+  return NULL;
+}
+
+static void
+test_tshark_segment_routing (void)
+{
+  g_test_summary ("Segment routing headers (RFC 8754) read by craft read --json as tshark reads them: next header, "
+                  "lengths, type, segments left, last entry, flags, tag and the segment list; a routing header of "
+                  "another type stays the generic layer; the upper-layer checksums craft builds over the first "
+                  "segment are the ones tshark verifies, and a wrong one is a finding in both.");
+  if (!have_tshark ())
+    return;
+  static const char *const srh[] = {
+    ETHER IP6 "/IPv6ExtHdrSegmentRouting(addresses=[\"2001:db8::5\",\"2001:db8::6\",\"2001:db8::7\"],segleft=2,"
+              "tag=0x1234,oam=1,alert=1)/UDP(sport=1,dport=2)/\"abc\"",
+    ETHER "IPv6(src=\"2001:db8::1\",dst=\"2001:db8::5\")/IPv6ExtHdrSegmentRouting(addresses=[\"2001:db8::5\","
+          "\"2001:db8::6\"],segleft=0,protected=1,hmac=1)/UDP(sport=1,dport=2)/\"abc\"",
+    ETHER IP6 "/IPv6ExtHdrSegmentRouting(addresses=[\"2001:db8::5\",\"2001:db8::6\"],tlv_objects=["
+              "IPv6ExtHdrSegmentRoutingTLVIngressNode(ingress_node=\"2001:db8::a\"),"
+              "IPv6ExtHdrSegmentRoutingTLVPadN(padding=b\"\\x00\\x00\")])/TCP(sport=1000,dport=2000)",
+    ETHER IP6 "/IPv6ExtHdrSegmentRouting(addresses=[\"2001:db8::5\",\"2001:db8::6\"])/UDP(sport=1,dport=2,chksum=1)",
+    ETHER IP6 "/IPv6ExtHdrRouting(addresses=b\"\\x20\\x01\\x0d\\xb8\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00"
+              "\\x00\\x00\\x05\")/UDP(sport=1,dport=2)",
+    NULL,
+  };
+  g_autofree char *path = write_capture ("srh.pcap", DLT_EN10MB, srh);
+  g_auto (Run) run = { 0 };
+  run_craft (&run, "read", "--json", path);
+  g_assert_cmpint (run.status, ==, 0);
+  g_auto (GStrv) lines = g_strsplit (run.out, "\n", -1);
+  g_autoptr (JsonNode) tshark = tshark_json (path);
+  JsonArray *packets = json_node_get_array (tshark);
+  g_assert_cmpuint (json_array_get_length (packets), ==, 5);
+  guint agreed = 0;
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autoptr (JsonParser) parser = json_parser_new ();
+      g_assert_true (json_parser_load_from_data (parser, lines[i], -1, NULL));
+      JsonObject *packet = json_node_get_object (json_parser_get_root (parser));
+      JsonObject *theirs = tshark_subtree (json_array_get_object_element (packets, i), "ipv6.routing");
+      g_assert_nonnull (theirs);
+      JsonObject *mine = craft_layer_fields (packet, "IPv6ExtHdrSegmentRouting");
+      if (i == 4)
+        {
+          /* Type 0: the generic routing header. */
+          g_assert_null (mine);
+          mine = craft_layer_fields (packet, "IPv6ExtHdrRouting");
+          g_assert_nonnull (mine);
+          g_assert_cmpuint (json_object_get_int_member (mine, "type"), ==, tshark_number (theirs, "ipv6.routing.type"));
+          g_assert_cmpuint (json_object_get_int_member (mine, "type"), ==, 0);
+          continue;
+        }
+      g_assert_nonnull (mine);
+      static const char *const same[][2] = {
+        { "nh", "ipv6.routing.nxt" }, { "len", "ipv6.routing.len" }, { "type", "ipv6.routing.type" },
+        { "segleft", "ipv6.routing.segleft" }, { "lastentry", "ipv6.routing.srh.last_entry" },
+      };
+      for (gsize k = 0; k < G_N_ELEMENTS (same); k++)
+        {
+          g_test_message ("packet %u %s vs %s", i + 1, same[k][0], same[k][1]);
+          g_assert_cmpuint (json_object_get_int_member (mine, same[k][0]), ==, tshark_number (theirs, same[k][1]));
+          agreed++;
+        }
+      /* Scapy's flag bits, most significant first, make up the flags byte. */
+      static const char *const bits[] = { "unused1", "protected", "oam", "alert", "hmac" };
+      guint64 flags = (guint64) json_object_get_int_member (mine, "unused2");
+      for (guint k = 0; k < G_N_ELEMENTS (bits); k++)
+        flags |= (guint64) json_object_get_int_member (mine, bits[k]) << (7 - k);
+      g_assert_cmpuint (flags, ==, tshark_number (theirs, "ipv6.routing.srh.flags"));
+      /* tshark shows the tag as bytes, "12:34". */
+      g_autofree char *tag = g_strdup_printf ("%02x:%02x", (guint) (json_object_get_int_member (mine, "tag") >> 8),
+                                              (guint) (json_object_get_int_member (mine, "tag") & 0xff));
+      g_assert_cmpstr (tag, ==, tshark_string (theirs, "ipv6.routing.srh.tag"));
+      JsonArray *segments = json_object_get_array_member (mine, "addresses");
+      JsonNode *addrs = json_object_get_member (theirs, "ipv6.routing.srh.addr");
+      g_assert_true (JSON_NODE_HOLDS_ARRAY (addrs));
+      g_assert_cmpuint (json_array_get_length (segments), ==, json_array_get_length (json_node_get_array (addrs)));
+      for (guint k = 0; k < json_array_get_length (segments); k++)
+        {
+          JsonObject *segment = json_object_get_object_member (json_array_get_object_element (segments, k), "fields");
+          g_assert_cmpstr (json_object_get_string_member (segment, "addr"), ==,
+                           json_array_get_string_element (json_node_get_array (addrs), k));
+        }
+      agreed += 3;
+    }
+  g_test_message ("%u fields agree with tshark", agreed);
+  g_assert_cmpuint (agreed, ==, 4 * 8);
+
+  /* Checksums: tshark's verdicts (1 good, 0 bad) and craft's findings. */
+  const char *argv[] = { "tshark", "-r", path, "-o", "udp.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE",
+                         "-T", "fields", "-e", "udp.checksum.status", "-e", "tcp.checksum.status", NULL };
+  g_autofree char *out = NULL;
+  int status;
+  g_auto (GStrv) envp = g_environ_setenv (g_get_environ (), "HOME", config_home, TRUE);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, envp, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL,
+                               NULL, &out, NULL, &status, NULL));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_cmpstr (out, ==, "1\t\n1\t\n\t1\n0\t\n1\t\n");
+  g_auto (Run) verbose = { 0 };
+  run_craft (&verbose, "read", "-V", path);
+  g_assert_cmpint (verbose.status, ==, 0);
+  g_auto (GStrv) packets_v = g_strsplit (verbose.out, "Packet ", -1);
+  g_assert_cmpuint (g_strv_length (packets_v), ==, 6);
+  for (guint i = 1; i <= 5; i++)
+    g_assert_cmpint (strstr (packets_v[i], "!!! UDP.chksum is 0x1, should be") != NULL, ==, i == 4);
+}
+
+/* A craft JSON value as tshark's -T fields text shows it: numbers in
+ * decimal, addresses as they are, a list of addresses comma-separated,
+ * bytes (hex in craft's JSON) as the text they hold. */
+static char *
+craft_value_text (JsonNode *node, gboolean text)
+{
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      GString *out = g_string_new (NULL);
+      JsonArray *items = json_node_get_array (node);
+      for (guint i = 0; i < json_array_get_length (items); i++)
+        {
+          JsonObject *fields = json_object_get_object_member (json_array_get_object_element (items, i), "fields");
+          g_string_append_printf (out, "%s%s", i ? "," : "", json_object_get_string_member (fields, "addr"));
+        }
+      return g_string_free (out, FALSE);
+    }
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
+  const char *s = json_node_get_string (node);
+  if (!text)
+    return g_strdup (s);
+  GString *out = g_string_new (NULL);
+  for (gsize i = 0; s[i] != '\0' && s[i + 1] != '\0'; i += 2)
+    g_string_append_c (out, (char) (g_ascii_xdigit_value (s[i]) << 4 | g_ascii_xdigit_value (s[i + 1])));
+  return g_string_free (out, FALSE);
+}
+
+static void
+test_tshark_dhcp_options (void)
+{
+  g_test_summary ("DHCP options beyond the common ones (time offset, NTP servers, broadcast address, T1 and T2, "
+                  "maximum message size, vendor class, default TTL, interface MTU, TFTP server name, a classless "
+                  "static route), built from Scapy's names, read by craft read --json as tshark reads them.");
+  if (!have_tshark ())
+    return;
+  static const char *const dhcp[] = {
+    ETHER "IP(src=\"192.0.2.1\",dst=\"192.0.2.9\")/UDP(sport=67,dport=68)/BOOTP(op=2,yiaddr=\"192.0.2.9\",xid=20,"
+          "chaddr=b\"\\x00\\x11\\x22\\x33\\x44\\x55\")/DHCP(options=[(\"message-type\",\"ack\"),(\"time_zone\",3600),"
+          "(\"NTP_server\",\"192.0.2.5\",\"192.0.2.6\"),(\"broadcast_address\",\"192.0.2.255\"),"
+          "(\"renewal_time\",1800),(\"rebinding_time\",3150),(\"max_dhcp_size\",1400),"
+          "(\"vendor_class_id\",\"MSFT 5.0\"),(\"default_ttl\",64),"
+          "(\"interface-mtu\",1500),(\"tftp_server_name\",\"tftp.example\"),(\"classless_static_routes\","
+          "DHCPClasslessRoute(prefix=24,dest=b\"\\xc6\\x33\\x64\",router=\"192.0.2.1\")),\"end\"])",
+    NULL,
+  };
+  static const struct {
+    const char *layer, *field, *tshark;
+    gboolean text;  /* bytes that hold text */
+  } pairs[] = {
+    { "DHCPOpt_MessageType", "type", "dhcp.option.dhcp", FALSE },
+    { "DHCPOpt_TimeZone", "offset", "dhcp.option.time_offset", FALSE },
+    { "DHCPOpt_NTPServer", "addrs", "dhcp.option.ntp_server", FALSE },
+    { "DHCPOpt_BroadcastAddress", "addr", "dhcp.option.broadcast_address", FALSE },
+    { "DHCPOpt_RenewalTime", "time", "dhcp.option.renewal_time_value", FALSE },
+    { "DHCPOpt_RebindingTime", "time", "dhcp.option.rebinding_time_value", FALSE },
+    { "DHCPOpt_MaxDHCPSize", "size", "dhcp.option.dhcp_max_message_size", FALSE },
+    { "DHCPOpt_VendorClassId", "id", "dhcp.option.vendor_class_id", TRUE },
+    { "DHCPOpt_DefaultTTL", "ttl", "dhcp.option.default_ip_ttl", FALSE },
+    { "DHCPOpt_InterfaceMTU", "mtu", "dhcp.option.interface_mtu", FALSE },
+    { "DHCPOpt_TFTPServerName", "name", "dhcp.option.tftp_server_name", TRUE },
+  };
+  g_autofree char *path = write_capture ("dhcp-options.pcap", DLT_EN10MB, dhcp);
+  g_auto (Run) run = { 0 };
+  run_craft (&run, "read", "--json", path);
+  g_assert_cmpint (run.status, ==, 0);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_assert_true (json_parser_load_from_data (parser, run.out, -1, NULL));
+  JsonObject *options_of = craft_layer_fields (json_node_get_object (json_parser_get_root (parser)), "DHCP");
+  g_assert_nonnull (options_of);
+  JsonArray *options = json_object_get_array_member (options_of, "options");
+
+  GPtrArray *argv = g_ptr_array_new ();
+  const char *head[] = { "tshark", "-r", path, "-T", "fields", "-E", "separator=|", "-E", "aggregator=,", NULL };
+  for (guint i = 0; head[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) head[i]);
+  for (gsize k = 0; k < G_N_ELEMENTS (pairs); k++)
+    {
+      g_ptr_array_add (argv, (gpointer) "-e");
+      g_ptr_array_add (argv, (gpointer) pairs[k].tshark);
+    }
+  g_ptr_array_add (argv, (gpointer) "-e");
+  g_ptr_array_add (argv, (gpointer) "dhcp.option.classless_static_route");
+  g_ptr_array_add (argv, NULL);
+  g_autofree char *out = NULL;
+  int status;
+  g_auto (GStrv) envp = g_environ_setenv (g_get_environ (), "HOME", config_home, TRUE);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, envp, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                               NULL, NULL, &out, NULL, &status, NULL));
+  g_ptr_array_free (argv, TRUE);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_strchomp (out);
+  g_auto (GStrv) theirs = g_strsplit (out, "|", -1);
+  g_assert_cmpuint (g_strv_length (theirs), ==, G_N_ELEMENTS (pairs) + 1);
+  for (gsize k = 0; k < G_N_ELEMENTS (pairs); k++)
+    {
+      JsonNode *value = NULL;
+      for (guint i = 0; i < json_array_get_length (options) && value == NULL; i++)
+        {
+          JsonObject *option = json_array_get_object_element (options, i);
+          if (strcmp (json_object_get_string_member (option, "layer"), pairs[k].layer) == 0)
+            value = json_object_get_member (json_object_get_object_member (option, "fields"), pairs[k].field);
+        }
+      g_assert_nonnull (value);
+      g_autofree char *mine = craft_value_text (value, pairs[k].text);
+      g_test_message ("%s.%s = %s, %s = %s", pairs[k].layer, pairs[k].field, mine, pairs[k].tshark, theirs[k]);
+      g_assert_cmpstr (mine, ==, theirs[k]);
+    }
+  /* The route: tshark shows its bytes, prefix length, significant octets, router. */
+  JsonObject *route = NULL;
+  for (guint i = 0; i < json_array_get_length (options); i++)
+    {
+      JsonObject *option = json_array_get_object_element (options, i);
+      if (strcmp (json_object_get_string_member (option, "layer"), "DHCPOpt_ClasslessStaticRoutes") == 0)
+        route = json_object_get_object_member (
+          json_array_get_object_element (
+            json_object_get_array_member (json_object_get_object_member (option, "fields"), "routes"), 0),
+          "fields");
+    }
+  g_assert_nonnull (route);
+  guint router[4];
+  g_assert_cmpint (sscanf (json_object_get_string_member (route, "router"), "%u.%u.%u.%u", &router[0], &router[1],
+                           &router[2], &router[3]),
+                   ==, 4);
+  g_autofree char *mine = g_strdup_printf ("%02x%s%02x%02x%02x%02x", (guint) json_object_get_int_member (route, "prefix"),
+                                           json_object_get_string_member (route, "dest"), router[0], router[1],
+                                           router[2], router[3]);
+  g_assert_cmpstr (mine, ==, "18c63364c0000201");
+  g_assert_cmpstr (mine, ==, theirs[G_N_ELEMENTS (pairs)]);
+}
+
 /* ---- Link types ---- */
 
 static void
@@ -1176,6 +1446,8 @@ main (int argc, char **argv)
   g_test_add_func ("/cli-read/dns-over-tcp", test_dns_over_tcp);
   g_test_add_func ("/cli-read/tshark/crafted", test_tshark_crafted);
   g_test_add_func ("/cli-read/tshark/ntp", test_tshark_ntp);
+  g_test_add_func ("/cli-read/tshark/segment-routing", test_tshark_segment_routing);
+  g_test_add_func ("/cli-read/tshark/dhcp-options", test_tshark_dhcp_options);
   g_test_add_func ("/cli-read/linktypes", test_linktypes);
   g_test_add_func ("/cli-read/unknown-linktype", test_unknown_linktype);
   g_test_add_func ("/cli-read/damaged", test_damaged);

@@ -36,6 +36,8 @@ static const char *const stacks[] = {
   "IP()/UDP()/NTPHeader()",
   "IPv6()/IPv6ExtHdrHopByHop()/IPv6ExtHdrFragment()/UDP()",
   "IPv6()/IPv6ExtHdrRouting()/TCP()",
+  "IPv6()/IPv6ExtHdrSegmentRouting(addresses=[\"2001:db8::5\",\"2001:db8::6\"])/UDP()",
+  "IP()/UDP(sport=68,dport=67)/BOOTP()/DHCP()",
 };
 
 static char *

@@ -506,6 +506,16 @@ test_decode_as() {
     '7	192.0.2.9'
   expect "TCP options" "$(ws -r "$work/lists.pcap" -o craft.standard_layers:TRUE -Y craft.tcp -T fields -e tcpoption_mss.mss -e tcpoption_nop.kind -e tcpoption_wscale.scale)" \
     '1460	1	7'
+  # A segment routing header (routing type 4) is craft's own layer, with
+  # the checksum above over its first segment; DHCP options beyond the
+  # common ones are elements whose fields filter.
+  pcap "$work/more.pcap" \
+    "$ETH/IPv6(src=\"2001:db8::1\",dst=\"2001:db8::7\")/IPv6ExtHdrSegmentRouting(addresses=[\"2001:db8::5\",\"2001:db8::6\",\"2001:db8::7\"],segleft=2,tag=0x1234)/UDP(sport=1,dport=2)" \
+    "$ETH/$IP4/UDP(sport=67,dport=68)/BOOTP(op=2,xid=9)/DHCP(options=[(\"message-type\",\"ack\"),(\"NTP_server\",\"192.0.2.5\",\"192.0.2.6\"),(\"renewal_time\",1800),\"end\"])"
+  expect "segment routing" "$(ws -r "$work/more.pcap" -o craft.standard_layers:TRUE -Y craft.ipv6exthdrsegmentrouting -T fields -e craft.ipv6exthdrsegmentrouting.segleft -e craft.ipv6exthdrsegmentrouting.tag -e ipv6srhsegment.addr -e craft.udp.chksum.status)" \
+    '2	4660	2001:db8::5,2001:db8::6,2001:db8::7	1'
+  expect "DHCP options" "$(ws -r "$work/more.pcap" -o craft.standard_layers:TRUE -Y 'dhcpopt_ntpserver' -T fields -e dhcpopt_ntpserver.len -e dhcpaddress.addr -e dhcpopt_renewaltime.time)" \
+    '8	192.0.2.5,192.0.2.6	1800'
   # craft.udp and craft.tcp over Wireshark's own IP: their checksums cover
   # IP's pseudo-header, which the plugin reads from the whole frame.
   pcap "$work/pseudo.pcap" \
