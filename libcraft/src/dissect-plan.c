@@ -134,7 +134,8 @@ plan_in_place (CraftLayerDef *layer)
       layer->plan_length_mul = mul;
       layer->plan_length_add = add;
     }
-  layer->in_place = !layer->plan_bound_beyond && (layer->length == NULL || layer->plan_length_field != 0);
+  layer->in_place = !layer->plan_bound_beyond && layer->length_if == NULL
+                    && (layer->length == NULL || layer->plan_length_field != 0);
   for (guint i = 0; i < layer->fields->len; i++)
     {
       CraftFieldDef *f = g_ptr_array_index (layer->fields, i);

@@ -202,7 +202,7 @@ struct _CraftLayerDef {
   gboolean in_place;          /* every field can be read without a packet (extract.c): after the plan,
                                * only fields of fixed or planned size, lists of a size in bytes, or
                                * rest-of-layer bytes, with planned conditions; bound fields and the
-                               * length planned */
+                               * length planned, the length unconditional */
   char *wireshark_name;       /* `wireshark "ip";`: Wireshark's own protocol for this layer, or NULL */
   gint wireshark_source;      /* `wireshark_addresses network src dst;`: the fields Wireshark's */
   gint wireshark_destination; /* address columns and conversations use, or -1 ... */
