@@ -38,12 +38,16 @@ typedef struct {
 
 /* What the walk needs of a layer definition, found by pointer in an
  * open-addressing table (the walk looks one up per layer). */
-typedef struct {
+typedef struct _Entry {
   const CraftLayerDef *def;   /* NULL: an empty entry */
   guint64 reach;              /* bit d: wanted layer d is this one or can be met above it */
   guint64 bit;                /* this layer's bit when wanted, else 0 */
   CraftLayerProgram program;
   GArray *takes;              /* Take: its wanted fields, alternatives of a name in order; NULL if none */
+  /* The entry of the layer last found above this one: packets of a capture
+   * mostly repeat their layers, and this saves the lookup. */
+  const CraftLayerDef *last_upper;
+  struct _Entry *last_upper_entry;
 } Entry;
 
 /* Where a field past a layer's plan lies in the layer read in place. */
@@ -307,9 +311,20 @@ walk_in_place (CraftExtractor *x, const CraftLayerDef *def, const guint8 *data, 
   gsize pos = 0, end = length;
   gboolean expected = TRUE, data_end = TRUE;
   guint layers = 0;
+  Entry *e = NULL;
   while (def != NULL && (pos < end || expected))
     {
-      const Entry *e = lookup_entry (x, def);
+      if (e != NULL && e->last_upper == def)
+        e = e->last_upper_entry;
+      else if (e != NULL)
+        {
+          Entry *upper = lookup_entry (x, def);
+          e->last_upper = def;
+          e->last_upper_entry = upper;
+          e = upper;
+        }
+      else
+        e = lookup_entry (x, def);
       const CraftLayerProgram *p = &e->program;
       if (e->def == NULL)
         return FALSE;
