@@ -1,7 +1,6 @@
 /* A layer definition compiled for reading in place: where its planned values lie, how its other fields measure, what chooses the layer above. */
 #include "extract-layer.h"
 
-#include "binding-index.h"
 #include "kinds.h"
 
 static CraftFixedField
@@ -119,26 +118,4 @@ craft__layer_program_clear (CraftLayerProgram *program)
   g_free (program->bound);
   g_free (program->tails);
   *program = (CraftLayerProgram) { 0 };
-}
-
-const CraftLayerDef *
-craft__layer_program_upper (const CraftLayerProgram *program, CraftRegistry *reg, const guint8 *layer)
-{
-  if (!program->by_key)
-    return NULL;
-  const CraftLayerDef *first = NULL;
-  for (guint i = 0; i < program->n_bound; i++)
-    {
-      const CraftBoundField *b = &program->bound[i];
-      guint64 value = craft__fixed_read (&b->at, layer);
-      if (b->bound_values != NULL && (b->bound_values[value / 8] & (1u << value % 8)) == 0)
-        continue;
-      const CraftBindingKey *key = craft__binding_key (reg->bindings_by_value, program->def, b->field, value);
-      if (key->lower == NULL)
-        continue;
-      if (key->mixed || (first != NULL && key->upper != first))
-        return NULL;
-      first = key->upper;
-    }
-  return first != NULL ? first : reg->fallback;
 }

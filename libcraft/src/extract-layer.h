@@ -2,6 +2,7 @@
 #pragma once
 
 #include "packet-private.h"
+#include "binding-index.h"
 
 G_BEGIN_DECLS
 
@@ -52,6 +53,8 @@ typedef struct {
   CraftFixedField at;
   guint8 *bound_values;        /* a bit per value some binding gives it, for fields of at most 16 bits
                                 * (most values are in none: no lookup); NULL: look every value up */
+  guint64 last_value;          /* the value last looked up, and its key in the index (packets of a */
+  const CraftBindingKey *last_key; /* capture mostly repeat them: Ether's type); NULL: none yet */
 } CraftBoundField;
 
 typedef struct {
@@ -77,7 +80,31 @@ void craft__layer_program_clear (CraftLayerProgram *program);
 /* The layer the bound fields of the layer at `layer` choose when they name
  * at most one (the fallback when none), or NULL when the registry's order
  * and the guards must decide (craft__choose_upper_in_place()). */
-const CraftLayerDef *craft__layer_program_upper (const CraftLayerProgram *program, CraftRegistry *reg,
-                                                 const guint8 *layer);
+static inline const CraftLayerDef *
+craft__layer_program_upper (CraftLayerProgram *program, CraftRegistry *reg, const guint8 *layer)
+{
+  if (!program->by_key)
+    return NULL;
+  const CraftLayerDef *first = NULL;
+  for (guint i = 0; i < program->n_bound; i++)
+    {
+      CraftBoundField *b = &program->bound[i];
+      guint64 value = craft__fixed_read (&b->at, layer);
+      if (b->bound_values != NULL && (b->bound_values[value / 8] & (1u << value % 8)) == 0)
+        continue;
+      if (b->last_key == NULL || b->last_value != value)
+        {
+          b->last_key = craft__binding_key (reg->bindings_by_value, program->def, b->field, value);
+          b->last_value = value;
+        }
+      const CraftBindingKey *key = b->last_key;
+      if (key->lower == NULL)
+        continue;
+      if (key->mixed || (first != NULL && key->upper != first))
+        return NULL;
+      first = key->upper;
+    }
+  return first != NULL ? first : reg->fallback;
+}
 
 G_END_DECLS

@@ -274,10 +274,9 @@ craft_extractor_get_field_name (const CraftExtractor *extractor, guint field)
 static void
 take_in_place (CraftExtractor *x, const Entry *e, const guint8 *layer)
 {
-  const Take *takes = (const Take *) (void *) e->takes->data;
-  for (guint n = 0; n < e->takes->len; n++)
+  const Take *takes = (const Take *) (void *) e->takes->data, *last = takes + e->takes->len;
+  for (const Take *t = takes; t < last; t++)
     {
-      const Take *t = &takes[n];
       Value *v = &x->values[t->value];
       if (v->present)
         continue; /* an earlier alternative of the name */
@@ -325,7 +324,7 @@ walk_in_place (CraftExtractor *x, const CraftLayerDef *def, const guint8 *data, 
         }
       else
         e = lookup_entry (x, def);
-      const CraftLayerProgram *p = &e->program;
+      CraftLayerProgram *p = &e->program;
       if (e->def == NULL)
         return FALSE;
       if ((e->reach & ~found) == 0)
