@@ -268,6 +268,37 @@ test_linktype (void)
   craft_extractor_free (x);
 }
 
+/* Definitions loaded after the extractor was made: it reads every packet
+ * whole from then on, with the values a dissection now gives. */
+static void
+test_registry_changed (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CraftRegistry) reg = craft_registry_new_default (&error);
+  g_assert_no_error (error);
+  static const char *const fields[] = { "IP.src", "UDP.dport", "Raw.load", NULL };
+  CraftExtractor *x = craft_extractor_new (reg, fields, &error);
+  g_assert_no_error (error);
+  g_autoptr (CraftPacket) p = craft_packet_new_from_expression (
+    reg, "Ether()/IP(src='192.0.2.5')/UDP(dport=40001)/'abcd'", &error);
+  g_assert_no_error (error);
+  g_autoptr (GBytes) bytes = craft_packet_build (p, &error);
+  g_assert_no_error (error);
+  const CraftLayerDef *ether = craft_registry_lookup_layer (reg, "Ether");
+  craft_extractor_run (x, ether, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  gsize length;
+  g_assert_cmpmem (craft_extractor_peek_bytes (x, 2, &length), length, "abcd", 4);
+  g_assert_true (craft_registry_load_data (reg, "new.pdl", "layer Four { a: u16; b: u16; }\n"
+                                           "bind UDP.dport == 40001 -> Four;\n", -1, &error));
+  g_assert_no_error (error);
+  craft_extractor_run (x, ether, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  g_assert_false (craft_extractor_last_in_place (x));
+  g_assert_cmpmem (craft_extractor_peek_bytes (x, 0, &length), length, "\xc0\x00\x02\x05", 4);
+  /* The payload is Four's now: no Raw. */
+  g_assert_null (craft_extractor_peek_bytes (x, 2, &length));
+  craft_extractor_free (x);
+}
+
 static void
 test_bad_fields (void)
 {
@@ -300,6 +331,7 @@ main (int argc, char **argv)
   g_test_add_func ("/extract/fast-path-taken", test_fast_path_taken);
   g_test_add_func ("/extract/linktype", test_linktype);
   g_test_add_func ("/extract/bad-fields", test_bad_fields);
+  g_test_add_func ("/extract/registry-changed", test_registry_changed);
   int status = g_test_run ();
   g_clear_pointer (&last_bytes, g_bytes_unref);
   craft_registry_unref (registry);

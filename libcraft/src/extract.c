@@ -64,6 +64,7 @@ struct _CraftExtractor {
   gsize mask;
   Span *spans;                /* one per field of the widest layer */
   gboolean whole;             /* a wanted layer is the fallback or the trailer: always dissect whole */
+  guint generation;           /* the registry's when the layers were compiled: after a change, whole */
   CraftPacket *packet;        /* the whole dissections, reused */
   gboolean in_place;
   int linktype;               /* the last link type run_linktype() saw, and its lone layer or NULL */
@@ -224,6 +225,7 @@ craft_extractor_new (CraftRegistry *reg, const char *const *fields, GError **err
       x->whole = x->whole || w->def->fallback || w->def->trailer;
     }
   x->values = g_new0 (Value, MAX (x->wanted->len, 1));
+  x->generation = reg->generation;
   compute_reach (x);
   x->packet = craft_packet_new (reg);
   return x;
@@ -427,7 +429,7 @@ craft_extractor_run (CraftExtractor *extractor, const CraftLayerDef *first, cons
   g_return_if_fail (extractor != NULL && first != NULL && (data != NULL || length == 0));
   CraftExtractor *x = extractor;
   memset (x->values, 0, x->wanted->len * sizeof (Value));
-  x->in_place = !x->whole && walk_in_place (x, first, data, length);
+  x->in_place = !x->whole && x->generation == x->reg->generation && walk_in_place (x, first, data, length);
   if (x->in_place)
     return;
   memset (x->values, 0, x->wanted->len * sizeof (Value));

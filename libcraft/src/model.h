@@ -266,6 +266,8 @@ struct _CraftRegistry {
   GPtrArray *replaced;         /* layers replaced by a later definition, kept alive */
   const CraftLayerDef *fallback;
   const CraftLayerDef *trailer;
+  guint generation;            /* bumped by every change of bindings or links: what was compiled
+                                * from the registry before (an extractor) is stale */
 };
 
 void craft__calc_free (CraftCalc *calc);

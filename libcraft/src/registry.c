@@ -214,6 +214,7 @@ void
 craft__registry_add_binding (CraftRegistry *reg, CraftBinding *binding)
 {
   g_array_prepend_val (reg->bindings, *binding);
+  reg->generation++;
   g_clear_pointer (&reg->bindings_by_lower, g_hash_table_unref);  /* stale until the next link */
   g_clear_pointer (&reg->bindings_by_value, craft__binding_index_free);
 }
@@ -221,6 +222,7 @@ craft__registry_add_binding (CraftRegistry *reg, CraftBinding *binding)
 gboolean
 craft__registry_link (CraftRegistry *reg, GError **error)
 {
+  reg->generation++;
   g_clear_pointer (&reg->bindings_by_lower, g_hash_table_unref);
   g_clear_pointer (&reg->bindings_by_value, craft__binding_index_free);
   for (guint i = 0; i < reg->bindings->len; i++)

@@ -22,7 +22,10 @@ typedef struct _CraftExtractor CraftExtractor;
 
 /* An extractor for `fields`, a NULL-terminated array of "LAYER.field"
  * names. NULL with an error naming the first unknown layer or field. The
- * extractor holds a reference to `reg`; free it with craft_extractor_free(). */
+ * extractor holds a reference to `reg`; free it with craft_extractor_free().
+ * Definitions loaded into `reg` later are not compiled into it: it then
+ * dissects every packet whole, still for the layers it was made for (make a
+ * new one to read the new definitions). */
 CRAFT_API CraftExtractor *craft_extractor_new (CraftRegistry *reg, const char *const *fields, GError **error);
 
 CRAFT_API void craft_extractor_free (CraftExtractor *extractor);
