@@ -5,6 +5,8 @@
 #include <glib/gstdio.h>
 #include <pcap/pcap.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 
 #include "testutil.h"
 
@@ -650,6 +652,33 @@ test_pcap_direct (void)
   assert_same_as_libpcap (path, 40);
 }
 
+static void
+test_pcap_fifo (void)
+{
+  g_test_summary ("A capture read through a named pipe (no second look at its start) gives every record.");
+  g_autofree char *path = write_classic ("fifo-source.pcap", FALSE, FALSE, 65535, 50, G_MAXUINT);
+  g_autofree char *fifo = tmp_path ("capture.fifo");
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  g_autofree char *command = g_strdup_printf ("sh -c 'cat \"%s\" > \"%s\"'", path, fifo);
+  g_auto (GStrv) argv = NULL;
+  g_assert_true (g_shell_parse_argv (command, NULL, &argv, NULL));
+  GPid pid;
+  g_assert_true (g_spawn_async (NULL, argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid,
+                                NULL));
+  g_autoptr (CraftCaptureReader) reader = open_ok (fifo, NULL);
+  CraftCaptureRecord record;
+  for (guint i = 0; i < 50; i++)
+    {
+      next_ok (reader, &record);
+      g_assert_cmpuint (record.captured, ==, 1 + (i * 37) % 1499);
+      g_assert_cmpuint (record.data[0], ==, (guint8) i);
+    }
+  assert_end (reader);
+  int status;
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_spawn_close_pid (pid);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -663,6 +692,7 @@ main (int argc, char **argv)
   g_test_add_func ("/capture/pcap/nanoseconds", test_pcap_nanoseconds);
   g_test_add_func ("/capture/pcap/header-only", test_pcap_header_only);
   g_test_add_func ("/capture/pcap/direct", test_pcap_direct);
+  g_test_add_func ("/capture/pcap/fifo", test_pcap_fifo);
   g_test_add_func ("/capture/pcapng/read", test_pcapng_read);
   g_test_add_func ("/capture/pcapng/editcap", test_pcapng_editcap);
   g_test_add_func ("/capture/filter/match", test_filter);

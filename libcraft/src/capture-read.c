@@ -107,9 +107,23 @@ craft_capture_reader_open (const char *path, const char *bpf_filter, GError **er
         }
       buffer = g_malloc (READ_BUFFER);
       setvbuf (file, buffer, _IOFBF, READ_BUFFER);
+      /* A regular file's first bytes say whether craft reads its records
+       * itself; a pipe's cannot be read twice, so libpcap reads those. */
       guint32 magic = 0;
-      if (fread (&magic, 1, sizeof magic, file) != sizeof magic || fseek (file, 0, SEEK_SET) != 0)
-        magic = 0;
+      struct stat st;
+      if (fstat (fileno (file), &st) == 0 && S_ISREG (st.st_mode))
+        {
+          if (fread (&magic, 1, sizeof magic, file) != sizeof magic)
+            magic = 0;
+          if (fseek (file, 0, SEEK_SET) != 0)
+            {
+              int saved = errno;
+              fclose (file);
+              g_free (buffer);
+              g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_IO, "%s: %s", path, g_strerror (saved));
+              return NULL;
+            }
+        }
       pcap = pcap_fopen_offline_with_tstamp_precision (file, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
       if (pcap == NULL)
         {
