@@ -206,7 +206,7 @@ craft_extractor_new (CraftRegistry *reg, const char *const *fields, GError **err
       Entry *e = lookup_entry (x, w->def);
       if (e->def == NULL)
         {
-          /* A layer of the registry's past (replaced): never met, unless first. */
+          /* Not among the registry's layers (names resolve to those): compiled all the same. */
           e->def = w->def;
           craft__layer_program_init (&e->program, reg, w->def);
         }
@@ -442,7 +442,7 @@ craft_extractor_run_linktype (CraftExtractor *extractor, int linktype, const gui
   g_return_if_fail (extractor != NULL);
   CraftExtractor *x = extractor;
   /* A link type that one layer alone is bound to needs no look at the bytes. */
-  if (!x->linktype_known || x->linktype != linktype)
+  if (!x->linktype_known || x->linktype != linktype || x->generation != x->reg->generation)
     {
       x->linktype = linktype;
       x->linktype_known = TRUE;
@@ -462,7 +462,16 @@ craft_extractor_run_linktype (CraftExtractor *extractor, int linktype, const gui
   const CraftLayerDef *first = x->linktype_layer;
   if (first == NULL)
     first = craft_registry_lookup_linktype_for_data (x->reg, linktype, data, length);
-  craft_extractor_run (x, first != NULL ? first : x->reg->fallback, data, length);
+  if (first == NULL)
+    first = x->reg->fallback;
+  if (first == NULL)
+    {
+      /* No layer to start from (a registry without Raw): no values. */
+      memset (x->values, 0, x->wanted->len * sizeof (Value));
+      x->in_place = FALSE;
+      return;
+    }
+  craft_extractor_run (x, first, data, length);
 }
 
 gboolean
