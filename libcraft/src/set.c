@@ -162,10 +162,6 @@ craft_packet_get_n_members (CraftPacket *packet)
   return n;
 }
 
-/* craft_packet_set_uint() for a range's integer without looking the name up
- * each time: every alternative of the name the value fits takes it. FALSE
- * when it fits none, or the name has a field that is not an integer: then
- * craft_packet_set_uint() says why. */
 GArray *
 craft__field_set_indices (CraftPacket *packet, CraftFieldSet *set)
 {
@@ -180,49 +176,25 @@ craft__field_set_indices (CraftPacket *packet, CraftFieldSet *set)
   return set->indices;
 }
 
+/* craft_packet_set_uint() for a range's integer without looking the name up
+ * each time, in the usual case: one field of that name, an unsigned integer
+ * the value fits. FALSE otherwise: then craft_packet_set_uint() sets it, or
+ * says why not (alternatives of the name record which refused the value). */
 static gboolean
 apply_integer (CraftPacket *packet, CraftFieldSet *set, guint64 value)
 {
   CraftLayer *l = craft__packet_layer (packet, set->layer);
   craft__field_set_indices (packet, set);
-  /* The usual case: one field of that name, an unsigned integer the value fits. */
-  if (set->indices->len == 1)
-    {
-      guint index = g_array_index (set->indices, guint, 0);
-      const CraftFieldDef *f = craft__layer_field (l, index);
-      if (f->kind->is_integer && !f->kind->is_signed && (value & ~craft__field_mask (f)) == 0)
-        {
-          CraftSlot *s = &l->slots[index];
-          g_clear_pointer (&s->bytes, g_bytes_unref);
-          s->state = CRAFT_SLOT_USER;
-          s->num = value;
-          packet->edited = TRUE;
-          packet->wire_current = FALSE;
-          return TRUE;
-        }
-    }
-  guint fits = 0;
-  for (guint i = 0; i < set->indices->len; i++)
-    {
-      const CraftFieldDef *f = craft__layer_field (l, g_array_index (set->indices, guint, i));
-      guint64 v;
-      if (!f->kind->is_integer)
-        return FALSE;
-      fits += craft__field_normalize_int (f, value, &v, NULL);
-    }
-  if (fits == 0)
+  if (set->indices->len != 1)
     return FALSE;
-  for (guint i = 0; i < set->indices->len; i++)
-    {
-      guint index = g_array_index (set->indices, guint, i);
-      CraftSlot *s = &l->slots[index];
-      guint64 v;
-      if (!craft__field_normalize_int (craft__layer_field (l, index), value, &v, NULL))
-        continue;
-      g_clear_pointer (&s->bytes, g_bytes_unref);
-      s->state = CRAFT_SLOT_USER;
-      s->num = v;
-    }
+  guint index = g_array_index (set->indices, guint, 0);
+  const CraftFieldDef *f = craft__layer_field (l, index);
+  if (!f->kind->is_integer || f->kind->is_signed || (value & ~craft__field_mask (f)) != 0)
+    return FALSE;
+  CraftSlot *s = &l->slots[index];
+  g_clear_pointer (&s->bytes, g_bytes_unref);
+  s->state = CRAFT_SLOT_USER;
+  s->num = value;
   packet->edited = TRUE;
   packet->wire_current = FALSE;
   return TRUE;
@@ -233,20 +205,31 @@ apply_member (CraftPacket *packet, CraftFieldSet *set, guint64 index, GError **e
 {
   if (set->kind == CRAFT_SET_RANGE && apply_integer (packet, set, (guint64) set->first + index))
     return TRUE;
+  gboolean ok = FALSE;
+  guint column = set->column;
   switch (set->kind)
     {
     case CRAFT_SET_LIST:
-      return craft__scalar_apply (packet, set->layer, set->name, &g_array_index (set->values, CraftScalar, index),
-                                  error);
+      {
+        const CraftScalar *value = &g_array_index (set->values, CraftScalar, index);
+        ok = craft__scalar_apply (packet, set->layer, set->name, value, error);
+        column = value->column ? value->column : column;
+        break;
+      }
     case CRAFT_SET_RANGE:
-      return craft_packet_set_uint (packet, set->layer, set->name, (guint64) set->first + index, error);
+      ok = craft_packet_set_uint (packet, set->layer, set->name, (guint64) set->first + index, error);
+      break;
     case CRAFT_SET_NETWORK:
       {
         guint32 address = GUINT32_TO_BE ((guint32) ((guint64) set->first + index));
-        return craft_packet_set_bytes (packet, set->layer, set->name, (const guint8 *) &address, 4, error);
+        ok = craft_packet_set_bytes (packet, set->layer, set->name, (const guint8 *) &address, 4, error);
+        break;
       }
     }
-  return FALSE;
+  /* An alternative of the name that refused the member is an error where the member was written. */
+  if (ok && packet->refusals != NULL && packet->refusals->len > 0)
+    craft__refusals_locate (packet, set->layer, set->name, column);
+  return ok;
 }
 
 gboolean
@@ -268,6 +251,33 @@ craft_packet_select_member (CraftPacket *packet, guint64 index, GError **error)
       ok = apply_member (packet, set, index % set->count, error);
       index /= set->count;
     }
+  packet->edits = edits;
+  return ok;
+}
+
+gboolean
+craft__packet_check_members (CraftPacket *packet, GError **error)
+{
+  if (!craft__packet_check_alternatives (packet, error))
+    return FALSE;
+  /* Each value is tried with the other sets on their first: a member that
+   * will be built. A network's addresses are all taken alike; a range is
+   * tried at its ends. Other members are checked when they are built. */
+  guint edits = packet->edits;
+  gboolean ok = TRUE;
+  for (guint i = 0; ok && packet->sets != NULL && i < packet->sets->len; i++)
+    {
+      CraftFieldSet *set = g_ptr_array_index (packet->sets, i);
+      guint64 first = set->kind == CRAFT_SET_LIST ? 1 : set->count - 1;
+      if (set->kind == CRAFT_SET_NETWORK || set->count < 2)
+        continue;
+      for (guint64 k = first; ok && k < set->count; k++)
+        ok = apply_member (packet, set, k, error) && craft__packet_check_alternatives (packet, error);
+      if (ok)
+        ok = apply_member (packet, set, 0, error);
+    }
+  if (ok)
+    ok = craft_packet_select_member (packet, 0, error);
   packet->edits = edits;
   return ok;
 }
@@ -296,6 +306,7 @@ scalar_from_node (const CraftExprNode *node, CraftScalar *out, GError **error)
       return FALSE;
     }
   out->type = node->type;
+  out->column = node->column;
   return TRUE;
 }
 
@@ -388,7 +399,7 @@ craft__set_from_node (CraftPacket *p, guint layer, const CraftFieldDef *f, const
       const CraftExprNode *ends[2] = { lo, hi };
       for (int i = 0; i < 2; i++)
         {
-          CraftScalar end = { CRAFT_EXPR_INT, ends[i]->integer, NULL };
+          CraftScalar end = { CRAFT_EXPR_INT, ends[i]->integer, NULL, ends[i]->column };
           if (!craft__scalar_apply (p, layer, name, &end, &local))
             {
               craft_error_set_at (error, (CraftError) local->code, NULL, 0, ends[i]->column, "%s", local->message);
