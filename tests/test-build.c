@@ -831,6 +831,98 @@ test_conditional_icmp (void)
   g_assert_cmpuint (rd16 (g_bytes_get_data (b3, NULL), 4), ==, 5);
 }
 
+/* Builds `p`, which must fail with VALUE and a message holding `message`,
+ * located at `column` of the expression that gave the value (0: set through
+ * the API, no location). */
+static void
+assert_build_refused (CraftPacket *p, guint column, const char *message)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) bytes = craft_packet_build (p, &error);
+  g_assert_null (bytes);
+  g_assert_error (error, CRAFT_ERROR, CRAFT_ERROR_VALUE);
+  CraftErrorLocation at = { 0 };
+  g_assert_cmpint (craft_error_get_location (error, &at), ==, column != 0);
+  g_assert_cmpuint (at.column, ==, column);
+  if (strstr (error->message, message) == NULL)
+    g_error ("'%s' does not hold '%s'", error->message, message);
+}
+
+static void
+test_conditional_alternatives (void)
+{
+  g_test_summary ("Through the API too, a build fails when the present alternative of a name (DNSRR.rdata, "
+                  "ICMP.unused) refused the value the name was last given: after dissection, after a type change, "
+                  "in copies and stacked copies; a new value, an unset or fuzzing clears it.");
+  /* A dissected A record given text that is no address: the dissected address is not kept. */
+  g_autoptr (CraftPacket) rr = dissect_hex ("DNSRR", "0000010001000000000004c0000201");
+  set_text (rr, 0, "rdata", "abc");
+  assert_build_refused (rr, 0, "DNSRR.rdata holds an IPv4 address when type is A: 'abc' is not an IPv4 address");
+  /* Copies and packets stacked from it keep what was refused. */
+  g_autoptr (CraftPacket) copy = craft_packet_copy (rr);
+  assert_build_refused (copy, 0, "DNSRR.rdata holds an IPv4 address when type is A");
+  g_autoptr (CraftPacket) stacked = parse ("DNSRR(type='TXT', rdata='x')");
+  craft_packet_push_packet (stacked, rr);
+  assert_build_refused (stacked, 0, "DNSRR.rdata holds an IPv4 address when type is A");
+  /* Fuzzing fills only unset fields: the refused address is the user's, and stays refused. */
+  g_autoptr (GRand) rng = g_rand_new_with_seed (3);
+  g_autoptr (CraftPacket) fuzzed = craft_packet_fuzz (rr, rng, CRAFT_FUZZ_KEEP_COMPUTED);
+  assert_build_refused (fuzzed, 0, "DNSRR.rdata holds an IPv4 address when type is A");
+  /* The type that takes text makes it build. */
+  set_text (rr, 0, "type", "TXT");
+  g_autoptr (GBytes) txt = build (rr);
+  g_autofree char *txt_hex = to_hex (txt);
+  g_assert_cmpstr (txt_hex, ==, "000010000100000000000403616263");
+  /* Back to A: refused again, whatever the order of the edits. */
+  set_text (rr, 0, "type", "A");
+  assert_build_refused (rr, 0, "'abc' is not an IPv4 address");
+  /* A new value the address takes, or none (its default), builds. */
+  set_text (rr, 0, "rdata", "192.0.2.7");
+  g_autoptr (GBytes) a = build (rr);
+  g_autofree char *a_hex = to_hex (a);
+  g_assert_cmpstr (a_hex, ==, "0000010001000000000004c0000207");
+  set_text (rr, 0, "rdata", "abc");
+  g_autoptr (GError) error = NULL;
+  g_assert_true (craft_packet_unset (rr, 0, "rdata", &error));
+  g_autoptr (GBytes) unset = build (rr);
+  g_autofree char *unset_hex = to_hex (unset);
+  g_assert_cmpstr (unset_hex, ==, "000001000100000000000400000000");
+  /* Bytes of the wrong size for an IPv6 address. */
+  g_autoptr (CraftPacket) aaaa = parse ("DNSRR(type='AAAA')");
+  g_assert_true (craft_packet_set_bytes (aaaa, 0, "rdata", (const guint8 *) "\xc0\x00\x02\x01", 4, &error));
+  assert_build_refused (aaaa, 0, "DNSRR.rdata holds an IPv6 address when type is AAAA: it takes 16 bytes, not 4");
+  /* Fuzzing gives the refusing alternative a random value of its own when it is unset. */
+  g_autoptr (CraftPacket) unset_type = parse ("DNSRR(rdata='abc', type='TXT')");
+  g_assert_true (craft_packet_unset (unset_type, 0, "type", &error));
+  assert_build_refused (unset_type, 13, "when type is A");
+  guint built = 0;
+  for (guint i = 0; i < 50; i++)
+    {
+      g_autoptr (CraftPacket) f = craft_packet_fuzz (unset_type, rng, CRAFT_FUZZ_KEEP_COMPUTED);
+      g_autoptr (GBytes) b = craft_packet_build (f, NULL);
+      built += b != NULL;
+    }
+  g_assert_cmpuint (built, ==, 50);
+  /* Integers: the 16-bit unused of type 11 refuses what only the 32-bit one of type 9 takes. */
+  g_autoptr (CraftPacket) icmp = parse ("ICMP(type=9)");
+  set (icmp, 0, "unused", 70000);
+  g_autoptr (GBytes) nine = build (icmp);
+  g_autofree char *nine_hex = to_hex (nine);
+  g_assert_cmpstr (nine_hex, ==, "0900e58e00011170");
+  set (icmp, 0, "type", 11);
+  assert_build_refused (icmp, 0,
+                        "ICMP.unused holds a 16-bit integer when type is time-exceeded: 70000 is out of range");
+  set (icmp, 0, "unused", 7);
+  g_autoptr (GBytes) eleven = build (icmp);
+  g_autofree char *eleven_hex = to_hex (eleven);
+  g_assert_cmpstr (eleven_hex, ==, "0b00f4f800000007");
+  /* A value no alternative takes is refused when it is set, and changes nothing. */
+  g_assert_false (craft_packet_set_uint (icmp, 0, "unused", G_GUINT64_CONSTANT (1) << 33, &error));
+  g_assert_error (error, CRAFT_ERROR, CRAFT_ERROR_VALUE);
+  g_autoptr (GBytes) still = build (icmp);
+  g_assert_true (g_bytes_equal (still, eleven));
+}
+
 static void
 test_icmp_timestamps (void)
 {
@@ -1341,6 +1433,7 @@ main (int argc, char **argv)
   g_test_add_func ("/build/bindings", test_bindings);
   g_test_add_func ("/build/padding-excluded", test_padding_excluded);
   g_test_add_func ("/build/conditional/icmp", test_conditional_icmp);
+  g_test_add_func ("/build/conditional/alternatives", test_conditional_alternatives);
   g_test_add_func ("/build/icmp-timestamps", test_icmp_timestamps);
   g_test_add_func ("/build/scapy-bytes", test_scapy_bytes);
   g_test_add_func ("/build/edit/unchanged", test_edit_unchanged);

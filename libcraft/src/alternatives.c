@@ -1,4 +1,4 @@
-/* Conditional alternatives of a field name: which of them refused the value the name was given, and the error when one of those is present. */
+/* Alternatives of a field name: which refused the value the name was given, and the error when one of those is present. */
 #include "packet-private.h"
 
 #include "kinds.h"
@@ -48,22 +48,31 @@ craft__refusals_forget (CraftPacket *packet, guint layer, GArray *fields)
 }
 
 void
-craft__refusal_add (CraftPacket *packet, guint layer, guint field, const char *reason)
+craft__refusal_note (CraftPacket *packet, guint layer, guint field, const char *reason)
 {
-  CraftRefusal r = { layer, field, 0, g_strdup (reason) };
-  g_array_append_val (refusals (packet), r);
-}
-
-void
-craft__refusal_drop (CraftPacket *packet, guint layer, guint field)
-{
-  for (guint i = 0; packet->refusals != NULL && i < packet->refusals->len;)
+  for (guint i = 0; packet->refusals != NULL && i < packet->refusals->len; i++)
     {
-      const CraftRefusal *r = &g_array_index (packet->refusals, CraftRefusal, i);
-      if (r->layer == layer && r->field == field)
+      CraftRefusal *r = &g_array_index (packet->refusals, CraftRefusal, i);
+      if (r->layer != layer || r->field != field)
+        continue;
+      if (reason == NULL)
         g_array_remove_index (packet->refusals, i);
       else
-        i++;
+        {
+          /* A set's members are refused member after member for the same reason. */
+          if (strcmp (r->reason, reason) != 0)
+            {
+              g_free (r->reason);
+              r->reason = g_strdup (reason);
+            }
+          r->column = 0;
+        }
+      return;
+    }
+  if (reason != NULL)
+    {
+      CraftRefusal r = { layer, field, 0, g_strdup (reason) };
+      g_array_append_val (refusals (packet), r);
     }
 }
 
@@ -73,7 +82,8 @@ craft__refusals_locate (CraftPacket *packet, guint layer, const char *name, guin
   for (guint i = 0; packet->refusals != NULL && i < packet->refusals->len; i++)
     {
       CraftRefusal *r = &g_array_index (packet->refusals, CraftRefusal, i);
-      if (r->layer == layer && strcmp (craft__layer_field (craft__packet_layer (packet, layer), r->field)->name, name) == 0)
+      if (r->layer == layer
+          && strcmp (craft__layer_field (craft__packet_layer (packet, layer), r->field)->name, name) == 0)
         r->column = column;
     }
 }
@@ -100,7 +110,8 @@ static void
 append_noun (const CraftFieldDef *f, GString *out)
 {
   if (f->kind->is_integer)
-    g_string_append_printf (out, "a %u-bit %s", f->bits, f->kind->noun);
+    g_string_append_printf (out, "%s %u-bit %s", f->bits == 8 || f->bits == 11 || f->bits == 18 ? "an" : "a", f->bits,
+                            f->kind->noun);
   else if (f->kind == &craft__kind_bytes && f->bits != 0)
     g_string_append_printf (out, "%u bytes", f->bits / 8);
   else if (f->kind->noun != NULL)

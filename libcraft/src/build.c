@@ -323,12 +323,10 @@ layout (CraftPacket *p, gboolean recompute, gsize *pos, GError **error)
 }
 
 gboolean
-craft__packet_check_alternatives (CraftPacket *packet, GError **error)
+craft__packet_layout (CraftPacket *packet)
 {
   gsize pos;
-  if (packet->refusals == NULL || packet->refusals->len == 0 || !layout (packet, packet->edited, &pos, NULL))
-    return TRUE;
-  return craft__refusals_check (packet, error);
+  return layout (packet, packet->edited, &pos, NULL);
 }
 
 /* Builds into a new buffer; `recompute` recomputes derived WIRE values.

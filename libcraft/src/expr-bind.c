@@ -400,6 +400,16 @@ list_item (CraftRegistry *reg, const CraftFieldDef *f, const CraftExprNode *item
                               def->name, f->element_group, f->name);
           return FALSE;
         }
+      if (e->sets != NULL && e->sets->len > 0)
+        {
+          /* Scapy expands it into packets; building only its first member would be a silent wrong result. */
+          const CraftFieldSet *set = g_ptr_array_index (e->sets, 0);
+          craft_error_set_at (error, CRAFT_ERROR_UNSUPPORTED, NULL, 0, set->column,
+                              "field '%s' of %s: a set of values (a list, a range or a network) inside an element "
+                              "of field '%s' is not supported yet; write one expression per value",
+                              set->name, def->name, f->name);
+          return FALSE;
+        }
       return append_built (e, item->column, out, error);
     }
   if (item->type == CRAFT_EXPR_STACK)

@@ -149,12 +149,10 @@ typedef struct {
 void craft__refusals_forget (CraftPacket *packet, guint layer, GArray *fields);
 
 /* Records that alternative `field` of `layer` refused the value its name
- * was given, because of `reason`. */
-void craft__refusal_add (CraftPacket *packet, guint layer, guint field, const char *reason);
-
-/* Forgets what alternative `field` of `layer` refused: it got a value of
- * its own (fuzzing fills it). */
-void craft__refusal_drop (CraftPacket *packet, guint layer, guint field);
+ * was just given, because of `reason`; with `reason` NULL, that it took
+ * it (or got a value of its own: fuzzing fills it), so that what it
+ * refused before is forgotten. */
+void craft__refusal_note (CraftPacket *packet, guint layer, guint field, const char *reason);
 
 /* The value field `name` of `layer` was just given came from `column` of
  * an expression: errors about it point there. */
@@ -173,16 +171,17 @@ gboolean craft__refusals_check (CraftPacket *packet, GError **error);
 /* Whether a present alternative refused its name's value (by the last layout). */
 gboolean craft__refusals_any_present (CraftPacket *packet);
 
-/* Lays the packet out as a build would (a fresh layout: values read from
- * the bytes of the last build are read again after the next) and checks
- * that no present alternative refused its name's value. Errors of the
- * layout itself are left to the build: TRUE then. */
-gboolean craft__packet_check_alternatives (CraftPacket *packet, GError **error);
+/* Lays the packet out as a build would, which says which conditional
+ * fields are present, and nothing more (values read from the bytes of the
+ * last build are read again after the next). FALSE when the layout fails:
+ * the build says why. */
+gboolean craft__packet_layout (CraftPacket *packet);
 
-/* For a new packet from an expression: checks, with craft__packet_check_alternatives(),
- * the packet as it is and each value of its sets in turn (a list's every value,
- * a range's ends), so that a value the layer cannot take is refused before
- * any packet is built. Leaves the packet on its first member. */
+/* For a new packet from an expression: checks with craft__refusals_check()
+ * the packet as it is and each value of its sets in turn (a list's every
+ * value, a range's ends), so that a value the present alternative of its
+ * field cannot take is refused before any packet is built. Leaves the
+ * packet on its first member. */
 gboolean craft__packet_check_members (CraftPacket *packet, GError **error);
 
 /* Adds a set; the packet takes ownership. Keeps sets in Scapy's order. */

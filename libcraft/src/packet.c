@@ -301,22 +301,27 @@ lookup_fields (CraftPacket *packet, guint layer, const char *name, GArray **out,
 
 /* After a value went to the alternatives `fields` of a name: those with an
  * error in `refused` (GError*, NULL for those that took it, in the same
- * order) refused it; what they refused before is forgotten. */
+ * order) refused it; the others hold it. */
 static void
 refuse (CraftPacket *packet, guint layer, GArray *fields, GPtrArray *refused)
 {
-  craft__refusals_forget (packet, layer, fields);
   CraftLayer *l = craft__packet_layer (packet, layer);
   for (guint i = 0; i < fields->len; i++)
     {
+      guint index = g_array_index (fields, guint, i);
       const GError *why = g_ptr_array_index (refused, i);
       if (why == NULL)
-        continue;
+        {
+          craft__refusal_note (packet, layer, index, NULL);
+          continue;
+        }
       /* The refusal's message names the field itself: "field 'rdata': " is not repeated. */
-      guint index = g_array_index (fields, guint, i);
-      g_autofree char *prefix = g_strdup_printf ("field '%s': ", craft__layer_field (l, index)->name);
-      const char *reason = g_str_has_prefix (why->message, prefix) ? why->message + strlen (prefix) : why->message;
-      craft__refusal_add (packet, layer, index, reason);
+      const char *name = craft__layer_field (l, index)->name, *reason = why->message;
+      gsize n = strlen (name);
+      if (g_str_has_prefix (reason, "field '") && strncmp (reason + 7, name, n) == 0
+          && g_str_has_prefix (reason + 7 + n, "': "))
+        reason += 7 + n + 3;
+      craft__refusal_note (packet, layer, index, reason);
     }
 }
 

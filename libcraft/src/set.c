@@ -255,10 +255,78 @@ craft_packet_select_member (CraftPacket *packet, guint64 index, GError **error)
   return ok;
 }
 
+/* Whether `c` may read field `field` (of any layer: a condition reads its
+ * own layer's fields and the layer's below), or a length that its value
+ * changes. Anything else it cannot tell is read. */
+static gboolean
+calc_may_read (const CraftCalc *c, guint field)
+{
+  if (c == NULL)
+    return FALSE;
+  switch (c->type)
+    {
+    case CRAFT_CALC_FIELD:
+    case CRAFT_CALC_IS_SET:
+    case CRAFT_CALC_BOUND:
+    case CRAFT_CALC_COUNT:
+      if (c->field == field)
+        return TRUE;
+      break;
+    case CRAFT_CALC_LEN:
+      if (c->span != CRAFT_SPAN_FIELD || c->field == field)
+        return TRUE;
+      break;
+    case CRAFT_CALC_CHECKSUM:
+    case CRAFT_CALC_CRC32:
+      return TRUE;
+    default:
+      break;
+    }
+  if (calc_may_read (c->a, field) || calc_may_read (c->b, field))
+    return TRUE;
+  for (guint i = 0; c->items != NULL && i < c->items->len; i++)
+    if (calc_may_read (g_ptr_array_index (c->items, i), field))
+      return TRUE;
+  return FALSE;
+}
+
+/* Whether a value of the set may change which conditional fields are present. */
+static gboolean
+set_moves_fields (CraftPacket *packet, CraftFieldSet *set)
+{
+  GArray *indices = craft__field_set_indices (packet, set);
+  for (guint i = 0; i < packet->layers->len; i++)
+    {
+      const CraftLayer *l = craft__packet_layer (packet, i);
+      for (guint k = 0; k < l->def->fields->len; k++)
+        for (guint n = 0; n < indices->len; n++)
+          if (calc_may_read (craft__layer_field (l, k)->condition, g_array_index (indices, guint, n)))
+            return TRUE;
+    }
+  return FALSE;
+}
+
+/* Checks the packet's values now; *laid_out says whether the present
+ * fields are known for them (a layout is made once when they are not). */
+static gboolean
+check_now (CraftPacket *packet, gboolean *laid_out, GError **error)
+{
+  if (packet->refusals == NULL || packet->refusals->len == 0)
+    return TRUE;
+  if (!*laid_out)
+    {
+      if (!craft__packet_layout (packet))
+        return TRUE;
+      *laid_out = TRUE;
+    }
+  return craft__refusals_check (packet, error);
+}
+
 gboolean
 craft__packet_check_members (CraftPacket *packet, GError **error)
 {
-  if (!craft__packet_check_alternatives (packet, error))
+  gboolean laid_out = FALSE;
+  if (!check_now (packet, &laid_out, error))
     return FALSE;
   /* Each value is tried with the other sets on their first: a member that
    * will be built. A network's addresses are all taken alike; a range is
@@ -268,13 +336,24 @@ craft__packet_check_members (CraftPacket *packet, GError **error)
   for (guint i = 0; ok && packet->sets != NULL && i < packet->sets->len; i++)
     {
       CraftFieldSet *set = g_ptr_array_index (packet->sets, i);
-      guint64 first = set->kind == CRAFT_SET_LIST ? 1 : set->count - 1;
       if (set->kind == CRAFT_SET_NETWORK || set->count < 2)
         continue;
-      for (guint64 k = first; ok && k < set->count; k++)
-        ok = apply_member (packet, set, k, error) && craft__packet_check_alternatives (packet, error);
-      if (ok)
-        ok = apply_member (packet, set, 0, error);
+      /* Most sets (addresses, ports, rdata) leave the present fields as they
+       * are: one layout serves them all. A set of a name without
+       * alternatives refuses nothing: it matters only if it moves fields
+       * where some alternative refused a value. */
+      gboolean moves = set_moves_fields (packet, set);
+      if (craft__field_set_indices (packet, set)->len == 1
+          && (!moves || packet->refusals == NULL || packet->refusals->len == 0))
+        continue;
+      for (guint64 k = set->kind == CRAFT_SET_LIST ? 1 : set->count - 1; ok && k < set->count; k++)
+        {
+          ok = apply_member (packet, set, k, error);
+          laid_out &= !moves;
+          ok = ok && check_now (packet, &laid_out, error);
+        }
+      ok = ok && apply_member (packet, set, 0, error);
+      laid_out &= !moves;
     }
   if (ok)
     ok = craft_packet_select_member (packet, 0, error);
