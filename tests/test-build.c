@@ -923,6 +923,83 @@ test_conditional_alternatives (void)
   g_assert_true (g_bytes_equal (still, eleven));
 }
 
+/* Builds `expression` of `reg`; its hex, or NULL with *error set. */
+static char *
+try_build (CraftRegistry *reg, const char *expression, GError **error)
+{
+  g_autoptr (CraftPacket) p = craft_packet_new_from_expression (reg, expression, error);
+  if (p == NULL)
+    return NULL;
+  g_autoptr (GBytes) bytes = craft_packet_build (p, error);
+  return bytes != NULL ? to_hex (bytes) : NULL;
+}
+
+static void
+test_alternative_kinds (void)
+{
+  g_test_summary ("Alternatives of one name that differ in kind (a number or an address by another field) each "
+                  "take what suits them, from a number, text or bytes; the present one must have taken it.");
+  static const char definition[] = "layer Mixed \"Mixed value\" {\n"
+                                   "    kind:  u8 = 1;\n"
+                                   "    value: u16 if kind == 1 \"Number\" = 0;\n"
+                                   "    value: ipv4 if kind == 2 \"Address\" = \"0.0.0.0\";\n"
+                                   "}\n";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CraftRegistry) reg = craft_registry_new ();
+  g_assert_true (craft_registry_load_data (reg, "mixed.pdl", definition, -1, &error));
+  static const struct {
+    const char *expr, *hex;
+  } built[] = {
+    { "Mixed(value=5)", "010005" },
+    { "Mixed(value='7')", "010007" },
+    { "Mixed(kind=2, value='192.0.2.1')", "02c0000201" },
+    { "Mixed(value='192.0.2.1', kind=2)", "02c0000201" },
+    { "Mixed(kind=2, value=b'\\x01\\x02\\x03\\x04')", "0201020304" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (built); i++)
+    {
+      g_autofree char *hex = try_build (reg, built[i].expr, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (hex, ==, built[i].hex);
+    }
+  static const struct {
+    const char *expr;
+    guint column;
+    const char *message;
+  } refused[] = {
+    { "Mixed(kind=2, value=5)", 21, "Mixed.value holds an IPv4 address when kind is 2: give it as a string, not a "
+                                    "number" },
+    { "Mixed(value='192.0.2.1')", 13, "Mixed.value holds a 16-bit integer when kind is 1: field 'value' is an "
+                                      "integer; '192.0.2.1' is not a number" },
+    { "Mixed(value=b'\\x01\\x02\\x03\\x04')", 13, "Mixed.value holds a 16-bit integer when kind is 1: it "
+                                                      "takes a number, not bytes" },
+    { "Mixed(value=70000)", 13, "70000 is out of range for 16-bit field 'value'" },
+    { "Mixed(value='x')", 13, "'x' is not a number" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autoptr (GError) why = NULL;
+      g_autofree char *hex = try_build (reg, refused[i].expr, &why);
+      g_assert_null (hex);
+      CraftErrorLocation at;
+      g_assert_true (craft_error_get_location (why, &at));
+      if (at.column != refused[i].column || strstr (why->message, refused[i].message) == NULL)
+        g_error ("%s: column %u: %s", refused[i].expr, at.column, why->message);
+    }
+  /* Through the API: a number set, then the kind that makes it an address. */
+  g_autoptr (CraftPacket) p = craft_packet_new_from_expression (reg, "Mixed()", &error);
+  set (p, 0, "value", 9);
+  g_autoptr (GBytes) nine = build (p);
+  g_autofree char *nine_hex = to_hex (nine);
+  g_assert_cmpstr (nine_hex, ==, "010009");
+  set (p, 0, "kind", 2);
+  assert_build_refused (p, 0, "Mixed.value holds an IPv4 address when kind is 2: give it as a string");
+  set_text (p, 0, "value", "198.51.100.1");
+  g_autoptr (GBytes) address = build (p);
+  g_autofree char *address_hex = to_hex (address);
+  g_assert_cmpstr (address_hex, ==, "02c6336401");
+}
+
 static void
 test_icmp_timestamps (void)
 {
@@ -1434,6 +1511,7 @@ main (int argc, char **argv)
   g_test_add_func ("/build/padding-excluded", test_padding_excluded);
   g_test_add_func ("/build/conditional/icmp", test_conditional_icmp);
   g_test_add_func ("/build/conditional/alternatives", test_conditional_alternatives);
+  g_test_add_func ("/build/conditional/alternative-kinds", test_alternative_kinds);
   g_test_add_func ("/build/icmp-timestamps", test_icmp_timestamps);
   g_test_add_func ("/build/scapy-bytes", test_scapy_bytes);
   g_test_add_func ("/build/edit/unchanged", test_edit_unchanged);

@@ -350,27 +350,35 @@ craft_packet_set_uint (CraftPacket *packet, guint layer, const char *field, guin
   if (!lookup_fields (packet, layer, field, &fields, error))
     return FALSE;
   CraftLayer *l = craft__packet_layer (packet, layer);
-  /* Conditional alternatives of one name may differ in width: set each the
-   * value fits, and fail only if it fits none; the others refuse it. */
-  for (guint i = 0; i < fields->len; i++)
-    {
-      const CraftFieldDef *f = craft__layer_field (l, g_array_index (fields, guint, i));
-      if (!f->kind->is_integer)
-        {
-          g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_TYPE, "field '%s' of %s is %s, not an integer", field,
-                       l->def->name, f->kind->name);
-          return FALSE;
-        }
-    }
+  /* Conditional alternatives of one name may differ in width, or in kind:
+   * set each the value fits, and fail only if it fits none; the others
+   * refuse it. */
   g_autoptr (GPtrArray) refused = g_ptr_array_new_full (0, error_free_nullable);
+  g_autoptr (GError) first_error = NULL;
   guint set = 0;
   for (guint i = 0; i < fields->len; i++)
     {
       guint index = g_array_index (fields, guint, i);
+      const CraftFieldDef *f = craft__layer_field (l, index);
       GError *why = NULL;
       guint64 v;
-      if (!craft__field_normalize_int (craft__layer_field (l, index), value, &v, &why))
+      if (!f->kind->is_integer)
         {
+          g_set_error (&why, CRAFT_ERROR, CRAFT_ERROR_TYPE, "give it as a string, not a number");
+          if (first_error == NULL)
+            g_set_error (&first_error, CRAFT_ERROR, CRAFT_ERROR_TYPE, "field '%s' of %s is %s, not an integer",
+                         field, l->def->name, f->kind->name);
+          g_ptr_array_add (refused, why);
+          continue;
+        }
+      if (!craft__field_normalize_int (f, value, &v, &why))
+        {
+          /* A range error says more than another alternative's kind. */
+          if (first_error == NULL || first_error->code == CRAFT_ERROR_TYPE)
+            {
+              g_clear_error (&first_error);
+              first_error = g_error_copy (why);
+            }
           g_ptr_array_add (refused, why);
           continue;
         }
@@ -381,7 +389,7 @@ craft_packet_set_uint (CraftPacket *packet, guint layer, const char *field, guin
     }
   if (set == 0)
     {
-      g_propagate_error (error, g_steal_pointer (&refused->pdata[0]));
+      g_propagate_error (error, g_steal_pointer (&first_error));
       return FALSE;
     }
   refuse (packet, layer, fields, refused);
@@ -458,8 +466,13 @@ craft__packet_set_string (CraftPacket *packet, guint layer, const char *field, c
   g_autoptr (GArray) fields = NULL;
   if (!lookup_fields (packet, layer, field, &fields, error))
     return FALSE;
-  const CraftFieldDef *f = craft__layer_field (craft__packet_layer (packet, layer), g_array_index (fields, guint, 0));
-  if (f->kind->is_integer)
+  CraftLayer *named = craft__packet_layer (packet, layer);
+  const CraftFieldDef *f = craft__layer_field (named, g_array_index (fields, guint, 0));
+  /* Text for integers only (ICMP's 16- or 32-bit "unused") is a number or a name. */
+  gboolean integers = TRUE;
+  for (guint i = 0; i < fields->len; i++)
+    integers &= craft__layer_field (named, g_array_index (fields, guint, i))->kind->is_integer;
+  if (integers)
     {
       guint64 v;
       g_autofree char *text = g_strndup (data != NULL ? data : "", length);
@@ -475,7 +488,7 @@ craft__packet_set_string (CraftPacket *packet, guint layer, const char *field, c
       /* Alternatives of different kinds (a DNS record's rdata: an address, a
        * name or text by its type): each takes the text as its kind reads it,
        * and the text must suit one of them. */
-      CraftLayer *l = craft__packet_layer (packet, layer);
+      CraftLayer *l = named;
       g_autoptr (GError) first_error = NULL;
       g_autoptr (GPtrArray) refused = g_ptr_array_new_full (0, error_free_nullable);
       guint set = 0;
@@ -486,8 +499,23 @@ craft__packet_set_string (CraftPacket *packet, guint layer, const char *field, c
           GError *why = NULL;
           if (alt->kind->is_integer)
             {
-              g_ptr_array_add (refused, g_error_new (CRAFT_ERROR, CRAFT_ERROR_TYPE, "it takes a number, not %s",
-                                                     bytes_literal ? "bytes" : "a string"));
+              /* A number or a name in text ("7", "echo-request") suits an integer alternative. */
+              g_autofree char *text = g_strndup (data != NULL ? data : "", length);
+              guint64 v;
+              if (bytes_literal || strlen (text) != length)
+                g_set_error (&why, CRAFT_ERROR, CRAFT_ERROR_TYPE, "it takes a number, not bytes");
+              else if (craft__field_parse_int_text (alt, text, &v, &why)
+                       && craft__field_normalize_int (alt, v, &v, &why))
+                {
+                  g_ptr_array_add (refused, NULL);
+                  mark_user (packet, &l->slots[index]);
+                  l->slots[index].num = v;
+                  set++;
+                  continue;
+                }
+              if (first_error == NULL)
+                first_error = g_error_copy (why);
+              g_ptr_array_add (refused, why);
               continue;
             }
           g_autoptr (GBytes) parsed = craft__field_parse_bytes_data (alt, data, length, bytes_literal, &why);

@@ -19,6 +19,15 @@ craft__scalar_apply (CraftPacket *p, guint layer, const char *name, const CraftS
 {
   const CraftLayerDef *def = craft__packet_layer (p, layer)->def;
   const CraftFieldDef *f = g_ptr_array_index (def->fields, craft__layer_def_field_index (def, name));
+  /* A number goes to the integer alternative of a name whose alternatives differ in kind. */
+  for (guint i = 0; !f->kind->is_integer && (v->type == CRAFT_EXPR_INT || v->type == CRAFT_EXPR_BOOL)
+                    && i < def->fields->len;
+       i++)
+    {
+      const CraftFieldDef *alt = g_ptr_array_index (def->fields, i);
+      if (alt->kind->is_integer && strcmp (alt->name, name) == 0)
+        f = alt;
+    }
   switch ((CraftExprType) v->type)
     {
     case CRAFT_EXPR_NONE:
