@@ -91,10 +91,12 @@ craft__refusals_locate (CraftPacket *packet, guint layer, const char *name, guin
 void
 craft__refusals_copy (CraftPacket *to, CraftPacket *from, guint first_layer)
 {
-  for (guint i = 0; from->refusals != NULL && i < from->refusals->len; i++)
+  guint n = from->refusals != NULL ? from->refusals->len : 0;
+  for (guint i = 0; i < n; i++)
     {
-      const CraftRefusal *r = &g_array_index (from->refusals, CraftRefusal, i);
-      CraftRefusal copy = { first_layer + r->layer, r->field, r->column, g_strdup (r->reason) };
+      /* Read before appending: `to` may be `from`, whose array then moves. */
+      CraftRefusal r = g_array_index (from->refusals, CraftRefusal, i);
+      CraftRefusal copy = { first_layer + r.layer, r.field, r.column, g_strdup (r.reason) };
       g_array_append_val (refusals (to), copy);
     }
 }
