@@ -831,6 +831,175 @@ test_conditional_icmp (void)
   g_assert_cmpuint (rd16 (g_bytes_get_data (b3, NULL), 4), ==, 5);
 }
 
+/* Builds `p`, which must fail with VALUE and a message holding `message`,
+ * located at `column` of the expression that gave the value (0: set through
+ * the API, no location). */
+static void
+assert_build_refused (CraftPacket *p, guint column, const char *message)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) bytes = craft_packet_build (p, &error);
+  g_assert_null (bytes);
+  g_assert_error (error, CRAFT_ERROR, CRAFT_ERROR_VALUE);
+  CraftErrorLocation at = { 0 };
+  g_assert_cmpint (craft_error_get_location (error, &at), ==, column != 0);
+  g_assert_cmpuint (at.column, ==, column);
+  if (strstr (error->message, message) == NULL)
+    g_error ("'%s' does not hold '%s'", error->message, message);
+}
+
+static void
+test_conditional_alternatives (void)
+{
+  g_test_summary ("Through the API too, a build fails when the present alternative of a name (DNSRR.rdata, "
+                  "ICMP.unused) refused the value the name was last given: after dissection, after a type change, "
+                  "in copies and stacked copies; a new value, an unset or fuzzing clears it.");
+  /* A dissected A record given text that is no address: the dissected address is not kept. */
+  g_autoptr (CraftPacket) rr = dissect_hex ("DNSRR", "0000010001000000000004c0000201");
+  set_text (rr, 0, "rdata", "abc");
+  assert_build_refused (rr, 0, "DNSRR.rdata holds an IPv4 address when type is A: 'abc' is not an IPv4 address");
+  /* Copies and packets stacked from it keep what was refused. */
+  g_autoptr (CraftPacket) copy = craft_packet_copy (rr);
+  assert_build_refused (copy, 0, "DNSRR.rdata holds an IPv4 address when type is A");
+  g_autoptr (CraftPacket) stacked = parse ("DNSRR(type='TXT', rdata='x')");
+  craft_packet_push_packet (stacked, rr);
+  assert_build_refused (stacked, 0, "DNSRR.rdata holds an IPv4 address when type is A");
+  /* Fuzzing fills only unset fields: the refused address is the user's, and stays refused. */
+  g_autoptr (GRand) rng = g_rand_new_with_seed (3);
+  g_autoptr (CraftPacket) fuzzed = craft_packet_fuzz (rr, rng, CRAFT_FUZZ_KEEP_COMPUTED);
+  assert_build_refused (fuzzed, 0, "DNSRR.rdata holds an IPv4 address when type is A");
+  /* The type that takes text makes it build. */
+  set_text (rr, 0, "type", "TXT");
+  g_autoptr (GBytes) txt = build (rr);
+  g_autofree char *txt_hex = to_hex (txt);
+  g_assert_cmpstr (txt_hex, ==, "000010000100000000000403616263");
+  /* Back to A: refused again, whatever the order of the edits. */
+  set_text (rr, 0, "type", "A");
+  assert_build_refused (rr, 0, "'abc' is not an IPv4 address");
+  /* A new value the address takes, or none (its default), builds. */
+  set_text (rr, 0, "rdata", "192.0.2.7");
+  g_autoptr (GBytes) a = build (rr);
+  g_autofree char *a_hex = to_hex (a);
+  g_assert_cmpstr (a_hex, ==, "0000010001000000000004c0000207");
+  set_text (rr, 0, "rdata", "abc");
+  g_autoptr (GError) error = NULL;
+  g_assert_true (craft_packet_unset (rr, 0, "rdata", &error));
+  g_autoptr (GBytes) unset = build (rr);
+  g_autofree char *unset_hex = to_hex (unset);
+  g_assert_cmpstr (unset_hex, ==, "000001000100000000000400000000");
+  /* Bytes of the wrong size for an IPv6 address. */
+  g_autoptr (CraftPacket) aaaa = parse ("DNSRR(type='AAAA')");
+  g_assert_true (craft_packet_set_bytes (aaaa, 0, "rdata", (const guint8 *) "\xc0\x00\x02\x01", 4, &error));
+  assert_build_refused (aaaa, 0, "DNSRR.rdata holds an IPv6 address when type is AAAA: it takes 16 bytes, not 4");
+  /* Fuzzing gives the refusing alternative a random value of its own when it is unset. */
+  g_autoptr (CraftPacket) unset_type = parse ("DNSRR(rdata='abc', type='TXT')");
+  g_assert_true (craft_packet_unset (unset_type, 0, "type", &error));
+  assert_build_refused (unset_type, 13, "when type is A");
+  guint built = 0;
+  for (guint i = 0; i < 50; i++)
+    {
+      g_autoptr (CraftPacket) f = craft_packet_fuzz (unset_type, rng, CRAFT_FUZZ_KEEP_COMPUTED);
+      g_autoptr (GBytes) b = craft_packet_build (f, NULL);
+      built += b != NULL;
+    }
+  g_assert_cmpuint (built, ==, 50);
+  /* Integers: the 16-bit unused of type 11 refuses what only the 32-bit one of type 9 takes. */
+  g_autoptr (CraftPacket) icmp = parse ("ICMP(type=9)");
+  set (icmp, 0, "unused", 70000);
+  g_autoptr (GBytes) nine = build (icmp);
+  g_autofree char *nine_hex = to_hex (nine);
+  g_assert_cmpstr (nine_hex, ==, "0900e58e00011170");
+  set (icmp, 0, "type", 11);
+  assert_build_refused (icmp, 0,
+                        "ICMP.unused holds a 16-bit integer when type is time-exceeded: 70000 is out of range");
+  set (icmp, 0, "unused", 7);
+  g_autoptr (GBytes) eleven = build (icmp);
+  g_autofree char *eleven_hex = to_hex (eleven);
+  g_assert_cmpstr (eleven_hex, ==, "0b00f4f800000007");
+  /* A value no alternative takes is refused when it is set, and changes nothing. */
+  g_assert_false (craft_packet_set_uint (icmp, 0, "unused", G_GUINT64_CONSTANT (1) << 33, &error));
+  g_assert_error (error, CRAFT_ERROR, CRAFT_ERROR_VALUE);
+  g_autoptr (GBytes) still = build (icmp);
+  g_assert_true (g_bytes_equal (still, eleven));
+}
+
+/* Builds `expression` of `reg`; its hex, or NULL with *error set. */
+static char *
+try_build (CraftRegistry *reg, const char *expression, GError **error)
+{
+  g_autoptr (CraftPacket) p = craft_packet_new_from_expression (reg, expression, error);
+  if (p == NULL)
+    return NULL;
+  g_autoptr (GBytes) bytes = craft_packet_build (p, error);
+  return bytes != NULL ? to_hex (bytes) : NULL;
+}
+
+static void
+test_alternative_kinds (void)
+{
+  g_test_summary ("Alternatives of one name that differ in kind (a number or an address by another field) each "
+                  "take what suits them, from a number, text or bytes; the present one must have taken it.");
+  static const char definition[] = "layer Mixed \"Mixed value\" {\n"
+                                   "    kind:  u8 = 1;\n"
+                                   "    value: u16 if kind == 1 \"Number\" = 0;\n"
+                                   "    value: ipv4 if kind == 2 \"Address\" = \"0.0.0.0\";\n"
+                                   "}\n";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CraftRegistry) reg = craft_registry_new ();
+  g_assert_true (craft_registry_load_data (reg, "mixed.pdl", definition, -1, &error));
+  static const struct {
+    const char *expr, *hex;
+  } built[] = {
+    { "Mixed(value=5)", "010005" },
+    { "Mixed(value='7')", "010007" },
+    { "Mixed(kind=2, value='192.0.2.1')", "02c0000201" },
+    { "Mixed(value='192.0.2.1', kind=2)", "02c0000201" },
+    { "Mixed(kind=2, value=b'\\x01\\x02\\x03\\x04')", "0201020304" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (built); i++)
+    {
+      g_autofree char *hex = try_build (reg, built[i].expr, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (hex, ==, built[i].hex);
+    }
+  static const struct {
+    const char *expr;
+    guint column;
+    const char *message;
+  } refused[] = {
+    { "Mixed(kind=2, value=5)", 21, "Mixed.value holds an IPv4 address when kind is 2: give it as a string, not a "
+                                    "number" },
+    { "Mixed(value='192.0.2.1')", 13, "Mixed.value holds a 16-bit integer when kind is 1: field 'value' is an "
+                                      "integer; '192.0.2.1' is not a number" },
+    { "Mixed(value=b'\\x01\\x02\\x03\\x04')", 13, "Mixed.value holds a 16-bit integer when kind is 1: it "
+                                                      "takes a number, not bytes" },
+    { "Mixed(value=70000)", 13, "70000 is out of range for 16-bit field 'value'" },
+    { "Mixed(value='x')", 13, "'x' is not a number" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autoptr (GError) why = NULL;
+      g_autofree char *hex = try_build (reg, refused[i].expr, &why);
+      g_assert_null (hex);
+      CraftErrorLocation at;
+      g_assert_true (craft_error_get_location (why, &at));
+      if (at.column != refused[i].column || strstr (why->message, refused[i].message) == NULL)
+        g_error ("%s: column %u: %s", refused[i].expr, at.column, why->message);
+    }
+  /* Through the API: a number set, then the kind that makes it an address. */
+  g_autoptr (CraftPacket) p = craft_packet_new_from_expression (reg, "Mixed()", &error);
+  set (p, 0, "value", 9);
+  g_autoptr (GBytes) nine = build (p);
+  g_autofree char *nine_hex = to_hex (nine);
+  g_assert_cmpstr (nine_hex, ==, "010009");
+  set (p, 0, "kind", 2);
+  assert_build_refused (p, 0, "Mixed.value holds an IPv4 address when kind is 2: give it as a string");
+  set_text (p, 0, "value", "198.51.100.1");
+  g_autoptr (GBytes) address = build (p);
+  g_autofree char *address_hex = to_hex (address);
+  g_assert_cmpstr (address_hex, ==, "02c6336401");
+}
+
 static void
 test_icmp_timestamps (void)
 {
@@ -1341,6 +1510,8 @@ main (int argc, char **argv)
   g_test_add_func ("/build/bindings", test_bindings);
   g_test_add_func ("/build/padding-excluded", test_padding_excluded);
   g_test_add_func ("/build/conditional/icmp", test_conditional_icmp);
+  g_test_add_func ("/build/conditional/alternatives", test_conditional_alternatives);
+  g_test_add_func ("/build/conditional/alternative-kinds", test_alternative_kinds);
   g_test_add_func ("/build/icmp-timestamps", test_icmp_timestamps);
   g_test_add_func ("/build/scapy-bytes", test_scapy_bytes);
   g_test_add_func ("/build/edit/unchanged", test_edit_unchanged);

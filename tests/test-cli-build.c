@@ -250,6 +250,125 @@ test_txt_strings (void)
   g_assert_cmpuint (craft_test_count_lines (set), ==, 2);
 }
 
+static void
+test_alternatives_valid (void)
+{
+  g_test_summary ("A name with conditional alternatives (DNSRR.rdata by type, ICMP.unused by type) builds Scapy's "
+                  "bytes for every value its present alternative takes, whichever keyword comes first.");
+  /* /usr/bin/python3 -c 'from scapy.all import *; print([raw(p).hex() for p in <expr>])' */
+  static const struct {
+    const char *expr, *hex;
+  } cases[] = {
+    { "DNSRR(type='TXT', rdata='abc')", "000010000100000000000403616263\n" },
+    { "DNSRR(rdata='abc', type='TXT')", "000010000100000000000403616263\n" },
+    { "DNSRR(type='A', rdata='192.0.2.1')", "0000010001000000000004c0000201\n" },
+    { "DNSRR(rdata='192.0.2.1')", "0000010001000000000004c0000201\n" },
+    { "DNSRR(type='AAAA', rdata='2001:db8::1')", "00001c000100000000001020010db8000000000000000000000001\n" },
+    { "DNSRR(type='NS', rdata='ns.example.')", "000002000100000000000c026e73076578616d706c6500\n" },
+    { "DNSRR(type=99, rdata=b'\\x01')", "000063000100000000000101\n" },
+    { "DNSRR(type='TXT', rdata=['abc','de'])", "000010000100000000000703616263026465\n" },
+    { "DNSRR(type='A', rdata=['192.0.2.1','192.0.2.2'])",
+      "0000010001000000000004c0000201\n0000010001000000000004c0000202\n" },
+    { "ICMP(type=9, unused=70000)", "0900e58e00011170\n" },
+    { "ICMP(type=11, unused=7)", "0b00f4f800000007\n" },
+    /* No alternative is present for type 3: the value goes nowhere, as Scapy drops it. */
+    { "ICMP(type=3, unused=5)", "0300fcff00000000\n" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const char *args[] = { "build", "--hex", cases[i].expr, NULL };
+      g_autofree char *out = NULL, *err = NULL;
+      int status = run_craft (args, &out, &err);
+      if (status != 0 || g_strcmp0 (out, cases[i].hex) != 0)
+        g_error ("%s: exit %d, '%s', '%s'", cases[i].expr, status, out, err);
+    }
+}
+
+static void
+test_alternatives_refused (void)
+{
+  g_test_summary ("A value the present alternative of its name cannot take (rdata 'abc' for type A, a set member, "
+                  "unused 70000 for type 11) fails with exit 2 at the value's column, saying what the field holds "
+                  "there and why the value is not that; no packet is written, no default built in its place.");
+  static const struct {
+    const char *expr, *message;
+  } cases[] = {
+    { "DNSRR(type='A', rdata='abc')",
+      "craft: column 23: DNSRR.rdata holds an IPv4 address when type is A: 'abc' is not an IPv4 address "
+      "(expected dotted quad like 192.0.2.1)\n"
+      "  DNSRR(type='A', rdata='abc')\n"
+      "                        ^\n" },
+    /* The second member of the set; the first is not built either, as Scapy refuses the whole list. */
+    { "DNSRR(rdata=['1.2.3.4','abc'])",
+      "craft: column 24: DNSRR.rdata holds an IPv4 address when type is A: 'abc' is not an IPv4 address "
+      "(expected dotted quad like 192.0.2.1)\n"
+      "  DNSRR(rdata=['1.2.3.4','abc'])\n"
+      "                         ^\n" },
+    { "DNSRR(rdata='abc')", "column 13: DNSRR.rdata holds an IPv4 address when type is A: 'abc' is not" },
+    { "DNSRR(type='A', rdata=b'\\x01\\x02')", "column 23: DNSRR.rdata holds an IPv4 address when type is A: "
+                                                "it takes 4 bytes, not 2" },
+    { "DNSRR(type='AAAA', rdata='1.2.3.4')", "column 26: DNSRR.rdata holds an IPv6 address when type is AAAA: "
+                                             "'1.2.3.4' is not an IPv6 address" },
+    { "DNSRR(type='AAAA', rdata='192.0.2.0/30')", "column 26: DNSRR.rdata holds an IPv6 address when type is "
+                                                  "AAAA: it takes 16 bytes, not 4" },
+    { "DNSRR(type=['A','AAAA'], rdata='1.2.3.4')", "column 32: DNSRR.rdata holds an IPv6 address when type is "
+                                                   "AAAA" },
+    { "DNSRR(type=['NS','A'], rdata=['ns.example.','192.0.2.1'])", "column 31: DNSRR.rdata holds an IPv4 address "
+                                                                   "when type is A: 'ns.example.' is not an IPv4" },
+    /* With TXT first, the list is one value, TXT's strings, as Scapy reads it; type A cannot take those. */
+    { "DNSRR(type=['TXT','A'], rdata=['abc','192.0.2.1'])", "column 31: DNSRR.rdata holds an IPv4 address when "
+                                                            "type is A: it takes 4 bytes, not 14" },
+    { "UDP()/DNS(an=DNSRR(type='A', rdata='abc'))", "column 36: DNSRR.rdata holds an IPv4 address when type is A" },
+    { "ICMP(type=11, unused=70000)", "column 22: ICMP.unused holds a 16-bit integer when type is time-exceeded: "
+                                     "70000 is out of range for 16-bit field 'unused' (0..65535)" },
+    { "ICMP(type=11, unused=(65534,65536))", "column 22: ICMP.unused holds a 16-bit integer when type is "
+                                             "time-exceeded: 65536 is out of range" },
+    { "ICMP(type=12, unused=[1,70000])", "column 25: ICMP.unused holds a 16-bit integer when type is "
+                                         "parameter-problem: 70000 is out of range" },
+  };
+  g_autofree char *path = g_build_filename (tmpdir, "refused.pcap", NULL);
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const char *args[] = { "build", "--hex", cases[i].expr, NULL };
+      g_autofree char *out = NULL, *err = NULL;
+      int status = run_craft (args, &out, &err);
+      if (status != 2 || g_strcmp0 (out, "") != 0 || strstr (err, cases[i].message) == NULL)
+        g_error ("%s: exit %d, '%s', '%s'", cases[i].expr, status, out, err);
+      const char *write_args[] = { "build", "-w", path, cases[i].expr, NULL };
+      g_assert_cmpint (run_craft (write_args, NULL, NULL), ==, 2);
+      g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+    }
+  /* A range is checked at its ends when read: the member inside it that
+   * fails (type 28, AAAA) fails when it is built, at the same column. */
+  const char *range_args[] = { "build", "--hex", "DNSRR(type=(27,29), rdata='1.2.3.4')", NULL };
+  g_autofree char *out = NULL, *err = NULL;
+  g_assert_cmpint (run_craft (range_args, &out, &err), ==, 2);
+  g_assert_cmpstr (out, ==, "00001b0001000000000007312e322e332e34\n");
+  assert_contains (err, "column 27: DNSRR.rdata holds an IPv6 address when type is AAAA: '1.2.3.4' is not an IPv6");
+  const char *range_write[] = { "build", "-w", path, "Ether()/IP()/UDP()/DNSRR(type=(27,29), rdata='1.2.3.4')", NULL };
+  g_autofree char *err2 = NULL;
+  g_assert_cmpint (run_craft (range_write, NULL, &err2), ==, 2);
+  assert_contains (err2, "column 46: DNSRR.rdata holds an IPv6 address when type is AAAA");
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_set_in_element (void)
+{
+  g_test_summary ("A set inside an element of a list field (DNS(an=DNSRR(ttl=[1,2]))), which Scapy expands into "
+                  "packets, is refused at its column rather than built as its first member alone.");
+  const char *args[] = { "build", "--hex", "UDP()/DNS(an=DNSRR(type=(27,29), rdata='1.2.3.4'))", NULL };
+  g_autofree char *out = NULL, *err = NULL;
+  g_assert_cmpint (run_craft (args, &out, &err), ==, 2);
+  g_assert_cmpstr (out, ==, "");
+  assert_contains (err, "column 25: field 'type' of DNSRR: a set of values (a list, a range or a network) inside an "
+                        "element of field 'an' is not supported yet");
+  const char *list_args[] = { "build", "--hex", "DNS(an=DNSRR(ttl=[1,2]))", NULL };
+  g_autofree char *err2 = NULL;
+  g_assert_cmpint (run_craft (list_args, NULL, &err2), ==, 2);
+  assert_contains (err2, "column 18: field 'ttl' of DNSRR: a set of values");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -260,6 +379,9 @@ main (int argc, char **argv)
   g_test_add_func ("/cli-build/write-pcapng-comment", test_write_pcapng_comment);
   g_test_add_func ("/cli-build/repeat", test_repeat);
   g_test_add_func ("/cli-build/txt-strings", test_txt_strings);
+  g_test_add_func ("/cli-build/alternatives/valid", test_alternatives_valid);
+  g_test_add_func ("/cli-build/alternatives/refused", test_alternatives_refused);
+  g_test_add_func ("/cli-build/set-in-element", test_set_in_element);
   g_test_add_func ("/cli-build/write-failures", test_write_failures);
   g_test_add_func ("/cli-build/interrupt-leaves-nothing", test_interrupt_leaves_nothing);
   g_test_add_func ("/cli-build/million-constant-memory", test_million_constant_memory);

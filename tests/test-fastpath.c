@@ -279,6 +279,85 @@ test_set_edits_between_members (void)
   g_assert_cmpuint (craft__template_get_patched (set), >, 0);
 }
 
+static void
+test_set_alternatives (void)
+{
+  g_test_summary ("Sets of a name with conditional alternatives (DNSRR.rdata, ICMP.unused): every member built "
+                  "through the set equals a full build of it; a member the present alternative refuses fails "
+                  "both ways with the same located error; the template never patches over a refusal.");
+  static const char *const sets[] = {
+    "DNSRR(type='A', rdata=['192.0.2.1','192.0.2.2','198.51.100.7'])",
+    "DNSRR(type='AAAA', rdata=['2001:db8::1','2001:db8::2'])",
+    "DNSRR(type=['TXT','NS',99], rdata='abc.')",
+    "DNSRR(type='NS', rdata=['a.example.','b.example.'])",
+    "DNSRR(rdata='192.0.2.0/30')",
+    "IP(src='192.0.2.1',dst='198.51.100.2')/UDP(sport=53,dport=53)/DNS(an=DNSRR(rdata='192.0.2.9'),id=(1,5))",
+    "ICMP(type=11, unused=(65530,65535))",
+    "ICMP(type=[9,40], unused=[1,70000,0xffffffff])",
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (sets); i++)
+    {
+      guint64 members;
+      assert_members_like_full_builds (sets[i], &members);
+      g_assert_cmpuint (members, >, 1);
+    }
+  /* Type 28 (AAAA), inside the range, refuses the text its ends take. */
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CraftPacket) set = craft_packet_new_from_expression (registry, "DNSRR(type=(27,29), rdata='1.2.3.4')",
+                                                                  &error);
+  g_assert_no_error (error);
+  for (guint64 m = 0; m < 3; m++)
+    {
+      g_autoptr (GError) fast_error = NULL, slow_error = NULL;
+      g_assert_true (craft_packet_select_member (set, m, &error));
+      g_autoptr (GBytes) fast = craft_packet_build (set, &fast_error);
+      g_autoptr (CraftPacket) copy = craft_packet_copy (set);
+      g_assert_true (craft_packet_select_member (copy, m, &error));
+      g_autoptr (GBytes) slow = craft_packet_build (copy, &slow_error);
+      g_assert_cmpint (fast == NULL, ==, m == 1);
+      g_assert_cmpint (slow == NULL, ==, m == 1);
+      if (m != 1)
+        {
+          g_assert_true (g_bytes_equal (fast, slow));
+          continue;
+        }
+      g_assert_error (fast_error, CRAFT_ERROR, CRAFT_ERROR_VALUE);
+      g_assert_error (slow_error, CRAFT_ERROR, CRAFT_ERROR_VALUE);
+      g_assert_cmpstr (fast_error->message, ==, slow_error->message);
+      g_assert_cmpstr (fast_error->message, ==, "DNSRR.rdata holds an IPv6 address when type is AAAA: '1.2.3.4' is not "
+                                                "an IPv6 address (expected text like 2001:db8::1)");
+      CraftErrorLocation at;
+      g_assert_true (craft_error_get_location (fast_error, &at));
+      g_assert_cmpuint (at.column, ==, 27);
+      g_assert_true (craft_error_get_location (slow_error, &at));
+      g_assert_cmpuint (at.column, ==, 27);
+    }
+  /* A member the template would patch is built in full, and fails, when a
+   * present field refused the value its name was given. */
+  g_autoptr (CraftPacket) ports
+    = craft_packet_new_from_expression (registry, "IP(src='192.0.2.1',dst='198.51.100.2')/UDP(sport=(1,10))", &error);
+  g_assert_no_error (error);
+  for (guint64 m = 0; m < 3; m++)
+    {
+      g_assert_true (craft_packet_select_member (ports, m, &error));
+      g_autoptr (GBytes) bytes = craft_packet_build (ports, &error);
+      g_assert_no_error (error);
+    }
+  guint64 patched = craft__template_get_patched (ports);
+  g_assert_cmpuint (patched, ==, 2);
+  const CraftLayerDef *ip = craft_packet_get_layer (ports, 0);
+  guint ttl = 0;
+  while (strcmp (craft_field_def_get_name (craft_layer_def_get_field (ip, ttl)), "ttl") != 0)
+    ttl++;
+  craft__refusal_note (ports, 0, ttl, "a reason");
+  g_assert_true (craft_packet_select_member (ports, 3, &error));
+  g_autoptr (GBytes) refused = craft_packet_build (ports, &error);
+  g_assert_null (refused);
+  g_assert_error (error, CRAFT_ERROR, CRAFT_ERROR_VALUE);
+  g_assert_cmpstr (error->message, ==, "IP.ttl holds an 8-bit integer here: a reason");
+  g_assert_cmpuint (craft__template_get_patched (ports), ==, patched);
+}
+
 /* Everything a caller can see of a dissected packet, as text. */
 static char *
 describe (CraftPacket *packet, const CraftCaptureRecord *record)
@@ -529,6 +608,7 @@ main (int argc, char **argv)
   g_test_add_func ("/fastpath/set/patching", test_set_patching);
   g_test_add_func ("/fastpath/set/checksum-edges", test_set_checksum_edges);
   g_test_add_func ("/fastpath/set/edits-between-members", test_set_edits_between_members);
+  g_test_add_func ("/fastpath/set/alternatives", test_set_alternatives);
   g_test_add_func ("/fastpath/dissect/reuse", test_dissect_reuse);
   g_test_add_func ("/fastpath/dissect/getter-names", test_getter_names);
   int status = g_test_run ();

@@ -146,6 +146,15 @@ test_errors (void)
     { "IP(dst=(1, 2))", CRAFT_ERROR_UNSUPPORTED, 8, "range (low, high)" },
     { "IP(dst=\"192.0.2.0/33\")", CRAFT_ERROR_VALUE, 8, "not an IPv4 network" },
     { "IP(dst=[\"192.0.2.1\", [1]])", CRAFT_ERROR_UNSUPPORTED, 22, "member of a list" },
+    /* A member that suits some alternative of the name, not the one its packet has. */
+    { "DNSRR(rdata=['1.2.3.4','abc'])", CRAFT_ERROR_VALUE, 24,
+      "DNSRR.rdata holds an IPv4 address when type is A: 'abc' is not an IPv4 address" },
+    { "DNSRR(type=['A','AAAA'], rdata='1.2.3.4')", CRAFT_ERROR_VALUE, 32,
+      "DNSRR.rdata holds an IPv6 address when type is AAAA: '1.2.3.4' is not an IPv6 address" },
+    { "DNSRR(type=['MX','A'], rdata=['a.example.','192.0.2.1'])", CRAFT_ERROR_VALUE, 31,
+      "DNSRR.rdata holds an IPv4 address when type is A: 'a.example.' is not an IPv4 address" },
+    { "ICMP(type=11, unused=[5, 70000])", CRAFT_ERROR_VALUE, 26,
+      "ICMP.unused holds a 16-bit integer when type is time-exceeded: 70000 is out of range" },
   };
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -157,6 +166,47 @@ test_errors (void)
       g_assert_true (craft_error_get_location (error, &loc));
       if (loc.column != cases[i].column || strstr (error->message, cases[i].message) == NULL)
         g_error ("%s: column %u '%s'", cases[i].expr, loc.column, error->message);
+    }
+}
+
+static void
+test_alternatives (void)
+{
+  g_test_summary ("A set of a name with conditional alternatives (DNSRR.rdata, ICMP.unused), given before or after "
+                  "the field that chooses the alternative, or a set of that field: each member is the packet "
+                  "written with that member's values.");
+  static const struct {
+    const char *set;
+    const char *members[3];
+  } cases[] = {
+    { "DNSRR(rdata=['a.example.','b.'], type='NS')",
+      { "DNSRR(type='NS', rdata='a.example.')", "DNSRR(type='NS', rdata='b.')" } },
+    { "DNSRR(type='A', rdata=['192.0.2.1','192.0.2.2'])",
+      { "DNSRR(type='A', rdata='192.0.2.1')", "DNSRR(type='A', rdata='192.0.2.2')" } },
+    { "DNSRR(rdata=['2001:db8::1','::2'], type='AAAA')",
+      { "DNSRR(type='AAAA', rdata='2001:db8::1')", "DNSRR(type='AAAA', rdata='::2')" } },
+    { "DNSRR(type=['TXT','NS',99], rdata='abc.')",
+      { "DNSRR(type='TXT', rdata='abc.')", "DNSRR(type='NS', rdata='abc.')", "DNSRR(type=99, rdata=b'abc.')" } },
+    { "ICMP(type=[9,11], unused=7)", { "ICMP(type=9, unused=7)", "ICMP(type=11, unused=7)" } },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (CraftPacket) set = craft_packet_new_from_expression (registry, cases[i].set, &error);
+      g_assert_no_error (error);
+      guint n = 0;
+      while (n < G_N_ELEMENTS (cases[i].members) && cases[i].members[n] != NULL)
+        n++;
+      g_assert_cmpuint (craft_packet_get_n_members (set), ==, n);
+      for (guint m = 0; m < n; m++)
+        {
+          g_autoptr (CraftPacket) one = craft_packet_new_from_expression (registry, cases[i].members[m], &error);
+          g_assert_no_error (error);
+          g_autofree char *want = member_hex (one, 0);
+          g_autofree char *got = member_hex (set, m);
+          if (strcmp (got, want) != 0)
+            g_error ("%s member %u: %s, not %s (%s)", cases[i].set, m, got, want, cases[i].members[m]);
+        }
     }
 }
 
@@ -173,6 +223,7 @@ main (int argc, char **argv)
   g_test_add_func ("/set/huge", test_huge_sets);
   g_test_add_func ("/set/list-members", test_list_members);
   g_test_add_func ("/set/errors", test_errors);
+  g_test_add_func ("/set/alternatives", test_alternatives);
   int status = g_test_run ();
   craft_registry_unref (registry);
   return status;

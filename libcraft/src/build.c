@@ -306,6 +306,29 @@ write_field (CraftPacket *p, CraftEval *ev, guint8 *buf, guint index, gboolean r
   return TRUE;
 }
 
+/* Lays every layer out, trailers (Padding) after everything else in their
+ * order; *pos is then the end in bits. Values read from the bytes of the
+ * last build are stale from here on. */
+static gboolean
+layout (CraftPacket *p, gboolean recompute, gsize *pos, GError **error)
+{
+  p->wire_current = FALSE;
+  p->generation++;
+  *pos = 0;
+  for (int pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < p->layers->len; i++)
+      if (craft__packet_layer (p, i)->def->trailer == (pass == 1) && !layout_layer (p, i, pos, recompute, error))
+        return FALSE;
+  return TRUE;
+}
+
+gboolean
+craft__packet_layout (CraftPacket *packet)
+{
+  gsize pos;
+  return layout (packet, packet->edited, &pos, NULL);
+}
+
 /* Builds into a new buffer; `recompute` recomputes derived WIRE values.
  * With `keep_ends`, layers keep the ends dissection found when the layout
  * has not moved: a padding nested inside a layer (UDP's, within IP's
@@ -327,14 +350,12 @@ build (CraftPacket *p, gboolean recompute, gboolean keep_ends, GError **error)
           old[2 * i + 1] = craft__packet_layer (p, i)->end;
         }
     }
-  p->wire_current = FALSE;
-  p->generation++;
-  /* Trailers (Padding) go after everything else, in their order. */
-  gsize pos = 0;
-  for (int pass = 0; pass < 2; pass++)
-    for (guint i = 0; i < p->layers->len; i++)
-      if (craft__packet_layer (p, i)->def->trailer == (pass == 1) && !layout_layer (p, i, &pos, recompute, error))
-        return NULL;
+  gsize pos;
+  if (!layout (p, recompute, &pos, error))
+    return NULL;
+  /* The present alternative of a name must hold the value the name was given. */
+  if (!craft__refusals_check (p, error))
+    return NULL;
   gsize total = pos / 8, inner_end = total;
   for (guint i = 0; i < p->layers->len; i++)
     {

@@ -89,7 +89,10 @@ set_strings_keyword (CraftPacket *p, guint layer, const CraftFieldDef *f, const 
       if (bytes->len > CRAFT_MAX_PACKET_BYTES)
         break; /* craft_packet_set_bytes() says it is too long */
     }
-  return craft_packet_set_bytes (p, layer, f->name, bytes->data, bytes->len, &local) || fail_at (error, local, v->column);
+  if (!craft_packet_set_bytes (p, layer, f->name, bytes->data, bytes->len, &local))
+    return fail_at (error, local, v->column);
+  craft__refusals_locate (p, layer, f->name, v->column);
+  return TRUE;
 }
 
 static gboolean
@@ -116,7 +119,7 @@ set_keyword (CraftPacket *p, guint layer, const CraftExprKeyword *kw, GError **e
   if (is_set)
     return TRUE;
   GError *local = NULL;
-  CraftScalar scalar = { v->type, v->integer, v->bytes };
+  CraftScalar scalar = { v->type, v->integer, v->bytes, v->column };
   if (v->type == CRAFT_EXPR_LIST || v->type == CRAFT_EXPR_TUPLE)
     g_set_error (&local, CRAFT_ERROR, CRAFT_ERROR_UNSUPPORTED, "field '%s': this kind of list is not supported",
                  f->name);
@@ -124,7 +127,10 @@ set_keyword (CraftPacket *p, guint layer, const CraftExprKeyword *kw, GError **e
     g_set_error (&local, CRAFT_ERROR, CRAFT_ERROR_UNSUPPORTED,
                  "field '%s': packets as field values are not supported yet", f->name);
   else if (craft__scalar_apply (p, layer, kw->name, &scalar, &local))
-    return TRUE;
+    {
+      craft__refusals_locate (p, layer, kw->name, v->column);
+      return TRUE;
+    }
   return fail_at (error, local, v->column);
 }
 
@@ -298,8 +304,11 @@ set_element_field (CraftPacket *e, guint index, const CraftExprNode *v, GError *
                           f->name, craft__expr_type_name (v->type));
       return FALSE;
     }
-  CraftScalar scalar = { v->type, v->integer, v->bytes };
-  return craft__scalar_apply (e, 0, f->name, &scalar, &local) || fail_at (error, local, v->column);
+  CraftScalar scalar = { v->type, v->integer, v->bytes, v->column };
+  if (!craft__scalar_apply (e, 0, f->name, &scalar, &local))
+    return fail_at (error, local, v->column);
+  craft__refusals_locate (e, 0, f->name, v->column);
+  return TRUE;
 }
 
 /* Builds element `e` and appends its bytes to the list's. */
@@ -308,6 +317,13 @@ append_built (CraftPacket *e, guint column, GByteArray *out, GError **error)
 {
   GError *local = NULL;
   g_autoptr (GBytes) bytes = craft_packet_build (e, &local);
+  CraftErrorLocation at;
+  if (bytes == NULL && craft_error_get_location (local, &at))
+    {
+      /* A value of the element (DNSRR(type="A", rdata="abc")) says where. */
+      g_propagate_error (error, local);
+      return FALSE;
+    }
   if (bytes == NULL)
     return fail_at (error, local, column);
   g_byte_array_append (out, g_bytes_get_data (bytes, NULL), (guint) g_bytes_get_size (bytes));
@@ -382,6 +398,16 @@ list_item (CraftRegistry *reg, const CraftFieldDef *f, const CraftExprNode *item
         {
           craft_error_set_at (error, CRAFT_ERROR_TYPE, NULL, 0, item->column, "%s is not an element of %s (field '%s')",
                               def->name, f->element_group, f->name);
+          return FALSE;
+        }
+      if (e->sets != NULL && e->sets->len > 0)
+        {
+          /* Scapy expands it into packets; building only its first member would be a silent wrong result. */
+          const CraftFieldSet *set = g_ptr_array_index (e->sets, 0);
+          craft_error_set_at (error, CRAFT_ERROR_UNSUPPORTED, NULL, 0, set->column,
+                              "field '%s' of %s: a set of values (a list, a range or a network) inside an element "
+                              "of field '%s' is not supported yet; write one expression per value",
+                              set->name, def->name, f->name);
           return FALSE;
         }
       return append_built (e, item->column, out, error);
@@ -527,6 +553,11 @@ craft_packet_new_from_expression (CraftRegistry *reg, const char *expression, GE
     return NULL;
   g_autoptr (CraftPacket) packet = craft_packet_new (reg);
   if (!push_term (packet, tree, error))
+    return NULL;
+  /* As Scapy refuses DNSRR(type="A", rdata="abc") when it is written, not
+   * when it is sent: a value the present alternative of its field cannot
+   * take fails here, before any packet of the set is built. */
+  if (!craft__packet_check_members (packet, error))
     return NULL;
   return g_steal_pointer (&packet);
 }

@@ -399,6 +399,8 @@ craft_packet_fuzz (CraftPacket *packet, GRand *rng, CraftFuzzFlags flags)
           CraftSlot *s = &l->slots[k];
           if (!fuzzable (p, i, k, flags))
             continue;
+          /* An alternative that refused its name's value gets a random one of its own. */
+          craft__refusal_note (p, i, k, NULL);
           /* A list's random elements are whole: halving them would break them. */
           Drawn d = { i, k, !f->kind->is_integer && f->bits == 0 && !f->kind->is_list,
                       f->size_mode == CRAFT_SIZE_EXPR };

@@ -207,20 +207,28 @@ random_string (const CraftFieldDef *field, const CraftEnum *names, GRand *rng, g
   append_random (rng, length, out);
 }
 
-const CraftKind craft__kind_uint = { "uint", TRUE, FALSE, 0, NULL, NULL, random_int, FALSE, NULL, NULL, NULL };
-const CraftKind craft__kind_int = { "int", TRUE, TRUE, 0, NULL, NULL, random_int, FALSE, NULL, NULL, NULL };
-const CraftKind craft__kind_bytes
-  = { "bytes", FALSE, FALSE, 0, parse_bytes, craft__format_bytes_literal, random_string, FALSE, NULL, NULL, NULL };
-static const CraftKind kind_mac
-  = { "mac", FALSE, FALSE, 48, parse_mac, format_mac, random_address, FALSE, NULL, NULL, NULL };
-static const CraftKind kind_ipv4
-  = { "ipv4", FALSE, FALSE, 32, parse_ipv4, format_ipv4, random_address, FALSE, NULL, NULL, NULL };
-static const CraftKind kind_ipv6
-  = { "ipv6", FALSE, FALSE, 128, parse_ipv6, format_ipv6, random_address, FALSE, NULL, NULL, NULL };
+const CraftKind craft__kind_uint
+  = { "uint", TRUE, FALSE, 0, NULL, NULL, random_int, FALSE, NULL, NULL, NULL, "integer" };
+const CraftKind craft__kind_int
+  = { "int", TRUE, TRUE, 0, NULL, NULL, random_int, FALSE, NULL, NULL, NULL, "signed integer" };
+const CraftKind craft__kind_bytes = {
+  "bytes", FALSE, FALSE, 0, parse_bytes, craft__format_bytes_literal, random_string, FALSE, NULL, NULL, NULL, "bytes",
+};
+static const CraftKind kind_mac = {
+  "mac", FALSE, FALSE, 48, parse_mac, format_mac, random_address, FALSE, NULL, NULL, NULL, "a MAC address",
+};
+static const CraftKind kind_ipv4 = {
+  "ipv4", FALSE, FALSE, 32, parse_ipv4, format_ipv4, random_address, FALSE, NULL, NULL, NULL, "an IPv4 address",
+};
+static const CraftKind kind_ipv6 = {
+  "ipv6", FALSE, FALSE, 128, parse_ipv6, format_ipv6, random_address, FALSE, NULL, NULL, NULL, "an IPv6 address",
+};
 
 /* A list's value is its elements' bytes: text given to it is those bytes. */
-const CraftKind craft__kind_list
-  = { "list", FALSE, FALSE, 0, parse_bytes, craft__format_bytes_literal, random_string, TRUE, NULL, NULL, NULL };
+const CraftKind craft__kind_list = {
+  "list", FALSE, FALSE, 0, parse_bytes, craft__format_bytes_literal, random_string, TRUE, NULL, NULL, NULL,
+  "a list of elements",
+};
 extern const CraftKind craft__kind_dnsname;     /* names.c */
 extern const CraftKind craft__kind_charstrings; /* names.c */
 

@@ -35,6 +35,8 @@ struct _CraftKind {
    * given as bytes, NUL bytes included. A list given to such a field is one value, its strings one
    * after another, as Scapy takes a TXT record's rdata=["abc", "de"]. */
   gboolean (*append_string) (const guint8 *data, gsize length, GByteArray *out, GError **error);
+  /* What a value of the kind is, for messages: "an IPv4 address" (integers add their width). */
+  const char *noun;
 };
 
 /* The kind named `name` ("uint", "int", "mac", "ipv4", "ipv6", "bytes"), or NULL. */

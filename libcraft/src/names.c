@@ -202,6 +202,7 @@ random_name (const CraftFieldDef *field, const CraftEnum *names, GRand *rng, gui
 
 const CraftKind craft__kind_dnsname = {
   "dnsname", FALSE, FALSE, 0, parse_name, format_name, random_name, FALSE, name_wire_size, format_name_at, NULL,
+  "a domain name",
 };
 
 /* ---- character-strings (RFC 1035 section 3.3): a length byte, then up to 255 bytes ---- */
@@ -258,5 +259,5 @@ random_charstrings (const CraftFieldDef *field, const CraftEnum *names, GRand *r
 
 const CraftKind craft__kind_charstrings = {
   "charstrings", FALSE, FALSE, 0, parse_charstrings, format_charstrings, random_charstrings, FALSE, NULL, NULL,
-  append_charstring,
+  append_charstring, "character-strings",
 };

@@ -76,6 +76,10 @@ struct _CraftPacket {
    * (a payload Wireshark's own TCP hands the plugin), read by lower_is();
    * NULL: none. Set by craft__packet_set_from_bytes_above(). */
   const CraftLayerDef *below;
+  /* Alternatives of a name (fields of one name under different conditions)
+   * that could not take the value the name was last given: CraftRefusal,
+   * or NULL (alternatives.c). A build fails when one of them is present. */
+  GArray *refusals;
 };
 
 typedef struct {
@@ -95,6 +99,7 @@ typedef struct {
   guint type;          /* CraftExprType: INT, BOOL, STR, BYTES or NONE */
   gint64 integer;
   GBytes *bytes;       /* owned */
+  guint column;        /* where the expression gave it, for errors; 0 when unknown */
 } CraftScalar;
 
 typedef enum {
@@ -128,6 +133,56 @@ void craft__scalar_clear (CraftScalar *value);
  * name takes it as craft__field_parse_bytes_data() reads it for its kind. */
 gboolean craft__packet_set_string (CraftPacket *packet, guint layer, const char *field, const char *data,
                                    gsize length, gboolean bytes_literal, GError **error);
+
+/* ---- conditional alternatives that refused a value (alternatives.c) ---- */
+
+/* Alternative `field` of `layer` could not take the value its name was just given. */
+typedef struct {
+  guint layer;
+  guint field;
+  guint column;        /* where the expression gave the value; 0 when unknown */
+  char *reason;        /* why it could not take it (owned) */
+} CraftRefusal;
+
+/* Forgets what the alternatives `fields` (guint indices of one name in
+ * `layer`) refused: their name has just been given another value. */
+void craft__refusals_forget (CraftPacket *packet, guint layer, GArray *fields);
+
+/* Records that alternative `field` of `layer` refused the value its name
+ * was just given, because of `reason`; with `reason` NULL, that it took
+ * it (or got a value of its own: fuzzing fills it), so that what it
+ * refused before is forgotten. */
+void craft__refusal_note (CraftPacket *packet, guint layer, guint field, const char *reason);
+
+/* The value field `name` of `layer` was just given came from `column` of
+ * an expression: errors about it point there. */
+void craft__refusals_locate (CraftPacket *packet, guint layer, const char *name, guint column);
+
+/* Copies what `from` refused into `to`, its layers `first_layer` places on. */
+void craft__refusals_copy (CraftPacket *to, CraftPacket *from, guint first_layer);
+
+void craft__refusals_free (CraftPacket *packet);
+
+/* After a layout: FALSE with an error located at the value's column when
+ * a present alternative refused the value its name was given (rdata 'abc'
+ * where type A makes it an IPv4 address). */
+gboolean craft__refusals_check (CraftPacket *packet, GError **error);
+
+/* Whether a present alternative refused its name's value (by the last layout). */
+gboolean craft__refusals_any_present (CraftPacket *packet);
+
+/* Lays the packet out as a build would, which says which conditional
+ * fields are present, and nothing more (values read from the bytes of the
+ * last build are read again after the next). FALSE when the layout fails:
+ * the build says why. */
+gboolean craft__packet_layout (CraftPacket *packet);
+
+/* For a new packet from an expression: checks with craft__refusals_check()
+ * the packet as it is and each value of its sets in turn (a list's every
+ * value, a range's ends), so that a value the present alternative of its
+ * field cannot take is refused before any packet is built. Leaves the
+ * packet on its first member. */
+gboolean craft__packet_check_members (CraftPacket *packet, GError **error);
 
 /* Adds a set; the packet takes ownership. Keeps sets in Scapy's order. */
 void craft__packet_add_set (CraftPacket *packet, CraftFieldSet *set);

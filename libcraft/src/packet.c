@@ -55,6 +55,7 @@ craft_packet_unref (CraftPacket *packet)
   g_clear_pointer (&packet->wire, g_bytes_unref);
   g_clear_pointer (&packet->origin, g_bytes_unref);
   g_free (packet->interface);
+  craft__refusals_free (packet);
   craft__template_free (packet->template);
   if (packet->spare_slots != NULL)
     {
@@ -114,6 +115,7 @@ craft__packet_clear (CraftPacket *packet)
   g_clear_pointer (&packet->sets, g_ptr_array_unref);
   g_clear_pointer (&packet->template, craft__template_free);
   g_clear_pointer (&packet->interface, g_free);
+  craft__refusals_free (packet);
   packet->below = NULL;
   g_clear_pointer (&packet->wire, g_bytes_unref);
   if (packet->origin != NULL)
@@ -200,6 +202,7 @@ craft_packet_copy (CraftPacket *packet)
     copy->origin = g_bytes_ref (packet->origin);
   for (guint i = 0; i < packet->layers->len; i++)
     copy_layer (copy, packet, craft__packet_layer (packet, i));
+  craft__refusals_copy (copy, packet, 0);
   copy->edited = packet->edited;
   if (packet->wire != NULL)
     copy->wire = g_bytes_ref (packet->wire);
@@ -223,6 +226,7 @@ craft_packet_push_packet (CraftPacket *packet, CraftPacket *other)
   guint first = packet->layers->len;
   for (guint i = 0; i < other->layers->len; i++)
     copy_layer (packet, other, craft__packet_layer (other, i));
+  craft__refusals_copy (packet, other, first);
   /* The copied spans describe `other`'s bytes, not this packet's: mark them
    * as written by no build of this packet, so that nothing reads a value
    * through them before the next build lays the layers out again. */
@@ -295,6 +299,40 @@ lookup_fields (CraftPacket *packet, guint layer, const char *name, GArray **out,
   return FALSE;
 }
 
+/* After a value went to the alternatives `fields` of a name: those with an
+ * error in `refused` (GError*, NULL for those that took it, in the same
+ * order) refused it; the others hold it. */
+static void
+refuse (CraftPacket *packet, guint layer, GArray *fields, GPtrArray *refused)
+{
+  CraftLayer *l = craft__packet_layer (packet, layer);
+  for (guint i = 0; i < fields->len; i++)
+    {
+      guint index = g_array_index (fields, guint, i);
+      const GError *why = g_ptr_array_index (refused, i);
+      if (why == NULL)
+        {
+          craft__refusal_note (packet, layer, index, NULL);
+          continue;
+        }
+      /* The refusal's message names the field itself: "field 'rdata': " is not repeated. */
+      const char *name = craft__layer_field (l, index)->name, *reason = why->message;
+      gsize n = strlen (name);
+      if (g_str_has_prefix (reason, "field '") && strncmp (reason + 7, name, n) == 0
+          && g_str_has_prefix (reason + 7 + n, "': "))
+        reason += 7 + n + 3;
+      craft__refusal_note (packet, layer, index, reason);
+    }
+}
+
+/* For arrays of GError* with holes (alternatives that took the value). */
+static void
+error_free_nullable (gpointer error)
+{
+  if (error != NULL)
+    g_error_free (error);
+}
+
 static void
 mark_user (CraftPacket *packet, CraftSlot *s)
 {
@@ -312,23 +350,39 @@ craft_packet_set_uint (CraftPacket *packet, guint layer, const char *field, guin
   if (!lookup_fields (packet, layer, field, &fields, error))
     return FALSE;
   CraftLayer *l = craft__packet_layer (packet, layer);
-  /* Conditional alternatives of one name may differ in width: set each the
-   * value fits, and fail only if it fits none. */
+  /* Conditional alternatives of one name may differ in width, or in kind:
+   * set each the value fits, and fail only if it fits none; the others
+   * refuse it. */
+  g_autoptr (GPtrArray) refused = g_ptr_array_new_full (0, error_free_nullable);
   g_autoptr (GError) first_error = NULL;
   guint set = 0;
   for (guint i = 0; i < fields->len; i++)
     {
       guint index = g_array_index (fields, guint, i);
       const CraftFieldDef *f = craft__layer_field (l, index);
+      GError *why = NULL;
       guint64 v;
       if (!f->kind->is_integer)
         {
-          g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_TYPE, "field '%s' of %s is %s, not an integer", field,
-                       l->def->name, f->kind->name);
-          return FALSE;
+          g_set_error (&why, CRAFT_ERROR, CRAFT_ERROR_TYPE, "give it as a string, not a number");
+          if (first_error == NULL)
+            g_set_error (&first_error, CRAFT_ERROR, CRAFT_ERROR_TYPE, "field '%s' of %s is %s, not an integer",
+                         field, l->def->name, f->kind->name);
+          g_ptr_array_add (refused, why);
+          continue;
         }
-      if (!craft__field_normalize_int (f, value, &v, first_error ? NULL : &first_error))
-        continue;
+      if (!craft__field_normalize_int (f, value, &v, &why))
+        {
+          /* A range error says more than another alternative's kind. */
+          if (first_error == NULL || first_error->code == CRAFT_ERROR_TYPE)
+            {
+              g_clear_error (&first_error);
+              first_error = g_error_copy (why);
+            }
+          g_ptr_array_add (refused, why);
+          continue;
+        }
+      g_ptr_array_add (refused, NULL);
       mark_user (packet, &l->slots[index]);
       l->slots[index].num = v;
       set++;
@@ -338,6 +392,7 @@ craft_packet_set_uint (CraftPacket *packet, guint layer, const char *field, guin
       g_propagate_error (error, g_steal_pointer (&first_error));
       return FALSE;
     }
+  refuse (packet, layer, fields, refused);
   return TRUE;
 }
 
@@ -356,12 +411,22 @@ craft_packet_set_bytes (CraftPacket *packet, guint layer, const char *field, con
       const CraftFieldDef *f = craft__layer_field (l, g_array_index (fields, guint, i));
       fitting += !f->kind->is_integer && (f->kind->fixed_bits == 0 || length * 8 == f->kind->fixed_bits);
     }
+  g_autoptr (GPtrArray) refused = g_ptr_array_new_full (0, error_free_nullable);
   for (guint i = 0; i < fields->len; i++)
     {
       guint index = g_array_index (fields, guint, i);
       const CraftFieldDef *f = craft__layer_field (l, index);
-      if (fitting > 0 && (f->kind->is_integer || (f->kind->fixed_bits != 0 && length * 8 != f->kind->fixed_bits)))
-        continue;
+      if (fitting > 0 && f->kind->is_integer)
+        {
+          g_ptr_array_add (refused, g_error_new (CRAFT_ERROR, CRAFT_ERROR_TYPE, "it takes a number, not bytes"));
+          continue;
+        }
+      if (fitting > 0 && f->kind->fixed_bits != 0 && length * 8 != f->kind->fixed_bits)
+        {
+          g_ptr_array_add (refused, g_error_new (CRAFT_ERROR, CRAFT_ERROR_VALUE, "it takes %u bytes, not %zu",
+                                                 f->kind->fixed_bits / 8, length));
+          continue;
+        }
       if (f->kind->is_integer)
         {
           g_set_error (error, CRAFT_ERROR, CRAFT_ERROR_TYPE, "field '%s' of %s is an integer, not bytes", field,
@@ -380,9 +445,11 @@ craft_packet_set_bytes (CraftPacket *packet, guint layer, const char *field, con
                        l->def->name, length);
           return FALSE;
         }
+      g_ptr_array_add (refused, NULL);
       mark_user (packet, &l->slots[index]);
       l->slots[index].bytes = g_bytes_new (data, length);
     }
+  refuse (packet, layer, fields, refused);
   return TRUE;
 }
 
@@ -399,8 +466,13 @@ craft__packet_set_string (CraftPacket *packet, guint layer, const char *field, c
   g_autoptr (GArray) fields = NULL;
   if (!lookup_fields (packet, layer, field, &fields, error))
     return FALSE;
-  const CraftFieldDef *f = craft__layer_field (craft__packet_layer (packet, layer), g_array_index (fields, guint, 0));
-  if (f->kind->is_integer)
+  CraftLayer *named = craft__packet_layer (packet, layer);
+  const CraftFieldDef *f = craft__layer_field (named, g_array_index (fields, guint, 0));
+  /* Text for integers only (ICMP's 16- or 32-bit "unused") is a number or a name. */
+  gboolean integers = TRUE;
+  for (guint i = 0; i < fields->len; i++)
+    integers &= craft__layer_field (named, g_array_index (fields, guint, i))->kind->is_integer;
+  if (integers)
     {
       guint64 v;
       g_autofree char *text = g_strndup (data != NULL ? data : "", length);
@@ -416,33 +488,63 @@ craft__packet_set_string (CraftPacket *packet, guint layer, const char *field, c
       /* Alternatives of different kinds (a DNS record's rdata: an address, a
        * name or text by its type): each takes the text as its kind reads it,
        * and the text must suit one of them. */
-      CraftLayer *l = craft__packet_layer (packet, layer);
+      CraftLayer *l = named;
       g_autoptr (GError) first_error = NULL;
+      g_autoptr (GPtrArray) refused = g_ptr_array_new_full (0, error_free_nullable);
       guint set = 0;
       for (guint i = 0; i < fields->len; i++)
         {
           guint index = g_array_index (fields, guint, i);
           const CraftFieldDef *alt = craft__layer_field (l, index);
+          GError *why = NULL;
           if (alt->kind->is_integer)
-            continue;
-          g_autoptr (GBytes) parsed
-            = craft__field_parse_bytes_data (alt, data, length, bytes_literal, first_error ? NULL : &first_error);
-          if (parsed == NULL)
-            continue;
-          if (alt->kind->fixed_bits != 0 && g_bytes_get_size (parsed) * 8 != alt->kind->fixed_bits)
             {
+              /* A number or a name in text ("7", "echo-request") suits an integer alternative. */
+              g_autofree char *text = g_strndup (data != NULL ? data : "", length);
+              guint64 v;
+              if (bytes_literal || strlen (text) != length)
+                g_set_error (&why, CRAFT_ERROR, CRAFT_ERROR_TYPE, "it takes a number, not bytes");
+              else if (craft__field_parse_int_text (alt, text, &v, &why)
+                       && craft__field_normalize_int (alt, v, &v, &why))
+                {
+                  g_ptr_array_add (refused, NULL);
+                  mark_user (packet, &l->slots[index]);
+                  l->slots[index].num = v;
+                  set++;
+                  continue;
+                }
               if (first_error == NULL)
-                g_set_error (&first_error, CRAFT_ERROR, CRAFT_ERROR_VALUE,
-                             "field '%s' of %s is %s: it takes %u bytes, not %zu", field, l->def->name,
-                             alt->kind->name, alt->kind->fixed_bits / 8, g_bytes_get_size (parsed));
+                first_error = g_error_copy (why);
+              g_ptr_array_add (refused, why);
               continue;
             }
+          g_autoptr (GBytes) parsed = craft__field_parse_bytes_data (alt, data, length, bytes_literal, &why);
+          if (parsed != NULL && alt->kind->fixed_bits != 0 && g_bytes_get_size (parsed) * 8 != alt->kind->fixed_bits)
+            {
+              why = g_error_new (CRAFT_ERROR, CRAFT_ERROR_VALUE, "it takes %u bytes, not %zu",
+                                 alt->kind->fixed_bits / 8, g_bytes_get_size (parsed));
+              if (first_error == NULL)
+                g_set_error (&first_error, CRAFT_ERROR, CRAFT_ERROR_VALUE, "field '%s' of %s is %s: %s", field,
+                             l->def->name, alt->kind->name, why->message);
+              g_clear_pointer (&parsed, g_bytes_unref);
+            }
+          if (parsed == NULL)
+            {
+              if (first_error == NULL)
+                first_error = g_error_copy (why);
+              g_ptr_array_add (refused, why);
+              continue;
+            }
+          g_ptr_array_add (refused, NULL);
           mark_user (packet, &l->slots[index]);
           l->slots[index].bytes = g_steal_pointer (&parsed);
           set++;
         }
       if (set > 0)
-        return TRUE;
+        {
+          refuse (packet, layer, fields, refused);
+          return TRUE;
+        }
       if (first_error != NULL)
         {
           g_propagate_error (error, g_steal_pointer (&first_error));
@@ -470,6 +572,7 @@ craft_packet_unset (CraftPacket *packet, guint layer, const char *field, GError 
       g_clear_pointer (&s->bytes, g_bytes_unref);
       s->state = CRAFT_SLOT_UNSET;
     }
+  craft__refusals_forget (packet, layer, fields);
   packet->edited = TRUE;
   packet->edits++;
   packet->wire_current = FALSE;

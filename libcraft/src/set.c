@@ -19,6 +19,15 @@ craft__scalar_apply (CraftPacket *p, guint layer, const char *name, const CraftS
 {
   const CraftLayerDef *def = craft__packet_layer (p, layer)->def;
   const CraftFieldDef *f = g_ptr_array_index (def->fields, craft__layer_def_field_index (def, name));
+  /* A number goes to the integer alternative of a name whose alternatives differ in kind. */
+  for (guint i = 0; !f->kind->is_integer && (v->type == CRAFT_EXPR_INT || v->type == CRAFT_EXPR_BOOL)
+                    && i < def->fields->len;
+       i++)
+    {
+      const CraftFieldDef *alt = g_ptr_array_index (def->fields, i);
+      if (alt->kind->is_integer && strcmp (alt->name, name) == 0)
+        f = alt;
+    }
   switch ((CraftExprType) v->type)
     {
     case CRAFT_EXPR_NONE:
@@ -162,10 +171,6 @@ craft_packet_get_n_members (CraftPacket *packet)
   return n;
 }
 
-/* craft_packet_set_uint() for a range's integer without looking the name up
- * each time: every alternative of the name the value fits takes it. FALSE
- * when it fits none, or the name has a field that is not an integer: then
- * craft_packet_set_uint() says why. */
 GArray *
 craft__field_set_indices (CraftPacket *packet, CraftFieldSet *set)
 {
@@ -180,49 +185,25 @@ craft__field_set_indices (CraftPacket *packet, CraftFieldSet *set)
   return set->indices;
 }
 
+/* craft_packet_set_uint() for a range's integer without looking the name up
+ * each time, in the usual case: one field of that name, an unsigned integer
+ * the value fits. FALSE otherwise: then craft_packet_set_uint() sets it, or
+ * says why not (alternatives of the name record which refused the value). */
 static gboolean
 apply_integer (CraftPacket *packet, CraftFieldSet *set, guint64 value)
 {
   CraftLayer *l = craft__packet_layer (packet, set->layer);
   craft__field_set_indices (packet, set);
-  /* The usual case: one field of that name, an unsigned integer the value fits. */
-  if (set->indices->len == 1)
-    {
-      guint index = g_array_index (set->indices, guint, 0);
-      const CraftFieldDef *f = craft__layer_field (l, index);
-      if (f->kind->is_integer && !f->kind->is_signed && (value & ~craft__field_mask (f)) == 0)
-        {
-          CraftSlot *s = &l->slots[index];
-          g_clear_pointer (&s->bytes, g_bytes_unref);
-          s->state = CRAFT_SLOT_USER;
-          s->num = value;
-          packet->edited = TRUE;
-          packet->wire_current = FALSE;
-          return TRUE;
-        }
-    }
-  guint fits = 0;
-  for (guint i = 0; i < set->indices->len; i++)
-    {
-      const CraftFieldDef *f = craft__layer_field (l, g_array_index (set->indices, guint, i));
-      guint64 v;
-      if (!f->kind->is_integer)
-        return FALSE;
-      fits += craft__field_normalize_int (f, value, &v, NULL);
-    }
-  if (fits == 0)
+  if (set->indices->len != 1)
     return FALSE;
-  for (guint i = 0; i < set->indices->len; i++)
-    {
-      guint index = g_array_index (set->indices, guint, i);
-      CraftSlot *s = &l->slots[index];
-      guint64 v;
-      if (!craft__field_normalize_int (craft__layer_field (l, index), value, &v, NULL))
-        continue;
-      g_clear_pointer (&s->bytes, g_bytes_unref);
-      s->state = CRAFT_SLOT_USER;
-      s->num = v;
-    }
+  guint index = g_array_index (set->indices, guint, 0);
+  const CraftFieldDef *f = craft__layer_field (l, index);
+  if (!f->kind->is_integer || f->kind->is_signed || (value & ~craft__field_mask (f)) != 0)
+    return FALSE;
+  CraftSlot *s = &l->slots[index];
+  g_clear_pointer (&s->bytes, g_bytes_unref);
+  s->state = CRAFT_SLOT_USER;
+  s->num = value;
   packet->edited = TRUE;
   packet->wire_current = FALSE;
   return TRUE;
@@ -233,20 +214,31 @@ apply_member (CraftPacket *packet, CraftFieldSet *set, guint64 index, GError **e
 {
   if (set->kind == CRAFT_SET_RANGE && apply_integer (packet, set, (guint64) set->first + index))
     return TRUE;
+  gboolean ok = FALSE;
+  guint column = set->column;
   switch (set->kind)
     {
     case CRAFT_SET_LIST:
-      return craft__scalar_apply (packet, set->layer, set->name, &g_array_index (set->values, CraftScalar, index),
-                                  error);
+      {
+        const CraftScalar *value = &g_array_index (set->values, CraftScalar, index);
+        ok = craft__scalar_apply (packet, set->layer, set->name, value, error);
+        column = value->column ? value->column : column;
+        break;
+      }
     case CRAFT_SET_RANGE:
-      return craft_packet_set_uint (packet, set->layer, set->name, (guint64) set->first + index, error);
+      ok = craft_packet_set_uint (packet, set->layer, set->name, (guint64) set->first + index, error);
+      break;
     case CRAFT_SET_NETWORK:
       {
         guint32 address = GUINT32_TO_BE ((guint32) ((guint64) set->first + index));
-        return craft_packet_set_bytes (packet, set->layer, set->name, (const guint8 *) &address, 4, error);
+        ok = craft_packet_set_bytes (packet, set->layer, set->name, (const guint8 *) &address, 4, error);
+        break;
       }
     }
-  return FALSE;
+  /* An alternative of the name that refused the member is an error where the member was written. */
+  if (ok && packet->refusals != NULL && packet->refusals->len > 0)
+    craft__refusals_locate (packet, set->layer, set->name, column);
+  return ok;
 }
 
 gboolean
@@ -268,6 +260,112 @@ craft_packet_select_member (CraftPacket *packet, guint64 index, GError **error)
       ok = apply_member (packet, set, index % set->count, error);
       index /= set->count;
     }
+  packet->edits = edits;
+  return ok;
+}
+
+/* Whether `c` may read field `field` (of any layer: a condition reads its
+ * own layer's fields and the layer's below), or a length that its value
+ * changes. Anything else it cannot tell is read. */
+static gboolean
+calc_may_read (const CraftCalc *c, guint field)
+{
+  if (c == NULL)
+    return FALSE;
+  switch (c->type)
+    {
+    case CRAFT_CALC_FIELD:
+    case CRAFT_CALC_IS_SET:
+    case CRAFT_CALC_BOUND:
+    case CRAFT_CALC_COUNT:
+      if (c->field == field)
+        return TRUE;
+      break;
+    case CRAFT_CALC_LEN:
+      if (c->span != CRAFT_SPAN_FIELD || c->field == field)
+        return TRUE;
+      break;
+    case CRAFT_CALC_CHECKSUM:
+    case CRAFT_CALC_CRC32:
+      return TRUE;
+    default:
+      break;
+    }
+  if (calc_may_read (c->a, field) || calc_may_read (c->b, field))
+    return TRUE;
+  for (guint i = 0; c->items != NULL && i < c->items->len; i++)
+    if (calc_may_read (g_ptr_array_index (c->items, i), field))
+      return TRUE;
+  return FALSE;
+}
+
+/* Whether a value of the set may change which conditional fields are present. */
+static gboolean
+set_moves_fields (CraftPacket *packet, CraftFieldSet *set)
+{
+  GArray *indices = craft__field_set_indices (packet, set);
+  for (guint i = 0; i < packet->layers->len; i++)
+    {
+      const CraftLayer *l = craft__packet_layer (packet, i);
+      for (guint k = 0; k < l->def->fields->len; k++)
+        for (guint n = 0; n < indices->len; n++)
+          if (calc_may_read (craft__layer_field (l, k)->condition, g_array_index (indices, guint, n)))
+            return TRUE;
+    }
+  return FALSE;
+}
+
+/* Checks the packet's values now; *laid_out says whether the present
+ * fields are known for them (a layout is made once when they are not). */
+static gboolean
+check_now (CraftPacket *packet, gboolean *laid_out, GError **error)
+{
+  if (packet->refusals == NULL || packet->refusals->len == 0)
+    return TRUE;
+  if (!*laid_out)
+    {
+      if (!craft__packet_layout (packet))
+        return TRUE;
+      *laid_out = TRUE;
+    }
+  return craft__refusals_check (packet, error);
+}
+
+gboolean
+craft__packet_check_members (CraftPacket *packet, GError **error)
+{
+  gboolean laid_out = FALSE;
+  if (!check_now (packet, &laid_out, error))
+    return FALSE;
+  /* Each value is tried with the other sets on their first: a member that
+   * will be built. A network's addresses are all taken alike; a range is
+   * tried at its ends. Other members are checked when they are built. */
+  guint edits = packet->edits;
+  gboolean ok = TRUE;
+  for (guint i = 0; ok && packet->sets != NULL && i < packet->sets->len; i++)
+    {
+      CraftFieldSet *set = g_ptr_array_index (packet->sets, i);
+      if (set->kind == CRAFT_SET_NETWORK || set->count < 2)
+        continue;
+      /* Most sets (addresses, ports, rdata) leave the present fields as they
+       * are: one layout serves them all. A set of a name without
+       * alternatives refuses nothing: it matters only if it moves fields
+       * where some alternative refused a value. */
+      gboolean moves = set_moves_fields (packet, set);
+      if (craft__field_set_indices (packet, set)->len == 1
+          && (!moves || packet->refusals == NULL || packet->refusals->len == 0))
+        continue;
+      for (guint64 k = set->kind == CRAFT_SET_LIST ? 1 : set->count - 1; ok && k < set->count; k++)
+        {
+          ok = apply_member (packet, set, k, error);
+          laid_out &= !moves;
+          ok = ok && check_now (packet, &laid_out, error);
+        }
+      ok = ok && apply_member (packet, set, 0, error);
+      laid_out &= !moves;
+    }
+  if (ok)
+    ok = craft_packet_select_member (packet, 0, error);
   packet->edits = edits;
   return ok;
 }
@@ -296,6 +394,7 @@ scalar_from_node (const CraftExprNode *node, CraftScalar *out, GError **error)
       return FALSE;
     }
   out->type = node->type;
+  out->column = node->column;
   return TRUE;
 }
 
@@ -388,7 +487,7 @@ craft__set_from_node (CraftPacket *p, guint layer, const CraftFieldDef *f, const
       const CraftExprNode *ends[2] = { lo, hi };
       for (int i = 0; i < 2; i++)
         {
-          CraftScalar end = { CRAFT_EXPR_INT, ends[i]->integer, NULL };
+          CraftScalar end = { CRAFT_EXPR_INT, ends[i]->integer, NULL, ends[i]->column };
           if (!craft__scalar_apply (p, layer, name, &end, &local))
             {
               craft_error_set_at (error, (CraftError) local->code, NULL, 0, ends[i]->column, "%s", local->message);

@@ -665,6 +665,11 @@ craft__template_build (CraftPacket *p)
       user[n_user++] = *ref;
       t->changed[t->first_slot[i] + k] = t->patch;
     }
+  /* The layout holds: a present alternative that refused the value its
+   * name was given (a member 'abc' of rdata where type A makes it an IPv4
+   * address) still has the last member's value. The full build says so. */
+  if (p->refusals != NULL && p->refusals->len > 0 && craft__refusals_any_present (p))
+    return NULL;
   /* The bytes of the last build become this member's: without a copy when
    * nobody else holds them. `old` is the template's own copy of them. */
   gsize size;

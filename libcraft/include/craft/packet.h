@@ -80,7 +80,13 @@ CRAFT_API gint craft_packet_find_layer (CraftPacket *packet, const char *name, g
 
 /* Sets a field from the text a user would type in an expression value
  * ("192.0.2.1", "SA", "0x10", "echo-reply"); quoted text is not needed.
- * Fails with UNKNOWN_FIELD (listing the layer's fields), VALUE or TYPE. */
+ * Fails with UNKNOWN_FIELD (listing the layer's fields), VALUE or TYPE.
+ *
+ * A name several conditional fields share (a DNS record's rdata: an
+ * address, a name or text by its type) gives the value to each of them
+ * that takes it, and fails only if none does; craft_packet_build() then
+ * fails with VALUE, saying why, if the one present in the packet did not
+ * take it (rdata "abc" with type A). The same holds for the setters below. */
 CRAFT_API gboolean craft_packet_set_text (CraftPacket *packet, guint layer, const char *field,
                                           const char *text, GError **error);
 
@@ -186,7 +192,10 @@ CRAFT_API gboolean craft_packet_select_member (CraftPacket *packet, guint64 inde
  * layer above are computed for every field left unset; a value the user set
  * always wins. A dissected packet rebuilds to its original bytes until a
  * field is changed; then its computed fields are computed afresh. After
- * building, getters return the built values. Caller owns the result. */
+ * building, getters return the built values. Caller owns the result.
+ * Fails with VALUE when a field's present alternative did not take the
+ * value its name was given (see craft_packet_set_text()), DEFINITION or
+ * VALUE when the layout cannot be made (a packet over the size limit). */
 CRAFT_API GBytes *craft_packet_build (CraftPacket *packet, GError **error);
 
 /* Scapy-style one-line summary, e.g. "Ether / IP / TCP 192.0.2.1:1234 > 198.51.100.2:http SA".
