@@ -1286,6 +1286,36 @@ test_verify_in_place (void)
   g_assert_cmpuint (craft_packet_verify (both), ==, 2);
   g_assert_nonnull (find_finding (both, "IP.len is 60, should be 32"));
   g_assert_nonnull (find_finding (both, "UDP.chksum is 0xbeef, should be 0xb6e8"));
+
+  /* The example Telemetry over UDP with a wrong length, longer or shorter
+   * than its header, as craft builds it: the length is named; its own
+   * checksum and UDP's, right for the bytes sent, are not. */
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CraftRegistry) examples = craft_registry_new ();
+  g_assert_true (craft_registry_load_builtin (examples, &error));
+  g_assert_true (craft_registry_load_dir (examples, CRAFT_SOURCE_DIR "/proto/examples", &error));
+  g_assert_no_error (error);
+  static const struct {
+    guint length;
+    const char *finding;
+  } telemetry[] = { { 30, "Telemetry.length is 30, should be 24" }, { 10, "Telemetry.length is 10, should be 24" } };
+  for (gsize i = 0; i < G_N_ELEMENTS (telemetry); i++)
+    {
+      g_autofree char *expression = g_strdup_printf (
+        "IP(src=\"192.0.2.1\",dst=\"192.0.2.2\")/UDP(sport=1234,dport=9999)/Telemetry(length=%u,note=b\"abcdefghij\")",
+        telemetry[i].length);
+      g_autoptr (CraftPacket) sent = craft_packet_new_from_expression (examples, expression, &error);
+      g_assert_no_error (error);
+      g_autoptr (GBytes) bytes = craft_packet_build (sent, &error);
+      g_assert_no_error (error);
+      g_autoptr (CraftPacket) got = craft_packet_new_from_bytes (examples, "IP", g_bytes_get_data (bytes, NULL),
+                                                                 g_bytes_get_size (bytes), &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (craft_packet_verify (got), ==, 1);
+      g_assert_nonnull (find_finding (got, telemetry[i].finding));
+      g_assert_cmpuint (count_findings (got, "UDP.chksum"), ==, 0);
+      g_assert_cmpuint (count_findings (got, "Telemetry.checksum"), ==, 0);
+    }
 }
 
 /* Computed defaults in a definition's own arithmetic: the corner cases of
