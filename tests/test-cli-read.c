@@ -724,6 +724,76 @@ test_tshark_segment_routing (void)
     g_assert_cmpint (strstr (packets_v[i], "!!! UDP.chksum is 0x1, should be") != NULL, ==, i == 4);
 }
 
+/* The number after `prefix` in `text` (0x hex or decimal), or -1 when `prefix` is not there. */
+static gint64
+number_after (const char *text, const char *prefix)
+{
+  const char *at = strstr (text, prefix);
+  return at != NULL ? (gint64) g_ascii_strtoull (at + strlen (prefix), NULL, 0) : -1;
+}
+
+static void
+test_checksum_verdicts (void)
+{
+  g_test_summary ("craft read -V judges UDP and TCP checksums as tshark does: a wrong DNS count does not make "
+                  "a right checksum wrong, and a wrong one should be tshark's value.");
+  if (!have_tshark ())
+    return;
+  static const char *const packets[] = {
+    ETHER IP4 "/UDP(sport=1234,dport=53)/DNS(qdcount=3,qd=DNSQR(qname=\"example.com\"))",
+    ETHER IP4 "/UDP(sport=1234,dport=53)/DNS(id=7,qr=1,ancount=2,qd=DNSQR(qname=\"a.example\"),"
+              "an=DNSRR(rrname=\"a.example\",rdata=\"192.0.2.9\"))",
+    ETHER IP4 "/UDP(sport=1234,dport=4000,chksum=0x1234)/\"abc\"",
+    ETHER IP4 "/TCP(sport=1234,dport=4000,flags=\"PA\",chksum=0x1)/\"abc\"",
+    ETHER IP4 "/TCP(sport=1234,dport=4000,flags=\"PA\")/\"abc\"",
+    NULL,
+  };
+  g_autofree char *path = write_capture ("verdicts.pcap", DLT_EN10MB, packets);
+  const char *argv[] = { "tshark", "-r", path, "-o", "udp.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE",
+                         "-T", "fields", "-E", "separator=;", "-e", "udp.checksum.status", "-e",
+                         "udp.checksum_calculated", "-e", "tcp.checksum.status", "-e", "tcp.checksum_calculated",
+                         NULL };
+  g_autofree char *out = NULL;
+  int status;
+  g_auto (GStrv) envp = g_environ_setenv (g_get_environ (), "HOME", config_home, TRUE);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, envp, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL,
+                               NULL, &out, NULL, &status, NULL));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_auto (GStrv) verdicts = g_strsplit (out, "\n", -1);
+  g_auto (Run) verbose = { 0 };
+  run_craft (&verbose, "read", "-V", path);
+  g_assert_cmpint (verbose.status, ==, 0);
+  g_auto (GStrv) trees = g_strsplit (verbose.out, "Packet ", -1);
+  guint n = g_strv_length ((char **) packets);
+  g_assert_cmpuint (g_strv_length (trees), ==, n + 1);
+  g_assert_cmpuint (g_strv_length (verdicts), >=, n);
+  guint bad = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      g_auto (GStrv) v = g_strsplit (verdicts[i], ";", -1);
+      g_assert_cmpuint (g_strv_length (v), ==, 4);
+      const char *tree = trees[i + 1];
+      gboolean udp = v[0][0] != '\0';
+      const char *layer_status = udp ? v[0] : v[2];
+      gint64 calculated = (gint64) g_ascii_strtoull (udp ? v[1] : v[3], NULL, 0);
+      g_test_message ("packet %u: tshark %s: %s", i + 1, udp ? "udp" : "tcp", verdicts[i]);
+      g_assert_true (strcmp (layer_status, "0") == 0 || strcmp (layer_status, "1") == 0);
+      gint64 said = number_after (tree, udp ? "!!! UDP.chksum is " : "!!! TCP.chksum is ");
+      if (strcmp (layer_status, "1") == 0)
+        {
+          g_assert_cmpint (said, ==, -1);
+          continue;
+        }
+      g_assert_cmpint (said, >=, 0);
+      g_assert_cmpint (number_after (tree, ", should be "), ==, calculated);
+      bad++;
+    }
+  /* The UDP checksum 0x1234 and the TCP checksum 0x1. */
+  g_assert_cmpuint (bad, ==, 2);
+  g_assert_nonnull (strstr (trees[1], "!!! DNS.qdcount is 3, should be 1"));
+  g_assert_nonnull (strstr (trees[2], "!!! DNS.ancount is 2, should be 1"));
+}
+
 /* A craft JSON value as tshark's -T fields text shows it: numbers in
  * decimal, addresses as they are, a list of addresses comma-separated,
  * bytes (hex in craft's JSON) as the text they hold. */
@@ -1454,6 +1524,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli-read/not-capture", test_not_capture);
   g_test_add_func ("/cli-read/fields", test_fields);
   g_test_add_func ("/cli-read/tshark/real-capture", test_real_capture);
+  g_test_add_func ("/cli-read/tshark/checksum-verdicts", test_checksum_verdicts);
   g_test_add_func ("/cli-read/constant-memory", test_constant_memory);
 
   int status = g_test_run ();

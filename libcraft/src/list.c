@@ -233,12 +233,14 @@ craft__dissect_sized_value (CraftPacket *p, guint layer, guint field, const guin
   if (f->size_mode != CRAFT_SIZE_COUNT)
     {
       walk (&w, start, start + size, G_MAXUINT64, &count);
+      l->slots[field].elements = (guint32) MIN (count, (guint64) G_MAXUINT32 - 1) + 1;
       return size;
     }
   CraftEval ev = { p, layer, data, end, NULL, 0 };
   guint64 wanted = craft__calc_eval (f->size_calc, &ev);
   guint findings = p->findings->len;
   gsize taken = walk (&w, start, end, wanted, &count);
+  l->slots[field].elements = (guint32) MIN (count, (guint64) G_MAXUINT32 - 1) + 1;
   if (count < wanted && p->findings->len == findings)
     craft__packet_add_finding (p, CRAFT_FINDING_TRUNCATED, layer, (gint) field, (guint) start, (guint) taken,
                                "%s.%s: %" G_GUINT64_FORMAT " elements announced, %" G_GUINT64_FORMAT " present",
@@ -290,9 +292,13 @@ walk_value (CraftPacket *p, guint layer, guint field, void (*fn) (CraftPacket *,
 guint64
 craft__list_count (CraftPacket *p, guint layer, guint field)
 {
-  const CraftFieldDef *f = craft__layer_field (craft__packet_layer (p, layer), field);
+  const CraftLayer *l = craft__packet_layer (p, layer);
+  const CraftFieldDef *f = craft__layer_field (l, field);
   if (!f->kind->is_list)
     return 0;
+  /* Dissected bytes hold the elements dissection counted: no second walk. */
+  if (l->slots[field].state == CRAFT_SLOT_WIRE && l->slots[field].elements != 0)
+    return l->slots[field].elements - 1;
   guint64 count;
   gsize taken, length;
   walk_value (p, layer, field, NULL, NULL, &count, &taken, &length);

@@ -22,6 +22,7 @@ typedef struct {
   guint generation;    /* build generation that last wrote this slot's span */
   guint32 bit_off;     /* span in packet->wire, from the packet's first bit */
   guint32 bit_len;
+  guint32 elements;    /* WIRE lists: 1 + the number of elements dissection read; 0: not known */
   guint64 num;         /* USER and WIRE integer values, masked to the field's width */
   GBytes *bytes;       /* USER byte values (owned) */
   guint32 orig_off;    /* WIRE byte values: span in packet->origin */

@@ -209,9 +209,11 @@ CRAFT_API char *craft_packet_show (CraftPacket *packet, GError **error);
 CRAFT_API guint craft_packet_get_n_findings (CraftPacket *packet);
 CRAFT_API const CraftFinding *craft_packet_get_finding (CraftPacket *packet, guint index);
 
-/* Compares every computed field of a dissected packet (lengths, checksums)
- * with what the builder would compute, and records a finding for each that
- * differs ("IP.chksum is 0x1234, should be 0xf6dc"). Fields that cannot be
+/* Compares every computed field of a dissected packet (lengths, counts,
+ * checksums) with what its definition computes from the bytes as received,
+ * every other field as it is there (a checksum over those bytes with its own
+ * span zeroed), and records a finding for each that differs
+ * ("IP.chksum is 0x1234, should be 0xf6dc"). Fields that cannot be
  * judged are skipped: a UDP checksum of 0 ("none"), a checksum with no
  * pseudo-header below it, and every field of a packet whose data ends before
  * its layers do (cut by a snap length). Returns the number of new findings. */
