@@ -342,6 +342,7 @@ test_set_alternatives (void)
       g_assert_true (craft_packet_select_member (ports, m, &error));
       g_autoptr (GBytes) bytes = craft_packet_build (ports, &error);
       g_assert_no_error (error);
+      g_assert_nonnull (bytes);
     }
   guint64 patched = craft__template_get_patched (ports);
   g_assert_cmpuint (patched, ==, 2);

@@ -225,6 +225,7 @@ builder_value (CraftPacket *packet, guint layer, guint index, guint64 *value)
   g_autoptr (GError) error = NULL;
   g_autoptr (GBytes) built = craft_packet_build (copy, &error);
   g_assert_no_error (error);
+  g_assert_nonnull (built);
   const guint8 *data;
   gsize len;
   craft__slot_value (copy, NULL, layer, index, value, &data, &len);
