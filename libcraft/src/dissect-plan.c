@@ -140,6 +140,8 @@ plan_in_place (CraftLayerDef *layer)
     {
       CraftFieldDef *f = g_ptr_array_index (layer->fields, i);
       f->plan_condition = f->condition != NULL && plan_condition (layer, f->condition);
+      f->plan_size_guard = f->size_mode == CRAFT_SIZE_EXPR && f->size_calc != NULL && f->plan_size_field == 0
+                           && plan_condition (layer, f->size_calc);
       if (i >= layer->plan_fields && (!in_place (f) || f->bound))
         layer->in_place = FALSE;
     }

@@ -7,6 +7,17 @@
 
 #include <string.h>
 
+static guint64 guard_eval (const CraftCalc *c, const CraftLayerDef *def, const guint8 *data, gsize length,
+                           gboolean *short_data);
+
+/* A planned condition or size evaluated on the bytes of its layer. */
+static inline guint64
+in_place (const CraftCalc *c, const CraftLayerDef *def, const guint8 *layer, gsize length)
+{
+  gboolean short_data = FALSE;
+  return guard_eval (c, def, layer, length, &short_data);
+}
+
 /* Reads the fields of layer `index` from byte `l->start`, never past `end`.
  * FALSE if the header is cut short (recorded as a finding). */
 static gboolean
@@ -48,7 +59,12 @@ dissect_fields (CraftPacket *p, guint index, gsize end)
       /* A field absent from the wire stays unset: should an edit make it
        * present (ICMP type 8 changed to 13), the builder fills its default,
        * as Scapy does with the None that dissection leaves in it. */
-      s->present = f->condition == NULL || craft__calc_eval (f->condition, &ev) != 0;
+      /* A condition or size on planned fields reads them where they lie
+       * (a field after the plan is only read when the whole plan was). */
+      s->present = f->condition == NULL
+                   || (f->plan_condition ? in_place (f->condition, l->def, data + l->start, end - l->start)
+                                         : craft__calc_eval (f->condition, &ev))
+                        != 0;
       if (!s->present)
         continue;
       s->state = CRAFT_SLOT_WIRE;
@@ -61,7 +77,8 @@ dissect_fields (CraftPacket *p, guint index, gsize end)
           /* A planned linear size (IP's ihl * 4 - 20) without the evaluator. */
           gint64 bytes = f->plan_size_field != 0
                            ? (gint64) (l->slots[f->plan_size_field - 1].num * f->plan_size_mul + f->plan_size_add)
-                           : (gint64) craft__calc_eval (f->size_calc, &ev);
+                           : f->plan_size_guard ? (gint64) in_place (f->size_calc, l->def, data + l->start, end - l->start)
+                                                : (gint64) craft__calc_eval (f->size_calc, &ev);
           if (bytes < 0)
             {
               /* A header length smaller than the fixed header (IHL < 5). */
@@ -513,7 +530,11 @@ dissect (CraftPacket *p, const CraftLayerDef *def, const guint8 *data, gsize len
       gboolean open_ended = TRUE;
       CraftEval ev = { p, index, data, length, NULL, 0 };
       guint64 declared;
-      if (craft__layer_declared_length (&ev, &declared))
+      /* A planned length straight from its field, as read. */
+      gboolean has_length = def->plan_length_field != 0 && def->length_if == NULL;
+      if (has_length)
+        declared = l->slots[def->plan_length_field - 1].num * def->plan_length_mul + def->plan_length_add;
+      if (has_length || craft__layer_declared_length (&ev, &declared))
         {
           open_ended = declared > end - pos;
           if (declared < l->hdr_len)

@@ -140,6 +140,7 @@ struct _CraftFieldDef {
   guint64 plan_size_add;
   gboolean plan_condition;    /* the condition reads only planned integer fields, whose nodes carry
                                * their plan bits: it can be tested on the layer's bytes like a guard */
+  gboolean plan_size_guard;   /* the same of a size_calc not linear (plan_size_field 0) */
   char *default_text;         /* the default as written, for `craft ls` */
   guint default_line;         /* where it was written in its file (1-based), for errors found once the */
   guint default_column;       /* file's layers are loaded (a list default's elements); 0 when unknown */
