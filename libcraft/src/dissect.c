@@ -420,8 +420,7 @@ gboolean
 craft__condition_holds_in_place (const CraftFieldDef *field, const CraftLayerDef *def, const guint8 *layer,
                                  gsize length)
 {
-  gboolean short_data = FALSE;
-  return guard_eval (field->condition, def, layer, length, &short_data) != 0;
+  return in_place (field->condition, def, layer, length) != 0;
 }
 
 /* Removes a layer whose header was cut short. Its findings then point at the
