@@ -1,4 +1,4 @@
-/* Reading captures: pcap and pcapng through libpcap, one packet at a time, through a large buffer, in constant memory. */
+/* Reading captures one packet at a time in constant memory: classic pcap records through pcap-records.c, pcapng and pipes through libpcap. */
 #include <craft/craft.h>
 
 #include "pcap-records.h"

@@ -1,4 +1,4 @@
-/* Capture files: streaming pcap and pcapng reading through libpcap, and writing that never leaves a partial file. */
+/* Capture files: streaming pcap and pcapng reading (classic pcap in large blocks, the rest through libpcap), and writing that never leaves a partial file. */
 #pragma once
 
 #include <glib.h>
