@@ -225,6 +225,14 @@ test_fast_path_taken (void)
   g_assert_true (run_expression (x, "Ether()/IPv6()/UDP()"));
   craft_extractor_free (x);
 
+  /* A layer whose length is its own header (ARP), Padding after it. */
+  static const char *const arp[] = { "ARP.psrc", "ARP.op", NULL };
+  x = extractor (arp);
+  g_assert_true (run_expression (x, "Ether()/ARP(op=2,psrc='192.0.2.3',pdst='192.0.2.4')/Padding(load='paddingpaddingpadd')"));
+  g_assert_true (craft_extractor_get_uint (x, 1, &v));
+  g_assert_cmpuint (v, ==, 2);
+  craft_extractor_free (x);
+
   static const char *const dns[] = { "DNS.id", "UDP.dport", NULL };
   x = extractor (dns);
   g_assert_false (run_expression (x, "Ether()/IP()/UDP(dport=53)/DNS(id=77,qd=DNSQR(qname='example.com'))"));

@@ -134,8 +134,10 @@ plan_in_place (CraftLayerDef *layer)
       layer->plan_length_mul = mul;
       layer->plan_length_add = add;
     }
+  layer->plan_length_header = layer->length != NULL && layer->length->type == CRAFT_CALC_LEN
+                               && layer->length->span == CRAFT_SPAN_HEADER && !layer->length->request;
   layer->in_place = !layer->plan_bound_beyond && layer->length_if == NULL
-                    && (layer->length == NULL || layer->plan_length_field != 0);
+                    && (layer->length == NULL || layer->plan_length_field != 0 || layer->plan_length_header);
   for (guint i = 0; i < layer->fields->len; i++)
     {
       CraftFieldDef *f = g_ptr_array_index (layer->fields, i);

@@ -81,6 +81,7 @@ craft__layer_program_init (CraftLayerProgram *program, CraftRegistry *reg, const
       t->aligned = !f->kind->is_integer || f->little_endian;
       table_condition (t, def);
     }
+  program->length_is_header = def->plan_length_header;
   if (def->plan_length_field != 0)
     {
       program->has_length = TRUE;

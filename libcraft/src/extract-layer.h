@@ -65,7 +65,8 @@ typedef struct {
   CraftTailField *tails;       /* the fields from plan_fields on */
   guint n_tails;
   gboolean has_length;
-  CraftFixedField length;      /* the layer's `length`: length * length_mul + length_add bytes */
+  CraftFixedField length;      /* the layer's `length`: length * length_mul + length_add bytes, */
+  gboolean length_is_header;   /* or the header's own bytes (`length = len(header);`) */
   guint64 length_mul, length_add;
   CraftBoundField *bound;
   guint n_bound;

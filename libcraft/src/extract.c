@@ -371,9 +371,10 @@ walk_in_place (CraftExtractor *x, const CraftLayerDef *def, const guint8 *data, 
         }
       gsize header = bit / 8, layer_end = end;
       gboolean open_ended = TRUE;
-      if (p->has_length)
+      if (p->has_length || p->length_is_header)
         {
-          guint64 declared = craft__fixed_read (&p->length, layer) * p->length_mul + p->length_add;
+          guint64 declared = p->length_is_header ? header
+                                                 : craft__fixed_read (&p->length, layer) * p->length_mul + p->length_add;
           open_ended = declared > end - pos;
           if (declared >= header && declared <= end - pos)
             {
