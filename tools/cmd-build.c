@@ -64,17 +64,21 @@ craft_cmd_build (int argc, char **argv)
           }
         if (!craft_packet_select_member (packet, m, &error))
           return craft_tool_report (error, expression);
+        if (writer != NULL)
+          {
+            /* The bytes stay the packet's: no copy per member. */
+            gsize len;
+            const guint8 *data = craft_packet_build_data (packet, &len, &error);
+            if (data == NULL)
+              return craft_tool_report (error, expression);
+            if (!craft_capture_writer_add (writer, data, len, g_get_real_time (), expression, &error))
+              return craft_tool_report (error, NULL);
+            continue;
+          }
         g_autoptr (GBytes) bytes = craft_packet_build (packet, &error);
         if (bytes == NULL)
           return craft_tool_report (error, expression);
-        if (writer != NULL)
-          {
-            gsize len;
-            const guint8 *data = g_bytes_get_data (bytes, &len);
-            if (!craft_capture_writer_add (writer, data, len, g_get_real_time (), expression, &error))
-              return craft_tool_report (error, NULL);
-          }
-        else if (hex)
+        if (hex)
           craft_tool_print_hex (bytes);
         else
           {

@@ -400,19 +400,39 @@ build (CraftPacket *p, gboolean recompute, gboolean keep_ends, GError **error)
   return g_bytes_ref (p->wire);
 }
 
+/* The whole build, without a template; records the template for a set's next member. */
+static GBytes *
+build_in_full (CraftPacket *packet, GError **error)
+{
+  /* Unchanged since dissection, the bytes come out the same: so do the layer ends. */
+  GBytes *built = build (packet, packet->edited, !packet->edited, error);
+  if (built != NULL && packet->sets != NULL)
+    craft__template_update (packet);
+  return built;
+}
+
 GBytes *
 craft_packet_build (CraftPacket *packet, GError **error)
 {
   g_return_val_if_fail (packet != NULL, NULL);
   /* The next member of a set patches the last one's bytes when it can (issue 8). */
   GBytes *patched = packet->sets != NULL ? craft__template_build (packet) : NULL;
+  return patched != NULL ? patched : build_in_full (packet, error);
+}
+
+const guint8 *
+craft_packet_build_data (CraftPacket *packet, gsize *length, GError **error)
+{
+  g_return_val_if_fail (packet != NULL && length != NULL, NULL);
+  const guint8 *patched = packet->sets != NULL ? craft__template_patch (packet, length) : NULL;
   if (patched != NULL)
     return patched;
-  /* Unchanged since dissection, the bytes come out the same: so do the layer ends. */
-  GBytes *built = build (packet, packet->edited, !packet->edited, error);
-  if (built != NULL && packet->sets != NULL)
-    craft__template_update (packet);
-  return built;
+  g_autoptr (GBytes) built = build_in_full (packet, error);
+  if (built == NULL)
+    return NULL;
+  /* The packet keeps its own reference, but to no bytes when it is empty. */
+  *length = g_bytes_get_size (built);
+  return *length > 0 ? g_bytes_get_data (packet->wire, NULL) : (const guint8 *) "";
 }
 
 /* What field `index` of `layer` computes to on the packet's bytes as

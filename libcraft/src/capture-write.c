@@ -8,6 +8,7 @@
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Packets are at most this long in a capture we write (as tcpdump's default). */
 #define SNAPLEN 262144
@@ -90,7 +91,24 @@ flush_records (CraftCaptureWriter *w, GError **error)
     return TRUE;
   gsize len = w->records_len;
   w->records_len = 0;
-  return fwrite (w->records, 1, len, w->file) == len || io_error (w, error, "cannot write");
+  /* Straight to the descriptor, after what stdio holds (the file header):
+   * fwrite() would copy a record buffer smaller than its own. */
+  if (fflush (w->file) != 0)
+    return io_error (w, error, "cannot write");
+  int fd = fileno (w->file);
+  for (gsize done = 0; done < len;)
+    {
+      ssize_t n = write (fd, w->records + done, len - done);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          errno = n == 0 ? EIO : errno;
+          return io_error (w, error, "cannot write");
+        }
+      done += (gsize) n;
+    }
+  return TRUE;
 }
 
 CraftCaptureWriter *

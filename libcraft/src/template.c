@@ -54,6 +54,7 @@ struct _CraftTemplate {
   guint32 patch;            /* patches so far (numbers the marks in `changed`) */
   guint16 *sums;            /* per checksum, while patching: its new sum */
   guint8 *mirror;           /* a copy of the bytes of the last build */
+  guint8 *work;             /* where a member is patched: equal to `mirror` between patches */
   gsize total;
   char *interface;
   guint edits;              /* the packet's edit count: any other change means a full build */
@@ -92,6 +93,7 @@ template_reset (CraftTemplate *t)
   g_clear_pointer (&t->changed, g_free);
   g_clear_pointer (&t->sums, g_free);
   g_clear_pointer (&t->mirror, g_free);
+  g_clear_pointer (&t->work, g_free);
   g_clear_pointer (&t->defs, g_ptr_array_unref);
   g_clear_pointer (&t->interface, g_free);
   g_clear_pointer (&t->watched, g_array_unref);
@@ -469,6 +471,7 @@ template_fill (CraftTemplate *t, CraftPacket *p)
     }
   t->sums = g_new0 (guint16, t->checksums->len + 1);
   t->mirror = g_memdup2 (built, MAX (total, 1));
+  t->work = g_memdup2 (built, MAX (total, 1));
   t->total = total;
   return TRUE;
 }
@@ -616,18 +619,16 @@ checksum_update (const Checksum *c, const Changes *changes, const guint8 *old, c
   return fold (sum);
 }
 
-GBytes *
-craft__template_build (CraftPacket *p)
+const guint8 *
+craft__template_patch (CraftPacket *p, gsize *length)
 {
   CraftTemplate *t = p->template;
-  if (t == NULL || t->slots == NULL || !p->edited || p->wire == NULL || p->layers->len != t->defs->len
+  if (t == NULL || t->slots == NULL || !p->edited || p->layers->len != t->defs->len
       || (p->interface != t->interface && g_strcmp0 (p->interface, t->interface) != 0))
     return NULL;
-  gsize total;
+  const gsize total = t->total;
   const guint8 *old = t->mirror;
-  total = t->total;
-  if (g_bytes_get_size (p->wire) != total)
-    return NULL;
+  guint8 *buf = t->work;
   /* Marks from earlier patches never equal this one's number; 0 is no patch's. */
   if (++t->patch == 0)
     {
@@ -670,10 +671,6 @@ craft__template_build (CraftPacket *p)
    * address) still has the last member's value. The full build says so. */
   if (p->refusals != NULL && p->refusals->len > 0 && craft__refusals_any_present (p))
     return NULL;
-  /* The bytes of the last build become this member's: without a copy when
-   * nobody else holds them. `old` is the template's own copy of them. */
-  gsize size;
-  guint8 *buf = g_bytes_unref_to_data (g_steal_pointer (&p->wire), &size);
   Changes changes;
   changes.n = 0;
   for (guint i = 0; i < n_user; i++)
@@ -755,13 +752,26 @@ craft__template_build (CraftPacket *p)
       t->mirror[b] = buf[b];
   t->failures = 0;
   t->patched++;
-  p->wire = g_bytes_new_take (buf, total);
-  p->wire_current = TRUE;
-  return g_bytes_ref (p->wire);
+  /* The packet's bytes are the template's now: the last build's are stale. */
+  g_clear_pointer (&p->wire, g_bytes_unref);
+  p->wire_current = FALSE;
+  *length = total;
+  return buf;
 
 fail:
-  /* As it was: the full build that follows may look at it. */
+  /* As it was, equal to the mirror again. */
   memcpy (buf, old, total);
-  p->wire = g_bytes_new_take (buf, total);
   return NULL;
+}
+
+GBytes *
+craft__template_build (CraftPacket *p)
+{
+  gsize length;
+  const guint8 *patched = craft__template_patch (p, &length);
+  if (patched == NULL)
+    return NULL;
+  p->wire = g_bytes_new (patched, length);
+  p->wire_current = TRUE;
+  return g_bytes_ref (p->wire);
 }

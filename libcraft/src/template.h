@@ -13,6 +13,11 @@ G_BEGIN_DECLS
  * Returns a new reference to the packet's new wire bytes. */
 GBytes *craft__template_build (CraftPacket *packet);
 
+/* craft__template_build() without a GBytes: the member's bytes stay the
+ * template's (valid until the packet is next built, changed or freed) and
+ * the packet holds no wire bytes until it is built again. NULL as there. */
+const guint8 *craft__template_patch (CraftPacket *packet, gsize *length);
+
 /* After a full build of a packet with sets: records what the next members
  * need to be patched, or gives up on templates for this packet when they do
  * not apply (a checksum it cannot update, member after member that moves fields). */

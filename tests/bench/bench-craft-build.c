@@ -33,20 +33,15 @@ main (int argc, char **argv)
   for (long r = 0; r < rounds; r++)
     for (guint64 m = 0; m < members; m++)
       {
-        GBytes *bytes;
+        const guint8 *data;
         gsize len;
-        if (!craft_packet_select_member (packet, m, &error) || (bytes = craft_packet_build (packet, &error)) == NULL)
+        if (!craft_packet_select_member (packet, m, &error)
+            || (data = craft_packet_build_data (packet, &len, &error)) == NULL
+            || !craft_capture_writer_add (writer, data, len, now, NULL, &error))
           {
             fprintf (stderr, "%s\n", error->message);
             return 1;
           }
-        const guint8 *data = g_bytes_get_data (bytes, &len);
-        if (!craft_capture_writer_add (writer, data, len, now, NULL, &error))
-          {
-            fprintf (stderr, "%s\n", error->message);
-            return 1;
-          }
-        g_bytes_unref (bytes);
       }
   if (!craft_capture_writer_commit (writer, &error))
     {

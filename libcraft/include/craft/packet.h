@@ -198,6 +198,12 @@ CRAFT_API gboolean craft_packet_select_member (CraftPacket *packet, guint64 inde
  * VALUE when the layout cannot be made (a packet over the size limit). */
 CRAFT_API GBytes *craft_packet_build (CraftPacket *packet, GError **error);
 
+/* craft_packet_build() for a loop over a set's members: the same bytes,
+ * without a new GBytes per member. The bytes belong to the packet and stay
+ * valid until it is next changed, built or freed; *length receives their
+ * size. NULL and `error` set as craft_packet_build() fails. */
+CRAFT_API const guint8 *craft_packet_build_data (CraftPacket *packet, gsize *length, GError **error);
+
 /* Scapy-style one-line summary, e.g. "Ether / IP / TCP 192.0.2.1:1234 > 198.51.100.2:http SA".
  * Builds first when the packet changed since it was last built or dissected. Caller frees. */
 CRAFT_API char *craft_packet_summary (CraftPacket *packet);
