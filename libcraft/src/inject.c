@@ -47,6 +47,9 @@ struct _CraftInjector {
   guint64 sent;
   gboolean started;        /* a send was asked for: first_usec is its time */
   gint64 first_usec, last_usec;
+  const CraftLayerDef *link_checked;  /* the last first layer is_link_layer() judged ... */
+  guint link_generation;              /* ... under this registry generation ... */
+  gboolean link_is;                   /* ... and what it said */
   GArray *queue;           /* Queued, for one family at a time */
   int queue_fd;
   volatile sig_atomic_t cancelled;
@@ -367,17 +370,23 @@ craft_injector_flush (CraftInjector *injector, GError **error)
   return TRUE;
 }
 
-/* Whether `first` is the layer the interface's link type carries. */
+/* Whether `first` is the layer the interface's link type carries. The
+ * answer is kept: a set's members all ask it of the same layer. */
 static gboolean
-is_link_layer (CraftRegistry *reg, int linktype, const CraftLayerDef *first)
+is_link_layer (CraftInjector *inj, const CraftLayerDef *first)
 {
-  for (guint i = 0; i < reg->bindings->len; i++)
+  CraftRegistry *reg = inj->reg;
+  if (inj->link_checked == first && inj->link_generation == reg->generation)
+    return inj->link_is;
+  inj->link_checked = first;
+  inj->link_generation = reg->generation;
+  inj->link_is = FALSE;
+  for (guint i = 0; i < reg->bindings->len && !inj->link_is; i++)
     {
       const CraftBinding *b = &g_array_index (reg->bindings, CraftBinding, i);
-      if (b->lower_name == NULL && b->value == (guint64) linktype && b->upper == first)
-        return TRUE;
+      inj->link_is = b->lower_name == NULL && b->value == (guint64) inj->linktype && b->upper == first;
     }
-  return FALSE;
+  return inj->link_is;
 }
 
 void
@@ -407,7 +416,7 @@ craft_injector_build (CraftInjector *injector, CraftPacket *packet, gboolean *ne
   const CraftLayerDef *first = craft_packet_get_layer (packet, 0);
   gsize size = g_bytes_get_size (bytes);
   guint limit;
-  if (is_link_layer (injector->reg, injector->linktype, first))
+  if (is_link_layer (injector, first))
     {
       guint offset, header = 0, length;
       craft_packet_get_layer_span (packet, 0, &offset, &header, &length);
