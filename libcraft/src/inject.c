@@ -50,7 +50,8 @@ struct _CraftInjector {
   const CraftLayerDef *link_checked;  /* the last first layer is_link_layer() judged ... */
   guint link_generation;              /* ... under this registry generation ... */
   gboolean link_is;                   /* ... and what it said */
-  GArray *queue;           /* Queued, for one family at a time */
+  Queued queue[BATCH_MAX]; /* for one socket at a time */
+  guint queued;
   int queue_fd;
   volatile sig_atomic_t cancelled;
 };
@@ -83,8 +84,6 @@ craft_injector_new (CraftRegistry *reg, const char *interface, GError **error)
   if (!craft__interface_mtu (interface, &inj->mtu))
     inj->mtu = 1500;
   inj->has_hwaddr = craft__interface_hwaddr (interface, inj->hwaddr);
-  inj->queue = g_array_new (FALSE, TRUE, sizeof (Queued));
-  g_array_set_clear_func (inj->queue, (GDestroyNotify) queued_clear);
   return inj;
 }
 
@@ -94,7 +93,6 @@ craft_injector_free (CraftInjector *injector)
   if (injector == NULL)
     return;
   craft_injector_flush (injector, NULL);
-  g_array_unref (injector->queue);
   if (injector->frames >= 0)
     close (injector->frames);
   if (injector->raw4 >= 0)
@@ -333,26 +331,32 @@ send_error (CraftInjector *inj, int e, GError **error)
   return FALSE;
 }
 
+/* Empties the queue, dropping its references. */
+static void
+clear_queue (CraftInjector *inj)
+{
+  for (guint i = 0; i < inj->queued; i++)
+    queued_clear (&inj->queue[i]);
+  inj->queued = 0;
+}
+
 gboolean
 craft_injector_flush (CraftInjector *injector, GError **error)
 {
-  GArray *queue = injector->queue;
   guint done = 0;
-  while (done < queue->len)
+  while (done < injector->queued)
     {
-      guint n = queue->len - done;
+      guint n = injector->queued - done;
       struct mmsghdr msgs[BATCH_MAX];
       struct iovec iov[BATCH_MAX];
-      memset (msgs, 0, sizeof msgs);
       for (guint i = 0; i < n; i++)
         {
-          Queued *q = &g_array_index (queue, Queued, done + i);
-          iov[i].iov_base = (void *) q->data;
-          iov[i].iov_len = q->length;
-          msgs[i].msg_hdr.msg_iov = &iov[i];
-          msgs[i].msg_hdr.msg_iovlen = 1;
-          msgs[i].msg_hdr.msg_name = q->to_len > 0 ? &q->to : NULL;
-          msgs[i].msg_hdr.msg_namelen = q->to_len;
+          Queued *q = &injector->queue[done + i];
+          iov[i] = (struct iovec) { (void *) q->data, q->length };
+          msgs[i] = (struct mmsghdr) { .msg_hdr = { .msg_name = q->to_len > 0 ? &q->to : NULL,
+                                                    .msg_namelen = q->to_len,
+                                                    .msg_iov = &iov[i],
+                                                    .msg_iovlen = 1 } };
         }
       int sent = sendmmsg (injector->queue_fd, msgs, n, 0);
       if (sent < 0 && errno == EINTR)
@@ -360,13 +364,13 @@ craft_injector_flush (CraftInjector *injector, GError **error)
       if (sent <= 0)
         {
           int e = sent < 0 ? errno : EIO;
-          g_array_set_size (queue, 0);
+          clear_queue (injector);
           return send_error (injector, e, error);
         }
       count_sent (injector, (guint) sent);
       done += (guint) sent;
     }
-  g_array_set_size (queue, 0);
+  clear_queue (injector);
   return TRUE;
 }
 
@@ -487,15 +491,16 @@ craft__injector_send_data (CraftInjector *inj, const guint8 *data, gsize length,
       inj->first_usec = g_get_monotonic_time ();
     }
   /* One socket per batch: packets keep their order across sockets. */
-  if (inj->queue->len > 0 && inj->queue_fd != fd && !craft_injector_flush (inj, error))
+  if (inj->queued > 0 && inj->queue_fd != fd && !craft_injector_flush (inj, error))
     return FALSE;
   inj->queue_fd = fd;
-  g_array_set_size (inj->queue, inj->queue->len + 1);
-  Queued *q = &g_array_index (inj->queue, Queued, inj->queue->len - 1);
+  Queued *q = &inj->queue[inj->queued++];
   q->data = data;
   q->length = length;
   q->owner = owner != NULL ? g_bytes_ref (owner) : NULL;
   q->to_len = to_len;
+  if (network)
+    memset (&q->to, 0, sizeof q->to);
   if (network && destination_length == 4)
     {
       q->to.v4.sin_family = AF_INET;
@@ -507,7 +512,7 @@ craft__injector_send_data (CraftInjector *inj, const guint8 *data, gsize length,
       memcpy (&q->to.v6.sin6_addr, destination, 16);
     }
   /* Paced and on time, the packet leaves now, at its time. */
-  if (inj->queue->len >= BATCH_MAX || (inj->period > 0 && !behind_schedule (inj)))
+  if (inj->queued == BATCH_MAX || (inj->period > 0 && !behind_schedule (inj)))
     return craft_injector_flush (inj, error);
   return TRUE;
 }
