@@ -112,21 +112,11 @@ run () {
   echo "$w|$name|$packets|$best|$best_rss|$best_cpu|$best_got" >>"$RESULTS"
 }
 
-# The programs of a workload take turns, ROUNDS times over (run with
+# The programs of a workload take turns, round after round (run with
 # REPEAT=1 each time), so that a slow spell of the shared machine slows
-# them alike; merge_rounds then keeps, per program, the fastest wall and
-# CPU times, the peak RSS and what arrived in the fastest run.
+# them alike; merge_rounds keeps the fastest run of each.
 merge_rounds () {
-  awk -F'|' -v OFS='|' '
-    { key = $1 "|" $2 }
-    !(key in secs) { order[++n] = key; packets[key] = $3; secs[key] = $4; rss[key] = $5; cpu[key] = $6; got[key] = $7; next }
-    secs[key] == "failed" { next }
-    $4 == "failed" { secs[key] = "failed"; next }
-    { if ($4 + 0 < secs[key] + 0) { secs[key] = $4; got[key] = $7 }
-      if ($6 + 0 < cpu[key] + 0) cpu[key] = $6
-      if ($5 + 0 > rss[key] + 0) rss[key] = $5 }
-    END { for (i = 1; i <= n; i++) { k = order[i]; print k, packets[k], secs[k], rss[k], cpu[k], got[k] } }
-  ' "$RESULTS" >"$RESULTS.merged"
+  awk -f "$ROOT/scripts/bench-merge.awk" "$RESULTS" >"$RESULTS.merged"
   mv "$RESULTS.merged" "$RESULTS"
 }
 

@@ -8,7 +8,8 @@
 #   BENCH_NO_INSTALL=1 scripts/bench.sh
 #
 # Each row is one whole process (start-up included), timed with
-# /usr/bin/time, the fastest of BENCH_REPEAT (default 3) runs: packets/s
+# /usr/bin/time, the fastest of BENCH_REPEAT (default 3) runs, the quick
+# programs of a workload taking turns: packets/s
 # over elapsed (wall) seconds and over CPU (user + system) seconds. The
 # ratios use CPU seconds, which other load on the machine disturbs least.
 # RSS is the peak.
@@ -76,12 +77,22 @@ run () {
   echo "$w|$name|$packets|$best|$best_rss|$best_cpu" >>"$RESULTS"
 }
 
+# The quick programs of a workload take turns, round after round (run with
+# REPEAT=1 each time), so that a slow spell of the shared machine slows
+# them alike; merge_rounds keeps the fastest run of each.
+merge_rounds () {
+  awk -f "$ROOT/scripts/bench-merge.awk" "$RESULTS" >"$RESULTS.merged"
+  mv "$RESULTS.merged" "$RESULTS"
+}
+
 echo "W1: $N packets of $EXPR" >&2
-run W1 "hand-written C (template)" "$N" "$BUILD/bench-c-build" $FIRST $MEMBERS $ROUNDS "$OUT/c.pcap"
-run W1 "craft API" "$N" "$BUILD/bench-craft-build" "$EXPR" $ROUNDS "$OUT/craft-api.pcap"
-run W1 "craft build -w" "$N" "$CRAFT" build -c $ROUNDS -w "$OUT/w1.pcap" "$EXPR"
-run W1 "libtins" "$N" "$BUILD/bench-tins-build" $FIRST $MEMBERS $ROUNDS "$OUT/tins.pcap"
-run W1 "libnet" "$N" "$BUILD/bench-libnet-build" $FIRST $MEMBERS $ROUNDS "$OUT/libnet.pcap"
+for _ in $(seq "$REPEAT"); do
+  REPEAT=1 run W1 "hand-written C (template)" "$N" "$BUILD/bench-c-build" $FIRST $MEMBERS $ROUNDS "$OUT/c.pcap"
+  REPEAT=1 run W1 "craft API" "$N" "$BUILD/bench-craft-build" "$EXPR" $ROUNDS "$OUT/craft-api.pcap"
+  REPEAT=1 run W1 "craft build -w" "$N" "$CRAFT" build -c $ROUNDS -w "$OUT/w1.pcap" "$EXPR"
+  REPEAT=1 run W1 "libtins" "$N" "$BUILD/bench-tins-build" $FIRST $MEMBERS $ROUNDS "$OUT/tins.pcap"
+  REPEAT=1 run W1 "libnet" "$N" "$BUILD/bench-libnet-build" $FIRST $MEMBERS $ROUNDS "$OUT/libnet.pcap"
+done
 REPEAT=1 run W1 "Scapy (scaled)" "$SLOW_N" /usr/bin/python3 "$B/bench-scapy.py" build $FIRST "$SLOW_N" "$OUT/scapy.pcap"
 # Every builder must have made craft's bytes (timestamps aside): compare the first packets.
 first_bytes () { tshark -r "$1" -c 3 -x 2>/dev/null | md5sum; }
@@ -91,12 +102,14 @@ done
 
 echo "W2: dissecting $OUT/w1.pcap" >&2
 tshark -r "$OUT/w1.pcap" -c "$SLOW_N" -w "$OUT/w1-small.pcap" -F pcap 2>/dev/null
-run W2 "hand-written C (libpcap)" "$N" "$BUILD/bench-c-dissect" "$OUT/w1.pcap"
-run W2 "craft API (extractor)" "$N" "$BUILD/bench-craft-dissect" "$OUT/w1.pcap"
-run W2 "craft API (whole packet)" "$N" "$BUILD/bench-craft-dissect" --packet "$OUT/w1.pcap"
-run W2 "craft read -e" "$N" "$CRAFT" read -e IP.src -e IP.dst -e UDP.sport -e UDP.dport "$OUT/w1.pcap"
-run W2 "craft read --json" "$N" "$CRAFT" read --json "$OUT/w1.pcap"
-run W2 "libtins" "$N" "$BUILD/bench-tins-dissect" "$OUT/w1.pcap"
+for _ in $(seq "$REPEAT"); do
+  REPEAT=1 run W2 "hand-written C (libpcap)" "$N" "$BUILD/bench-c-dissect" "$OUT/w1.pcap"
+  REPEAT=1 run W2 "craft API (extractor)" "$N" "$BUILD/bench-craft-dissect" "$OUT/w1.pcap"
+  REPEAT=1 run W2 "craft API (whole packet)" "$N" "$BUILD/bench-craft-dissect" --packet "$OUT/w1.pcap"
+  REPEAT=1 run W2 "craft read -e" "$N" "$CRAFT" read -e IP.src -e IP.dst -e UDP.sport -e UDP.dport "$OUT/w1.pcap"
+  REPEAT=1 run W2 "craft read --json" "$N" "$CRAFT" read --json "$OUT/w1.pcap"
+  REPEAT=1 run W2 "libtins" "$N" "$BUILD/bench-tins-dissect" "$OUT/w1.pcap"
+done
 REPEAT=1 run W2 "tshark -T fields (scaled)" "$SLOW_N" tshark -r "$OUT/w1-small.pcap" -T fields -e ip.src -e ip.dst -e udp.srcport -e udp.dstport
 REPEAT=1 run W2 "Scapy (scaled)" "$SLOW_N" /usr/bin/python3 "$B/bench-scapy.py" dissect "$OUT/w1-small.pcap" "$SLOW_N"
 
@@ -113,12 +126,14 @@ MIXED=$(( Q * 4 * ROUNDS ))
 echo "W2 mixed: dissecting $OUT/mix.pcap ($MIXED packets of TCP, UDP, ICMP and DNS)" >&2
 editcap -F pcap -r "$OUT/mix.pcap" "$OUT/mix-small.pcap" 1-$(( SLOW_N / 4 )) $(( MIXED / 4 + 1 ))-$(( MIXED / 4 + SLOW_N / 4 )) \
   $(( MIXED / 2 + 1 ))-$(( MIXED / 2 + SLOW_N / 4 )) $(( 3 * MIXED / 4 + 1 ))-$(( 3 * MIXED / 4 + SLOW_N / 4 ))
-run W2mix "hand-written C (libpcap)" "$MIXED" "$BUILD/bench-c-dissect" "$OUT/mix.pcap"
-run W2mix "craft API (extractor)" "$MIXED" "$BUILD/bench-craft-dissect" "$OUT/mix.pcap"
-run W2mix "craft API (whole packet)" "$MIXED" "$BUILD/bench-craft-dissect" --packet "$OUT/mix.pcap"
-run W2mix "craft read -e" "$MIXED" "$CRAFT" read -e IP.src -e IP.dst -e UDP.sport -e UDP.dport -e TCP.sport -e TCP.dport "$OUT/mix.pcap"
-run W2mix "craft read --json" "$MIXED" "$CRAFT" read --json "$OUT/mix.pcap"
-run W2mix "libtins" "$MIXED" "$BUILD/bench-tins-dissect" "$OUT/mix.pcap"
+for _ in $(seq "$REPEAT"); do
+  REPEAT=1 run W2mix "hand-written C (libpcap)" "$MIXED" "$BUILD/bench-c-dissect" "$OUT/mix.pcap"
+  REPEAT=1 run W2mix "craft API (extractor)" "$MIXED" "$BUILD/bench-craft-dissect" "$OUT/mix.pcap"
+  REPEAT=1 run W2mix "craft API (whole packet)" "$MIXED" "$BUILD/bench-craft-dissect" --packet "$OUT/mix.pcap"
+  REPEAT=1 run W2mix "craft read -e" "$MIXED" "$CRAFT" read -e IP.src -e IP.dst -e UDP.sport -e UDP.dport -e TCP.sport -e TCP.dport "$OUT/mix.pcap"
+  REPEAT=1 run W2mix "craft read --json" "$MIXED" "$CRAFT" read --json "$OUT/mix.pcap"
+  REPEAT=1 run W2mix "libtins" "$MIXED" "$BUILD/bench-tins-dissect" "$OUT/mix.pcap"
+done
 REPEAT=1 run W2mix "tshark -T fields (scaled)" "$SLOW_N" tshark -r "$OUT/mix-small.pcap" -T fields -e ip.src -e ip.dst -e udp.srcport -e udp.dstport -e tcp.srcport -e tcp.dstport
 REPEAT=1 run W2mix "Scapy (scaled)" "$SLOW_N" /usr/bin/python3 "$B/bench-scapy.py" dissect "$OUT/mix-small.pcap" "$SLOW_N"
 
@@ -134,6 +149,7 @@ REPEAT=1 run RSS "craft read (10x)" $(( SLOW_N * 10 )) "$CRAFT" read "$OUT/x10.p
 REPEAT=1 run RSS "craft read (100x)" $(( SLOW_N * 100 )) "$CRAFT" read "$OUT/x100.pcap"
 rm -f "$OUT/x10.pcap" "$OUT/x100.pcap"
 
+merge_rounds
 echo
 echo "$(nproc) CPUs, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1); $N packets ($SLOW_N for scaled rows); load average $(cut -d" " -f1-3 /proc/loadavg)"
 awk -F'|' '
