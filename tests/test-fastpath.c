@@ -142,7 +142,7 @@ assert_members_like_full_builds (const char *expression, guint64 *members)
       g_assert_true (craft_packet_select_member (set, m, &error));
       g_autoptr (GBytes) fast_bytes = NULL;
       const guint8 *fast;
-      gsize fast_length;
+      gsize fast_length = 0;
       if (m % 3 == 1)
         fast = craft_packet_build_data (set, &fast_length, &error);
       else
