@@ -243,6 +243,34 @@ test_build_data (void)
       data = craft_packet_build_data (packet, &length, &error);
       g_assert_cmpmem (data, length, g_bytes_get_data (expected, NULL), g_bytes_get_size (expected));
     }
+  /* Getters after a patched member read that member's values. */
+  g_autoptr (CraftPacket) set = craft_packet_new_from_expression (
+    registry, "IP(src='192.0.2.1',dst='198.51.100.2')/UDP(sport=(1,20),dport=53)/Raw(load='abc')", &error);
+  g_assert_no_error (error);
+  for (guint64 m = 0; m < 20; m++)
+    {
+      g_assert_true (craft_packet_select_member (set, m, &error));
+      gsize size;
+      const guint8 *bytes = craft_packet_build_data (set, &size, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (size, ==, 31);
+      guint64 sport, chksum;
+      g_assert_true (craft_packet_get_uint (set, 1, "sport", &sport, &error));
+      g_assert_true (craft_packet_get_uint (set, 1, "chksum", &chksum, &error));
+      g_assert_cmpuint (sport, ==, m + 1);
+      g_assert_cmpuint (chksum, ==, (guint64) bytes[26] << 8 | bytes[27]);
+      /* Spans, copies and JSON see the same bytes. */
+      guint offset, bits;
+      g_assert_true (craft_packet_get_span (set, 1, "chksum", &offset, &bits));
+      g_assert_cmpuint (offset, ==, 26 * 8);
+      g_autoptr (CraftPacket) copy = craft_packet_copy (set);
+      g_autoptr (GBytes) copied = craft_packet_build (copy, &error);
+      g_assert_no_error (error);
+      g_assert_cmpmem (g_bytes_get_data (copied, NULL), g_bytes_get_size (copied), bytes, size);
+      g_autofree char *json = craft_packet_to_json (set, NULL);
+      g_assert_nonnull (strstr (json, "\"len\":31"));
+    }
+  g_assert_cmpuint (craft__template_get_patched (set), >=, 18);
   g_autoptr (CraftPacket) empty = craft_packet_new (registry);
   gsize length = 1;
   g_assert_nonnull (craft_packet_build_data (empty, &length, &error));

@@ -482,13 +482,13 @@ craft_packet_verify (CraftPacket *packet)
   for (guint i = 0; i < packet->layers->len; i++)
     if (craft__packet_layer (packet, i)->cut)
       return 0;
-  if (!packet->wire_current || packet->wire == NULL)
+  gsize length;
+  const guint8 *data = craft__packet_wire_data (packet, &length);
+  if (!packet->wire_current || data == NULL)
     return 0;
   /* Each field is judged on the bytes as they were sent, every other field
    * as it is there: a wrong inner length or count does not make a right
    * outer checksum look wrong. */
-  gsize length;
-  const guint8 *data = g_bytes_get_data (packet->wire, &length);
   g_autofree guint8 *scratch = NULL;
   guint found = 0;
   for (guint i = 0; i < packet->layers->len; i++)

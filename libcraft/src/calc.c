@@ -6,6 +6,7 @@
 #include "net-private.h"
 #include "ntp-time.h"
 #include "route.h"
+#include "template.h"
 
 #include <string.h>
 
@@ -97,8 +98,8 @@ craft__slot_value (CraftPacket *packet, const CraftEval *ev, guint layer, guint 
     {
       /* The packet as built (or dissected): what is on the wire, padding included. */
       gsize buflen;
-      const guint8 *buf = g_bytes_get_data (packet->wire, &buflen);
-      if (((gsize) s->bit_off + s->bit_len + 7) / 8 <= buflen)
+      const guint8 *buf = craft__packet_wire_data (packet, &buflen);
+      if (buf != NULL && ((gsize) s->bit_off + s->bit_len + 7) / 8 <= buflen)
         {
           if (f->kind->is_integer)
             *num = f->little_endian ? craft__le_read (buf + s->bit_off / 8, s->bit_len / 8)
@@ -133,8 +134,8 @@ craft__slot_value (CraftPacket *packet, const CraftEval *ev, guint layer, guint 
   gsize buflen = 0;
   if (ev != NULL && s->generation == packet->generation && ev->data != NULL)
     buf = ev->data, buflen = ev->length;
-  else if (packet->wire != NULL && s->generation == packet->generation)
-    buf = g_bytes_get_data (packet->wire, &buflen);
+  else if (s->generation == packet->generation)
+    buf = craft__packet_wire_data (packet, &buflen);
   if (buf != NULL && s->present && ((gsize) s->bit_off + s->bit_len + 7) / 8 <= buflen)
     {
       if (f->kind->is_integer)

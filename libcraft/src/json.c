@@ -4,6 +4,7 @@
 #include "json-private.h"
 #include "kinds.h"
 #include "ntp-time.h"
+#include "template.h"
 
 #include <string.h>
 
@@ -263,7 +264,8 @@ craft_packet_to_json (CraftPacket *packet, const CraftCaptureRecord *record)
     }
   else
     {
-      gsize size = packet->wire != NULL ? g_bytes_get_size (packet->wire) : 0;
+      gsize size;
+      craft__packet_wire_data (packet, &size);
       g_string_append_printf (out, "\"len\":%zu", size);
     }
   g_string_append (out, ",\"layers\":");

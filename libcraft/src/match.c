@@ -1,6 +1,7 @@
 /* Answer matching by the definitions' rules (answer, quotes, identity), and send-and-receive (Scapy's sr). */
 #include "net-private.h"
 #include "packet-private.h"
+#include "template.h"
 
 #include <arpa/inet.h>
 #include <string.h>
@@ -11,7 +12,7 @@ static const guint8 *
 wire_data (CraftPacket *p, gsize *length)
 {
   *length = 0;
-  return p != NULL && p->wire != NULL ? g_bytes_get_data (p->wire, length) : NULL;
+  return p != NULL ? craft__packet_wire_data (p, length) : NULL;
 }
 
 static gboolean

@@ -204,8 +204,12 @@ craft_packet_copy (CraftPacket *packet)
     copy_layer (copy, packet, craft__packet_layer (packet, i));
   craft__refusals_copy (copy, packet, 0);
   copy->edited = packet->edited;
+  gsize wire_length;
+  const guint8 *wire = craft__packet_wire_data (packet, &wire_length);
   if (packet->wire != NULL)
     copy->wire = g_bytes_ref (packet->wire);
+  else if (wire != NULL)
+    copy->wire = g_bytes_new (wire, wire_length);
   copy->wire_current = packet->wire_current;
   copy->interface = g_strdup (packet->interface);
   copy->below = packet->below;

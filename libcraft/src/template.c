@@ -55,6 +55,7 @@ struct _CraftTemplate {
   guint16 *sums;            /* per checksum, while patching: its new sum */
   guint8 *mirror;           /* a copy of the bytes of the last build */
   guint8 *work;             /* where a member is patched: equal to `mirror` between patches */
+  gboolean work_is_wire;    /* the packet's bytes are `work` (it holds no wire bytes of its own) */
   gsize total;
   char *interface;
   guint edits;              /* the packet's edit count: any other change means a full build */
@@ -94,6 +95,7 @@ template_reset (CraftTemplate *t)
   g_clear_pointer (&t->sums, g_free);
   g_clear_pointer (&t->mirror, g_free);
   g_clear_pointer (&t->work, g_free);
+  t->work_is_wire = FALSE;
   g_clear_pointer (&t->defs, g_ptr_array_unref);
   g_clear_pointer (&t->interface, g_free);
   g_clear_pointer (&t->watched, g_array_unref);
@@ -754,7 +756,8 @@ craft__template_patch (CraftPacket *p, gsize *length)
   t->patched++;
   /* The packet's bytes are the template's now: the last build's are stale. */
   g_clear_pointer (&p->wire, g_bytes_unref);
-  p->wire_current = FALSE;
+  p->wire_current = TRUE;
+  t->work_is_wire = TRUE;
   *length = total;
   return buf;
 
@@ -762,6 +765,16 @@ fail:
   /* As it was, equal to the mirror again. */
   memcpy (buf, old, total);
   return NULL;
+}
+
+const guint8 *
+craft__packet_wire_data (CraftPacket *p, gsize *length)
+{
+  if (p->wire != NULL)
+    return g_bytes_get_data (p->wire, length);
+  CraftTemplate *t = p->template;
+  *length = t != NULL && t->work_is_wire ? t->total : 0;
+  return t != NULL && t->work_is_wire ? t->work : NULL;
 }
 
 GBytes *

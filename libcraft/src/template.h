@@ -14,9 +14,15 @@ G_BEGIN_DECLS
 GBytes *craft__template_build (CraftPacket *packet);
 
 /* craft__template_build() without a GBytes: the member's bytes stay the
- * template's (valid until the packet is next built, changed or freed) and
- * the packet holds no wire bytes until it is built again. NULL as there. */
+ * template's (valid until the packet is next built, changed or freed), and
+ * are the packet's bytes as built (craft__packet_wire_data()) until it is
+ * built again. NULL as there. */
 const guint8 *craft__template_patch (CraftPacket *packet, gsize *length);
+
+/* The bytes of the packet's last build or dissection: its wire bytes, or
+ * the template's when craft__template_patch() left them there. NULL (and
+ * *length 0) when it has none. Owned by the packet. */
+const guint8 *craft__packet_wire_data (CraftPacket *packet, gsize *length);
 
 /* After a full build of a packet with sets: records what the next members
  * need to be patched, or gives up on templates for this packet when they do
