@@ -1340,6 +1340,13 @@ static const ErrorCase error_cases[] = {
     "layer E { a: u8 = 1; }\nlayer H {\n  n: u8 = count(items);\n"
     "  items: list count(n) of E = [E(), \"\xc3\xa9\" le];\n}\n",
     -1, DEFINITION, 4, 41, "expected ']' or ','" },
+  { "location-after-multibyte-comments", "Columns count characters after comments of multi-byte characters.",
+    FALSE, "# \xc3\xa9 \xe2\x80\x94 \xc3\xbc\nlayer L { /* \xe2\x98\x83 \xe2\x86\x92 */ a: u8 = 300; }", -1,
+    DEFINITION, 2, 29, "300 is out of range" },
+  { "summary-unknown-field-multibyte", "An error found once the layer is complete points back at the summary, "
+    "counting its characters.", FALSE,
+    "layer L {\n  a: u8 \"\xc3\xa9\";\n  summary \"\xc3\xa9 \xe2\x86\x92 {a} \xc3\xbc={b}\"; # \xe2\x98\x83\n"
+    "  c: u8;\n}\n", -1, DEFINITION, 3, 22, "summary names 'b', which is not a field of layer 'L'" },
   { "list-default-not-element", "A list default holds elements of its list.", FALSE,
     "layer E { a: u8 = 1; }\nlayer X { a: u8; }\nlayer H {\n  n: u8 = count(items);\n"
     "  items: list count(n) of E = [E(), X()];\n}\n",
@@ -1435,6 +1442,52 @@ test_error_long_chain (void)
         assert_load_fails (reg, text->str, -1, SYNTAX, 1, 20 + 2000 + 1, "an expression has at most 1000 operators");
       g_string_free (text, TRUE);
     }
+}
+
+static void
+assert_calc_at (const CraftCalc *c, CraftCalcType type, guint line, guint column)
+{
+  g_assert_nonnull (c);
+  g_assert_cmpint (c->type, ==, type);
+  g_assert_cmpuint (c->line, ==, line);
+  g_assert_cmpuint (c->column, ==, column);
+}
+
+static void
+test_locations (void)
+{
+  g_test_summary ("The places the compiled form keeps (expression nodes, defaults, bindings) are the line and "
+                  "the column in characters, after comments and strings of multi-byte characters and tabs.");
+  g_autoptr (CraftRegistry) reg = craft_registry_new ();
+  load_ok (reg, "# \xc3\x9cn\xc3\xaf" "c\xc3\xb6" "d\xc3\xa9 \xe2\x80\x94 a comment of multi-byte characters\n"
+                /* b's default: 'a' at 37, '+' at 39, '1' at 49 (after a tab and a comment). */
+                "layer L { /* \xc3\xa9 \xe2\x86\x92 */ a: u8; b: u16 = a +\t/* \xc3\xbc */ 1;\n"
+                /* c's default: '(' at 11, 'a' at 12, '*' at 14, '-' at 19. */
+                "  c: u8 = (a * 2) - len(header); # \xc3\x9f\n"
+                "}\n"
+                /* The bindings' lower layers at 6 and 34. */
+                "bind L.a == 1 -> L; /* \xe2\x98\x83 */ bind L.b == 2 -> L;\n");
+  const CraftLayerDef *l = craft_registry_lookup_layer (reg, "L");
+  const CraftFieldDef *b = g_ptr_array_index (l->fields, 1);
+  assert_calc_at (b->default_calc, CRAFT_CALC_BINARY, 2, 39);
+  assert_calc_at (b->default_calc->a, CRAFT_CALC_FIELD, 2, 37);
+  assert_calc_at (b->default_calc->b, CRAFT_CALC_CONST, 2, 49);
+  g_assert_cmpuint (b->default_line, ==, 2);
+  g_assert_cmpuint (b->default_column, ==, 37);
+  const CraftFieldDef *c = g_ptr_array_index (l->fields, 2);
+  assert_calc_at (c->default_calc, CRAFT_CALC_BINARY, 3, 19);
+  assert_calc_at (c->default_calc->a, CRAFT_CALC_BINARY, 3, 14);
+  assert_calc_at (c->default_calc->a->a, CRAFT_CALC_FIELD, 3, 12);
+  g_assert_cmpuint (c->default_line, ==, 3);
+  g_assert_cmpuint (c->default_column, ==, 11);
+  const CraftBinding *first = &g_array_index (reg->bindings, CraftBinding, 0);
+  const CraftBinding *second = &g_array_index (reg->bindings, CraftBinding, 1);
+  g_assert_cmpstr (first->field_name, ==, "a");
+  g_assert_cmpuint (first->line, ==, 5);
+  g_assert_cmpuint (first->column, ==, 6);
+  g_assert_cmpstr (second->field_name, ==, "b");
+  g_assert_cmpuint (second->line, ==, 5);
+  g_assert_cmpuint (second->column, ==, 34);
 }
 
 static void
@@ -2291,6 +2344,7 @@ main (int argc, char **argv)
   g_test_add_func ("/pdl/error/too-many-fields", test_error_too_many_fields);
   g_test_add_func ("/pdl/error/nesting", test_error_nesting);
   g_test_add_func ("/pdl/error/long-chain", test_error_long_chain);
+  g_test_add_func ("/pdl/locations", test_locations);
   g_test_add_func ("/pdl/large", test_large);
   g_test_add_func ("/pdl/all-or-nothing", test_all_or_nothing);
   g_test_add_func ("/pdl/replace/layer", test_replace_layer);

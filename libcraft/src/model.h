@@ -201,6 +201,7 @@ struct _CraftLayerDef {
   guint64 plan_length_mul;    /* plan_length_add over a planned integer, wrapping; 0: no length */
   guint64 plan_length_add;    /* or not so simple */
   gboolean plan_length_header; /* `length = len(header);`: the layer is its own fields (ARP) */
+  gboolean planned;           /* the plan above is up to date: no field became bound since it was made */
   gboolean in_place;          /* every field can be read without a packet (extract.c): after the plan,
                                * only fields of fixed or planned size, lists of a size in bytes, or
                                * rest-of-layer bytes, with planned conditions; bound fields and the

@@ -20,10 +20,9 @@ typedef struct {
   const char *origin;
   const char *text;
   gsize length;
-  GArray *line_starts;    /* byte offset of each line's first character */
-  gsize col_offset;       /* the last place loc_at() measured, to go on from there: */
-  gsize col_line_start;   /* its line's first byte, and its column */
-  guint col_column;
+  GArray *line_starts;    /* byte offset of each line's first character, made when first needed */
+  gsize loc_offset;       /* the last place loc_at() measured, to go on from there, */
+  Loc loc;                /* and its line and column */
   gsize tok_start;        /* byte offsets of the token last read ... */
   gsize tok_end;
   gsize peek_start;       /* ... and of the peeked one, while one is pending */
@@ -52,10 +51,23 @@ typedef struct {
 
 /* ---- positions and errors ---- */
 
+/* The line holding byte `offset`, and where it starts: used when loc_at()
+ * must go back, which only a few errors do. */
 static Loc
-loc_at (Pdl *p, gsize offset)
+line_of (Pdl *p, gsize offset, gsize *line_start)
 {
-  offset = MIN (offset, p->length);
+  if (p->line_starts == NULL)
+    {
+      p->line_starts = g_array_new (FALSE, FALSE, sizeof (gsize));
+      gsize start = 0;
+      g_array_append_val (p->line_starts, start);
+      for (const char *nl = memchr (p->text, '\n', p->length); nl != NULL;
+           nl = memchr (nl + 1, '\n', p->length - (gsize) (nl + 1 - p->text)))
+        {
+          start = (gsize) (nl - p->text) + 1;
+          g_array_append_val (p->line_starts, start);
+        }
+    }
   guint lo = 0, hi = p->line_starts->len;
   while (hi - lo > 1)
     {
@@ -65,20 +77,34 @@ loc_at (Pdl *p, gsize offset)
       else
         hi = mid;
     }
-  gsize start = g_array_index (p->line_starts, gsize, lo);
-  /* Columns count characters. Parsing moves forward, so count on from the
-   * last place measured on the same line: a long line costs its length
-   * once, not once per token. The text is valid UTF-8 and tokens start on
-   * character boundaries. */
-  gsize from = start;
-  guint column = 1;
-  if (p->col_line_start == start && p->col_offset <= offset && p->col_column > 0)
-    from = p->col_offset, column = p->col_column;
-  column += (guint) g_utf8_strlen (p->text + from, (gssize) (offset - from));
-  p->col_offset = offset;
-  p->col_line_start = start;
-  p->col_column = column;
-  Loc loc = { lo + 1, column };
+  *line_start = g_array_index (p->line_starts, gsize, lo);
+  Loc loc = { lo + 1, 1 };
+  return loc;
+}
+
+/* The line and column of byte `offset`. Parsing moves forward, so this
+ * counts on from the last place measured: the whole text costs one pass,
+ * however many places are asked for. Columns count characters: the text is
+ * valid UTF-8, so every byte that does not continue a character starts one. */
+static Loc
+loc_at (Pdl *p, gsize offset)
+{
+  offset = MIN (offset, p->length);
+  gsize from = p->loc_offset;
+  Loc loc = p->loc;
+  if (offset < from)
+    loc = line_of (p, offset, &from);
+  const char *nl;
+  while ((nl = memchr (p->text + from, '\n', offset - from)) != NULL)
+    {
+      loc.line++;
+      loc.column = 1;
+      from = (gsize) (nl - p->text) + 1;
+    }
+  for (const char *c = p->text + from; c < p->text + offset; c++)
+    loc.column += (*c & 0xc0) != 0x80;
+  p->loc_offset = offset;
+  p->loc = loc;
   return loc;
 }
 
@@ -166,8 +192,8 @@ skip_blank (Pdl *p, gsize i)
         i++;
       if (i < p->length && t[i] == '#')
         {
-          while (i < p->length && t[i] != '\n')
-            i++;
+          const char *end = memchr (t + i, '\n', p->length - i);
+          i = end != NULL ? (gsize) (end - t) : p->length;
           continue;
         }
       if (i + 1 < p->length && t[i] == '/' && t[i + 1] == '*')
@@ -186,14 +212,23 @@ skip_blank (Pdl *p, gsize i)
 static gboolean
 check_int_token (Pdl *p)
 {
-  g_autofree char *digits = g_strndup (p->text + p->tok_start, p->tok_end - p->tok_start);
-  const char *s = digits;
+  const char *s = p->text + p->tok_start, *end = p->text + p->tok_end;
   guint base = 10;
-  if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+  if (end - s > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
     s += 2, base = 16;
-  if (!g_ascii_string_to_unsigned (s, base, 0, G_MAXUINT64, NULL, NULL))
-    return fail (p, "number %s is too large (at most %" G_GUINT64_FORMAT ")", digits, G_MAXUINT64);
-  return TRUE;
+  /* GScanner took only digits of the base: what remains is the range. */
+  guint64 value = 0;
+  for (; s < end; s++)
+    {
+      guint digit = (guint) g_ascii_xdigit_value (*s);
+      if (value > (G_MAXUINT64 - digit) / base)
+        break;
+      value = value * base + digit;
+    }
+  if (s == end)
+    return TRUE;
+  g_autofree char *digits = g_strndup (p->text + p->tok_start, p->tok_end - p->tok_start);
+  return fail (p, "number %s is too large (at most %" G_GUINT64_FORMAT ")", digits, G_MAXUINT64);
 }
 
 /* A string's escapes (\NNN) can make bytes the text itself cannot hold. */
@@ -251,13 +286,35 @@ scanner_error (Pdl *p)
   fail (p, "invalid token");
 }
 
+/* Where the token after the current one starts, with GScanner set to read
+ * it there. skip_blank() finds that place for the token's location anyway,
+ * so GScanner need not go over the same blanks and comments again (a third
+ * of the text, which it reads one character at a time, each blank a token of
+ * its own). Restarting the input forgets the current token and its value,
+ * which the parser may still read and GScanner frees on the next token: they
+ * are put back. */
+static gsize
+skip_to_next_token (Pdl *p)
+{
+  gsize here = (gsize) (p->sc->text - p->text);
+  gsize start = skip_blank (p, here);
+  if (start > here && start < p->length)
+    {
+      GTokenType token = p->sc->token;
+      GTokenValue value = p->sc->value;
+      g_scanner_input_text (p->sc, p->text + start, (guint) (p->length - start));
+      p->sc->token = token;
+      p->sc->value = value;
+    }
+  return start;
+}
+
 /* Reads the next token and records where it lies. A token GScanner or the
  * checks above reject is returned as G_TOKEN_ERROR with the error set. */
 static GTokenType
 next (Pdl *p)
 {
-  gsize start = p->sc->next_token != G_TOKEN_NONE ? p->peek_start
-                                                  : skip_blank (p, (gsize) (p->sc->text - p->text));
+  gsize start = p->sc->next_token != G_TOKEN_NONE ? p->peek_start : skip_to_next_token (p);
   GTokenType t = g_scanner_get_next_token (p->sc);
   p->tok_start = start;
   p->tok_end = MAX (start, (gsize) (p->sc->text - p->text));
@@ -274,7 +331,7 @@ static GTokenType
 peek (Pdl *p)
 {
   if (p->sc->next_token == G_TOKEN_NONE)
-    p->peek_start = skip_blank (p, (gsize) (p->sc->text - p->text));
+    p->peek_start = skip_to_next_token (p);
   return g_scanner_peek_next_token (p->sc);
 }
 
@@ -752,6 +809,15 @@ accept_binary (Pdl *p, guint level)
   if (t >= G_TOKEN_NONE)
     return NULL;
   char first = (char) t;
+  /* Most tokens after an operand are no operator at all: a quick answer. */
+  switch (first)
+    {
+    case '?': case '|': case '&': case '^': case '=': case '!': case '<': case '>':
+    case '+': case '-': case '*': case '/': case '%':
+      break;
+    default:
+      return NULL;
+    }
   for (gsize i = 0; i < G_N_ELEMENTS (binary_ops); i++)
     {
       const BinaryOp *op = &binary_ops[i];
@@ -791,12 +857,15 @@ parse_level (Pdl *p, guint level, guint depth)
   CraftCalc *left = parse_level (p, level + 1, depth);
   while (left != NULL)
     {
-      Loc at = peek_loc (p);
+      peek (p);
+      gsize op_start = p->peek_start;
       CraftCalcOp op;
       CraftCalc *right;
+      Loc at;
       if (level == IN_LEVEL && accept_word (p, "in"))
         {
           op = CRAFT_OP_IN;
+          at = loc_at (p, op_start);
           right = parse_set (p, depth);
         }
       else
@@ -805,6 +874,7 @@ parse_level (Pdl *p, guint level, guint depth)
           if (binary == NULL)
             break;
           op = binary->op;
+          at = loc_at (p, op_start);
           right = parse_level (p, level + 1, depth);
         }
       if (right == NULL)
@@ -1203,7 +1273,7 @@ parse_modifiers (Pdl *p, CraftFieldDef *f)
         {
           if ((f->kind != &craft__kind_bytes && !f->kind->is_list) || f->size_mode == CRAFT_SIZE_FIXED)
             return invalid (p, "align applies to byte strings of variable size");
-          guint64 n;
+          guint64 n = 0;
           if (!expect_int (p, "the alignment in bytes", &n))
             return FALSE;
           if (n < 1 || n > 64)
@@ -2411,17 +2481,10 @@ craft__pdl_load (CraftRegistry *reg, const char *origin, const char *text, gsize
   g_array_set_clear_func (p.bindings, (GDestroyNotify) binding_clear);
   p.field_locs = g_array_new (FALSE, FALSE, sizeof (Loc));
   p.summary_spans = g_array_new (FALSE, FALSE, sizeof (gsize));
-  p.line_starts = g_array_new (FALSE, FALSE, sizeof (gsize));
   p.pending_names = g_ptr_array_new_with_free_func (g_free);
   p.pending_locs = g_array_new (FALSE, FALSE, sizeof (Loc));
-  gsize zero = 0;
-  g_array_append_val (p.line_starts, zero);
-  for (gsize i = 0; i < length; i++)
-    if (text[i] == '\n')
-      {
-        gsize next_line = i + 1;
-        g_array_append_val (p.line_starts, next_line);
-      }
+  p.loc.line = 1;
+  p.loc.column = 1;
 
   p.sc = g_scanner_new (NULL);
   GScannerConfig *cfg = p.sc->config;
@@ -2438,6 +2501,7 @@ craft__pdl_load (CraftRegistry *reg, const char *origin, const char *text, gsize
   cfg->store_int64 = TRUE;
   cfg->scan_string_sq = FALSE;
   cfg->char_2_token = TRUE;
+  cfg->scan_symbols = FALSE; /* no symbols are added: do not look each identifier up */
   p.sc->msg_handler = scanner_message;
   g_scanner_input_text (p.sc, text, (guint) length);
 
@@ -2506,8 +2570,10 @@ craft__pdl_load (CraftRegistry *reg, const char *origin, const char *text, gsize
   if (!ok)
     {
       if (p.error == NULL)
-        craft_error_set_at (&p.error, CRAFT_ERROR_SYNTAX, origin, g_scanner_cur_line (p.sc),
-                            g_scanner_cur_position (p.sc), "invalid definition");
+        {
+          Loc at = token_loc (&p);
+          craft_error_set_at (&p.error, CRAFT_ERROR_SYNTAX, origin, at.line, at.column, "invalid definition");
+        }
       g_propagate_error (error, p.error);
     }
   g_scanner_destroy (p.sc);
@@ -2520,7 +2586,7 @@ craft__pdl_load (CraftRegistry *reg, const char *origin, const char *text, gsize
   g_array_unref (p.bindings);
   g_array_unref (p.field_locs);
   g_array_unref (p.summary_spans);
-  g_array_unref (p.line_starts);
+  g_clear_pointer (&p.line_starts, g_array_unref);
   g_free (p.route_name);
   g_ptr_array_unref (p.pending_names);
   g_array_unref (p.pending_locs);

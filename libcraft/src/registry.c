@@ -240,12 +240,23 @@ craft__registry_link (CraftRegistry *reg, GError **error)
                               b->upper_name);
           return FALSE;
         }
-      if (b->lower != NULL)
-        ((CraftFieldDef *) g_ptr_array_index (b->lower->fields, b->field))->bound = TRUE;
+      CraftFieldDef *f = b->lower != NULL ? g_ptr_array_index (b->lower->fields, b->field) : NULL;
+      if (f != NULL && !f->bound)
+        {
+          f->bound = TRUE;
+          ((CraftLayerDef *) b->lower)->planned = FALSE;
+        }
     }
-  /* Definitions are complete: plan their dissection. */
+  /* Definitions are complete: plan their dissection, once for each layer
+   * and again when a new binding bound one of its fields (each file's load
+   * links the registry: planning every layer every time was most of it). */
   for (guint i = 0; i < reg->layers->len; i++)
-    craft__layer_def_plan (g_ptr_array_index (reg->layers, i));
+    {
+      CraftLayerDef *layer = g_ptr_array_index (reg->layers, i);
+      if (!layer->planned)
+        craft__layer_def_plan (layer);
+      layer->planned = TRUE;
+    }
   /* Every binding resolves: index them by lower layer for dissection. */
   reg->bindings_by_lower = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
   for (guint i = 0; i < reg->bindings->len; i++)
