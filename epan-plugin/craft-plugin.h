@@ -38,6 +38,19 @@ typedef struct {
 /* summary.c: one of a layer's summary templates, compiled. */
 typedef struct _CraftPluginSummary CraftPluginSummary;
 
+/* quick.c: where a field of a message read in place lies, from its first bit. */
+typedef struct {
+  gboolean present;
+  guint32 bit, bits;
+} CraftPluginSpan;
+
+/* Whether a layer's messages can be shown without a packet (quick.c). */
+typedef enum {
+  CRAFT_PLUGIN_QUICK_UNKNOWN, /* not asked yet */
+  CRAFT_PLUGIN_QUICK_NO,
+  CRAFT_PLUGIN_QUICK_YES,
+} CraftPluginQuick;
+
 /* One definition layer as a Wireshark protocol. */
 typedef struct {
   const CraftLayerDef *def;
@@ -51,6 +64,8 @@ typedef struct {
   dissector_handle_t handle;
   guint fixed_len;         /* bytes that always open the layer: enough to start reading its length */
   CraftPluginSummary *summaries; /* one per summary of def, compiled on first use; NULL before */
+  CraftPluginQuick quick;
+  CraftPluginSpan *spans;  /* QUICK_YES: one per field of def, for the message being shown */
 } CraftPluginLayer;
 
 /* plugin.c: the definitions, the "craft" protocol and its preference. */
@@ -111,8 +126,27 @@ int craft_plugin_dissect_message (CraftPluginLayer *layer, const CraftLayerDef *
 
 /* summary.c: the text of the first of the layer's summaries whose condition
  * holds and whose fields are there, for layer `index` of `p` (a layer of
- * `pl`), or NULL. Valid until the next call. */
-const char *craft_plugin_layer_summary (CraftPluginLayer *pl, CraftPacket *p, guint index);
+ * `pl`), or NULL. Allocated in `pool`; at most what the Info column holds
+ * (COL_MAX_INFO_LEN with its NUL), where Wireshark would cut it. */
+const char *craft_plugin_layer_summary (CraftPluginLayer *pl, CraftPacket *p, guint index, wmem_allocator_t *pool);
+
+/* Whether every summary of the layer can be written from a message read in
+ * place: no condition, and only fields of this layer whose values it writes
+ * itself (unsigned integers and their names, IPv4 addresses). */
+gboolean craft_plugin_summary_in_place (CraftPluginLayer *pl);
+/* craft_plugin_layer_summary() of a message read in place: `spans` (one per
+ * field of the layer) say where its fields lie in `bytes`. The text (or
+ * NULL) in *summary; FALSE when a value needs libcraft after all. */
+gboolean craft_plugin_layer_summary_from (CraftPluginLayer *pl, const guint8 *bytes, const CraftPluginSpan *spans,
+                                          wmem_allocator_t *pool, const char **summary);
+
+/* quick.c: shows a message of `pl` at the tvb's first byte without a tree
+ * and without dissecting it into a packet, as the dissection would show it
+ * (its Protocol and Info columns), when reading its fields in place finds
+ * everything in order: no finding, no payload, no trailer. FALSE, having
+ * done nothing, when it must be dissected. Only for a layer whose messages
+ * need nothing else shown without a tree (no addresses, no verdicts). */
+gboolean craft_plugin_show_quickly (CraftPluginLayer *pl, tvbuff_t *tvb, packet_info *pinfo);
 
 /* reassembly.c: messages with a length carried over TCP, a layer of `below` (may be NULL). */
 int craft_plugin_dissect_tcp (CraftPluginLayer *layer, const CraftLayerDef *below, tvbuff_t *tvb, packet_info *pinfo,

@@ -406,7 +406,8 @@ capture_cut (const CraftFinding *f, tvbuff_t *tvb)
          && tvb_captured_length (tvb) < tvb_reported_length (tvb);
 }
 
-/* Turns the findings about a layer into expert infos on its items: its own,
+/* Turns the findings about a layer into expert infos on its items (`items`
+ * NULL without a tree): its own,
  * and those about a layer above it libcraft could not read (kept as Raw, or
  * with no bytes at all).
  * TRUE if one of them says the bytes were cut short. */
@@ -438,7 +439,7 @@ show_findings (View *view, guint layer, CraftPluginLayer *pl, proto_item *top, p
           /* Judged without the pseudo-header: not a verdict. */
           if (needs_lower_pseudo (p, layer, craft__layer_field (craft__packet_layer (p, layer), (guint) f->field)))
             continue;
-          if (items[f->field] != NULL)
+          if (items != NULL && items[f->field] != NULL)
             at = items[f->field];
         }
       cut_short |= f->kind == CRAFT_FINDING_TRUNCATED;
@@ -453,8 +454,8 @@ show_findings (View *view, guint layer, CraftPluginLayer *pl, proto_item *top, p
           || (guint) f->field >= n_fields
           || !needs_lower_pseudo (p, layer, craft__layer_field (craft__packet_layer (p, layer), (guint) f->field)))
         continue;
-      expert_add_info_format (pinfo, items[f->field] != NULL ? items[f->field] : top, &pl->ei[f->kind], "%s",
-                              f->message);
+      expert_add_info_format (pinfo, items != NULL && items[f->field] != NULL ? items[f->field] : top,
+                              &pl->ei[f->kind], "%s", f->message);
     }
   return cut_short;
 }
@@ -640,28 +641,35 @@ show_layer (View *view, guint index, guint base, tvbuff_t *tvb, packet_info *pin
   const CraftLayer *l = craft__packet_layer (p, index);
   CraftPluginLayer *pl = craft_plugin_layer_lookup (l->def);
   /* The summary is the Info column and the text of the layer's item: not
-   * made when there are neither (tshark -q). Used before anything else
-   * asks for one. */
+   * made when there are neither (tshark -q). It lives as long as the
+   * packet's columns, so the column takes it as it is (col_set_str()). */
   const char *summary = tree != NULL || pinfo->cinfo != NULL
-                          ? craft_plugin_layer_summary (pl, p, index)
+                          ? craft_plugin_layer_summary (pl, p, index, pinfo->pool)
                           : NULL;
   col_set_str (pinfo->cinfo, COL_PROTOCOL, l->def->name);
   if (summary != NULL)
     {
       col_clear (pinfo->cinfo, COL_INFO);
-      col_add_str (pinfo->cinfo, COL_INFO, summary);
+      col_set_str (pinfo->cinfo, COL_INFO, summary);
     }
-  proto_item *top = proto_tree_add_item (tree, pl->proto, tvb, (gint) (l->start - base), (gint) l->hdr_len, ENC_NA);
-  if (summary != NULL)
-    proto_item_append_text (top, ", %s", summary);
-  proto_tree *fields = proto_item_add_subtree (top, pl->ett);
+  /* Without a tree (tshark -r), the layer's item and its fields' would all
+   * be NULL: their bytes lie in the captured data, so adding them could not
+   * throw either. */
+  proto_item *top = NULL;
+  proto_tree *fields = NULL;
   guint n = l->def->fields->len;
-  proto_item **items = wmem_alloc0_array (pinfo->pool, proto_item *, MAX (n, 1));
-  /* Without a tree (tshark -r), the fields' items would all be NULL: their
-   * bytes lie in the captured data, so adding them could not throw either. */
-  for (guint k = 0; tree != NULL && k < n; k++)
-    if (l->slots[k].present)
-      items[k] = show_field (view, index, k, pl, base, tvb, fields, pinfo);
+  proto_item **items = NULL;
+  if (tree != NULL)
+    {
+      top = proto_tree_add_item (tree, pl->proto, tvb, (gint) (l->start - base), (gint) l->hdr_len, ENC_NA);
+      if (summary != NULL)
+        proto_item_append_text (top, ", %s", summary);
+      fields = proto_item_add_subtree (top, pl->ett);
+      items = wmem_alloc0_array (pinfo->pool, proto_item *, MAX (n, 1));
+      for (guint k = 0; k < n; k++)
+        if (l->slots[k].present)
+          items[k] = show_field (view, index, k, pl, base, tvb, fields, pinfo);
+    }
   gboolean cut_short = show_findings (view, index, pl, top, items, tvb, pinfo);
   set_addresses (p, index, base, tvb, pinfo);
 
@@ -706,9 +714,19 @@ show_unreadable (CraftPluginLayer *pl, View *view, tvbuff_t *tvb, packet_info *p
   return (int) tvb_captured_length (tvb);
 }
 
-int
-craft_plugin_dissect_message (CraftPluginLayer *pl, const CraftLayerDef *below, tvbuff_t *tvb, packet_info *pinfo,
-                              proto_tree *tree)
+/* Without a tree or verdicts (tshark -r), a message in order shows only
+ * its columns: read in place, with no packet. Whether it was. */
+static gboolean
+show_quickly (CraftPluginLayer *pl, tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+{
+  return tree == NULL && tvb_reported_length (tvb) > 0 && !verdicts_wanted (tree)
+         && craft_plugin_show_quickly (pl, tvb, pinfo);
+}
+
+/* craft_plugin_dissect_message(), when show_quickly() was tried already. */
+static int
+dissect_message (CraftPluginLayer *pl, const CraftLayerDef *below, tvbuff_t *tvb, packet_info *pinfo,
+                 proto_tree *tree)
 {
   if (tvb_reported_length (tvb) == 0)
     return 0;
@@ -731,6 +749,15 @@ craft_plugin_dissect_message (CraftPluginLayer *pl, const CraftLayerDef *below, 
 }
 
 int
+craft_plugin_dissect_message (CraftPluginLayer *pl, const CraftLayerDef *below, tvbuff_t *tvb, packet_info *pinfo,
+                              proto_tree *tree)
+{
+  if (show_quickly (pl, tvb, pinfo, tree))
+    return (int) tvb_captured_length (tvb);
+  return dissect_message (pl, below, tvb, pinfo, tree);
+}
+
+int
 craft_plugin_dissect (tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data, void *cb_data)
 {
   CraftPluginLayer *pl = cb_data;
@@ -743,11 +770,15 @@ craft_plugin_dissect (tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void 
     }
   guint length = tvb_captured_length (tvb);
   pl = craft_plugin_guarded_layer (pl, length > 0 ? tvb_get_ptr (tvb, 0, (gint) length) : NULL, length);
+  /* A message with a length in a TCP stream may span segments. */
+  gboolean stream = pl->def->length != NULL && pinfo->ptype == PT_TCP;
+  /* A message shown quickly needs nothing of the layer below. */
+  if (!stream && show_quickly (pl, tvb, pinfo, tree))
+    return (int) length;
   /* The layer Wireshark dissected below, for lower_is(): DNS has its
    * length prefix only over TCP. */
   const CraftLayerDef *below = craft_plugin_layer_below (pinfo, pl);
-  /* A message with a length in a TCP stream may span segments. */
-  if (pl->def->length != NULL && pinfo->ptype == PT_TCP)
+  if (stream)
     return craft_plugin_dissect_tcp (pl, below, tvb, pinfo, tree);
-  return craft_plugin_dissect_message (pl, below, tvb, pinfo, tree);
+  return dissect_message (pl, below, tvb, pinfo, tree);
 }

@@ -137,6 +137,19 @@ dissect_fields (CraftPacket *p, guint index, gsize end)
   return TRUE;
 }
 
+/* A field read by a guard: at its fixed place, if the bytes hold it. */
+static inline guint64
+guard_field (const CraftCalc *c, const CraftLayerDef *def, const guint8 *data, gsize length, gboolean *short_data)
+{
+  const CraftFieldDef *f = g_ptr_array_index (def->fields, c->field);
+  if (c->bit > length * 8 || f->bits > length * 8 - c->bit)
+    {
+      *short_data = TRUE;
+      return 0;
+    }
+  return f->little_endian ? craft__le_read (data + c->bit / 8, f->bits / 8) : craft__read_be (data, c->bit, f->bits);
+}
+
 /* Evaluates a guard on the bytes where its layer would start. The parser let
  * through only constants, operators and integer fields at fixed places, so
  * no packet is needed; the arithmetic is craft__calc_eval()'s. A field past
@@ -144,28 +157,23 @@ dissect_fields (CraftPacket *p, guint index, gsize end)
 static guint64
 guard_eval (const CraftCalc *c, const CraftLayerDef *def, const guint8 *data, gsize length, gboolean *short_data)
 {
-#define EVAL(x) guard_eval ((x), def, data, length, short_data)
+  /* Operands that are constants or fields, the most common, are read without a call. */
+#define EVAL(x)                                                                                                        \
+  ((x)->type == CRAFT_CALC_CONST   ? (x)->num                                                                          \
+   : (x)->type == CRAFT_CALC_FIELD ? guard_field ((x), def, data, length, short_data)                                  \
+                                   : guard_eval ((x), def, data, length, short_data))
   switch (c->type)
     {
     case CRAFT_CALC_CONST:
       return c->num;
     case CRAFT_CALC_FIELD:
-      {
-        const CraftFieldDef *f = g_ptr_array_index (def->fields, c->field);
-        if (c->bit > length * 8 || f->bits > length * 8 - c->bit)
-          {
-            *short_data = TRUE;
-            return 0;
-          }
-        return f->little_endian ? craft__le_read (data + c->bit / 8, f->bits / 8)
-                                : craft__bits_read (data, c->bit, f->bits);
-      }
+      return guard_field (c, def, data, length, short_data);
     case CRAFT_CALC_NEG:
       return (guint64) 0 - EVAL (c->a);
     case CRAFT_CALC_NOT:
       return EVAL (c->a) == 0;
     case CRAFT_CALC_COND:
-      return EVAL (c->a) != 0 ? EVAL (c->b) : EVAL (g_ptr_array_index (c->items, 0));
+      return EVAL (c->a) != 0 ? EVAL (c->b) : EVAL ((const CraftCalc *) g_ptr_array_index (c->items, 0));
     case CRAFT_CALC_MAX:
       return (guint64) MAX ((gint64) EVAL (c->a), (gint64) EVAL (c->b));
     case CRAFT_CALC_MIN:
@@ -186,7 +194,7 @@ guard_eval (const CraftCalc *c, const CraftLayerDef *def, const guint8 *data, gs
     case CRAFT_OP_ELSE: return a != 0 ? (guint64) a : EVAL (c->b);
     case CRAFT_OP_IN:
       for (guint i = 0; i < c->b->items->len; i++)
-        if ((gint64) EVAL (g_ptr_array_index (c->b->items, i)) == a)
+        if ((gint64) EVAL ((const CraftCalc *) g_ptr_array_index (c->b->items, i)) == a)
           return 1;
       return 0;
     default:
@@ -421,6 +429,17 @@ craft__condition_holds_in_place (const CraftFieldDef *field, const CraftLayerDef
                                  gsize length)
 {
   return in_place (field->condition, def, layer, length) != 0;
+}
+
+gint64
+craft__size_in_place (const CraftFieldDef *field, const CraftLayerDef *def, const guint8 *layer, gsize length)
+{
+  if (field->plan_size_field == 0)
+    return (gint64) in_place (field->size_calc, def, layer, length);
+  const CraftFieldDef *f = g_ptr_array_index (def->fields, field->plan_size_field - 1);
+  guint64 value = f->little_endian ? craft__le_read (layer + f->plan_bit / 8, f->bits / 8)
+                                   : craft__read_be (layer, f->plan_bit, f->bits);
+  return (gint64) (value * field->plan_size_mul + field->plan_size_add);
 }
 
 /* Removes a layer whose header was cut short. Its findings then point at the

@@ -355,6 +355,12 @@ const CraftLayerDef *craft__choose_upper_in_place (CraftRegistry *reg, const Cra
 gboolean craft__condition_holds_in_place (const CraftFieldDef *field, const CraftLayerDef *def,
                                           const guint8 *layer, gsize length);
 
+/* The bytes the planned size (plan_size_field or plan_size_guard) of
+ * `field` of `def` gives it on the layer at `layer`, whose planned fields
+ * the `length` bytes hold, as dissection reckons it (negative: too small). */
+gint64 craft__size_in_place (const CraftFieldDef *field, const CraftLayerDef *def, const guint8 *layer,
+                             gsize length);
+
 /* A new packet of one layer of `def` read from the `length` bytes at
  * `data` as far as its fields are present: those that do not fit, and all
  * after them, are absent, with the finding that says why; the layer is

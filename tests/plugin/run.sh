@@ -283,6 +283,35 @@ test_truncated() {
   contains "nested cut" "$tree" "[Malformed Packet: SpindleJob]"
 }
 
+# Without a tree (plain tshark -r), a message whose fields read in order is
+# shown from its bytes, without a dissection into a packet (quick.c); any
+# other goes through the dissection. Both give the summary lines a tree
+# gives: messages of every shape the example's fields take (the
+# conditional field there or not, names and numbers, edge values), those
+# that leave the quick way (a trailer, a length too long, a size below
+# zero, a header cut short), and fuzzed ones.
+test_quick() {
+  to="$TO_TELEMETRY"
+  pcap "$work/quick.pcap" \
+    "$to/Telemetry(kind=\"temperature\",sequence=1,note=\"21C\")" \
+    "$to/Telemetry(kind=\"air-quality\",sequence=4294967295,station=\"255.255.255.255\",note=\"\")" \
+    "$to/Telemetry(kind=7,sequence=0,station=\"0.0.0.0\",urgent=1,extra=65535,note=\"x\")" \
+    "$to/Telemetry(kind=0,version=0,flags=\"ACK+RETRY+LAST\",sequence=100,station=\"10.0.0.1\")" \
+    "$to/Telemetry(length=16,note=\"ab\")/\"xyz\"" \
+    "$to/Telemetry(length=30,note=\"ab\")" \
+    "$to/Telemetry(urgent=1,length=15,note=\"\")" \
+    "$to/b\"\\x21\\x00\\x00\\x10\\x01\""
+  expect "quick columns" "$(ws -r "$work/quick.pcap" -c 4 | sed 's/^.* Telemetry [0-9][0-9]* Telemetry /Telemetry /')" \
+    'Telemetry temperature from 192.0.2.10 seq 1
+Telemetry air-quality from 255.255.255.255 seq 4294967295
+Telemetry 7 from 0.0.0.0 seq 0
+Telemetry 0 from 10.0.0.1 seq 100'
+  same_without_tree "quick" "$work/quick.pcap"
+  fuzzed_capture quick-fuzz "1500 91 Ether()/IP(version=4,ihl=5,flags=0,frag=0,options=b\"\")/UDP(sport=40000,dport=9999)/Telemetry()" \
+    "500 92 --break=lengths,checksums Ether()/IP(version=4,ihl=5,flags=0,frag=0,options=b\"\")/UDP(sport=40000,dport=9999)/Telemetry()"
+  same_without_tree "fuzzed" "$work/quick-fuzz.pcap"
+}
+
 test_reassembly() {
   spindle_pcap
   got=$(ws -r "$work/spindle.pcap" -T fields -E separator=";" -e frame.number -e spindle.op -e spindle.job \
@@ -744,6 +773,7 @@ case $test_name in
   filter) test_filter ;;
   expert) test_expert ;;
   truncated) test_truncated ;;
+  quick) test_quick ;;
   reassembly) test_reassembly ;;
   dns-tcp) test_dns_tcp ;;
   proto-path) test_proto_path ;;
