@@ -11,10 +11,9 @@
 #   BENCH_N=200000 scripts/bench-net.sh  # a quicker run
 #   BENCH_NO_INSTALL=1 scripts/bench-net.sh
 #
-# As scripts/bench.sh: each row is one whole process, timed with
-# /usr/bin/time, the fastest of BENCH_REPEAT (default 3; W3:
-# BENCH_W3_REPEAT, default 5) runs, the programs of a workload taking
-# turns; packets/s
+# As scripts/bench.sh: each row is one whole process, the fastest of
+# BENCH_REPEAT (default 3; W3: BENCH_W3_REPEAT, default 5) runs, the
+# programs of a workload taking turns, timed as scripts/bench-time.sh says; packets/s
 # over elapsed (wall) seconds and over CPU (user + system) seconds; RSS is
 # the peak; the ratios use CPU seconds, which other load on the machine
 # disturbs least. W3 needs root (namespaces); every sender runs pinned to one CPU
@@ -78,17 +77,8 @@ cleanup () {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# timed RUN_FILE COMMAND...: one run, its stdout to /dev/null; "secs rss cpu" in $OUT/time.
-timed () {
-  # In the background, so that an interrupt runs the trap at once.
-  /usr/bin/time -f '%e %M %U %S' -o "$OUT/time" "$@" >/dev/null 2>"$OUT/stderr" &
-  if ! wait $!; then
-    sed 's/^/    /' "$OUT/stderr" >&2
-    return 1
-  fi
-  read -r secs rss user sys <"$OUT/time"
-  cpu=$(awk "BEGIN { print $user + $sys }")
-}
+# shellcheck source=scripts/bench-time.sh
+. "$ROOT/scripts/bench-time.sh"
 
 # run WORKLOAD NAME PACKETS COMMAND...: the fastest of REPEAT runs, as in
 # scripts/bench.sh; with RECEIVED set to a command, what it counts before

@@ -7,12 +7,12 @@
 #   BENCH_N=200000 scripts/bench.sh  # a quicker run
 #   BENCH_NO_INSTALL=1 scripts/bench.sh
 #
-# Each row is one whole process (start-up included), timed with
-# /usr/bin/time, the fastest of BENCH_REPEAT (default 3) runs, the quick
-# programs of a workload taking turns: packets/s
-# over elapsed (wall) seconds and over CPU (user + system) seconds. The
-# ratios use CPU seconds, which other load on the machine disturbs least.
-# RSS is the peak.
+# Each row is one whole process (start-up included), the fastest of
+# BENCH_REPEAT (default 5) runs, the quick programs of a workload taking
+# turns: packets/s over elapsed (wall) seconds and over CPU seconds (perf's
+# task-clock where perf works, else user + system time from /usr/bin/time;
+# see scripts/bench-time.sh). The ratios use CPU seconds, which other load
+# on the machine disturbs least. RSS is the peak.
 # Scapy and tshark run on BENCH_SLOW_N packets (default 20,000) and are scaled.
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -53,23 +53,22 @@ CRAFTLIB="-I$ROOT/libcraft/include -I$BUILD/libcraft/include -L$BUILD/libcraft -
 
 mkdir -p "$OUT"
 RESULTS=$OUT/results
+# shellcheck source=scripts/bench-time.sh
+. "$ROOT/scripts/bench-time.sh"
 : >"$RESULTS"
 # run WORKLOAD NAME PACKETS COMMAND...: the fastest of BENCH_REPEAT timed
 # runs (other load on the machine only slows a run down); stdout goes to /dev/null.
-REPEAT=${BENCH_REPEAT:-3}
+REPEAT=${BENCH_REPEAT:-5}
 run () {
   w=$1 name=$2 packets=$3
   shift 3
   echo "  $w $name ..." >&2
   best="" best_cpu="" best_rss=0
   for _ in $(seq "$REPEAT"); do
-    if ! /usr/bin/time -f '%e %M %U %S' -o "$OUT/time" "$@" >/dev/null 2>"$OUT/stderr"; then
-      sed 's/^/    /' "$OUT/stderr" >&2
+    if ! timed "$@"; then
       best=failed
       break
     fi
-    read -r secs rss user sys <"$OUT/time"
-    cpu=$(awk "BEGIN { print $user + $sys }")
     if [ -z "$best" ] || awk "BEGIN { exit !($secs < $best) }"; then best=$secs; fi
     if [ -z "$best_cpu" ] || awk "BEGIN { exit !($cpu < $best_cpu) }"; then best_cpu=$cpu; fi
     [ "$rss" -gt "$best_rss" ] && best_rss=$rss

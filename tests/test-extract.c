@@ -37,6 +37,13 @@ assert_same_as_dissection (CraftExtractor *x, const CraftLayerDef *first, const 
       gsize got_length = 0;
       gboolean got_integer = craft_extractor_get_uint (x, i, &got);
       const guint8 *got_bytes = craft_extractor_peek_bytes (x, i, &got_length);
+      /* The values array says the same as the getters. */
+      const CraftExtractedValue *v = &craft_extractor_get_values (x)[i];
+      g_assert_cmpint (v->present, ==, got_integer || got_bytes != NULL);
+      if (got_integer)
+        g_assert_true (v->integer && v->num == got);
+      else if (got_bytes != NULL)
+        g_assert_true (!v->integer && v->length == got_length && (got_length == 0 || v->bytes == got_bytes));
       if (!present)
         {
           if (got_integer || got_bytes != NULL)

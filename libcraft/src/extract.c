@@ -15,15 +15,12 @@ typedef struct {
   GArray *indices;      /* guint, in order */
 } Wanted;
 
+/* Where a value came from: the present alternative of the name, and its
+ * layer in x->packet when dissected whole (else -1). */
 typedef struct {
-  gboolean present;
-  const CraftFieldDef *field; /* the present alternative */
-  gint layer;           /* its layer in x->packet, when dissected whole; else -1 */
-  gboolean integer;
-  guint64 num;
-  const guint8 *bytes;
-  gsize length;
-} Value;
+  const CraftFieldDef *field;
+  gint layer;
+} Source;
 
 /* One wanted field of a layer, as the walk reads it. */
 typedef struct {
@@ -59,7 +56,8 @@ typedef struct {
 struct _CraftExtractor {
   CraftRegistry *reg;
   GPtrArray *wanted;          /* Wanted* (owned) */
-  Value *values;              /* one per wanted field */
+  CraftExtractedValue *values; /* one per wanted field ... */
+  Source *sources;             /* ... and where it came from */
   Entry *entries;
   gsize mask;
   Span *spans;                /* one per field of the widest layer */
@@ -224,7 +222,8 @@ craft_extractor_new (CraftRegistry *reg, const char *const *fields, GError **err
         }
       x->whole = x->whole || w->def->fallback || w->def->trailer;
     }
-  x->values = g_new0 (Value, MAX (x->wanted->len, 1));
+  x->values = g_new0 (CraftExtractedValue, MAX (x->wanted->len, 1));
+  x->sources = g_new0 (Source, MAX (x->wanted->len, 1));
   x->generation = reg->generation;
   compute_reach (x);
   x->packet = craft_packet_new (reg);
@@ -239,6 +238,7 @@ craft_extractor_free (CraftExtractor *extractor)
   g_clear_pointer (&extractor->packet, craft_packet_unref);
   g_ptr_array_unref (extractor->wanted);
   g_free (extractor->values);
+  g_free (extractor->sources);
   for (gsize i = 0; i <= extractor->mask; i++)
     {
       if (extractor->entries[i].takes != NULL)
@@ -279,15 +279,14 @@ take_in_place (CraftExtractor *x, const Entry *e, const guint8 *layer)
   const Take *takes = (const Take *) (void *) e->takes->data, *last = takes + e->takes->len;
   for (const Take *t = takes; t < last; t++)
     {
-      Value *v = &x->values[t->value];
+      CraftExtractedValue *v = &x->values[t->value];
       if (v->present)
         continue; /* an earlier alternative of the name */
       Span s = t->planned ? (Span) { TRUE, t->at.bit, t->bytes * 8 } : x->spans[t->tail];
       if (!s.present)
         continue;
       v->present = TRUE;
-      v->field = t->field;
-      v->layer = -1;
+      x->sources[t->value] = (Source) { t->field, -1 };
       v->integer = t->integer;
       if (t->integer)
         v->num = craft__fixed_read (&(CraftFixedField) { s.bit, t->at.bits, t->at.little_endian }, layer);
@@ -412,11 +411,11 @@ take_whole (CraftExtractor *x, const CraftLayerDef *first, const guint8 *data, g
           const CraftSlot *s = &l->slots[g_array_index (w->indices, guint, k)];
           if (!s->present)
             continue;
-          Value *v = &x->values[i];
+          CraftExtractedValue *v = &x->values[i];
+          const CraftFieldDef *f = craft__layer_field (l, g_array_index (w->indices, guint, k));
           v->present = TRUE;
-          v->field = craft__layer_field (l, g_array_index (w->indices, guint, k));
-          v->layer = index;
-          v->integer = v->field->kind->is_integer;
+          x->sources[i] = (Source) { f, index };
+          v->integer = f->kind->is_integer;
           v->num = s->num;
           v->bytes = origin + s->orig_off, v->length = s->orig_len;
           break;
@@ -429,11 +428,11 @@ craft_extractor_run (CraftExtractor *extractor, const CraftLayerDef *first, cons
 {
   g_return_if_fail (extractor != NULL && first != NULL && (data != NULL || length == 0));
   CraftExtractor *x = extractor;
-  memset (x->values, 0, x->wanted->len * sizeof (Value));
+  memset (x->values, 0, x->wanted->len * sizeof *x->values);
   x->in_place = !x->whole && x->generation == x->reg->generation && walk_in_place (x, first, data, length);
   if (x->in_place)
     return;
-  memset (x->values, 0, x->wanted->len * sizeof (Value));
+  memset (x->values, 0, x->wanted->len * sizeof *x->values);
   take_whole (x, first, data, length);
 }
 
@@ -468,18 +467,25 @@ craft_extractor_run_linktype (CraftExtractor *extractor, int linktype, const gui
   if (first == NULL)
     {
       /* No layer to start from (a registry without Raw): no values. */
-      memset (x->values, 0, x->wanted->len * sizeof (Value));
+      memset (x->values, 0, x->wanted->len * sizeof *x->values);
       x->in_place = FALSE;
       return;
     }
   craft_extractor_run (x, first, data, length);
 }
 
+const CraftExtractedValue *
+craft_extractor_get_values (const CraftExtractor *extractor)
+{
+  g_return_val_if_fail (extractor != NULL, NULL);
+  return extractor->values;
+}
+
 gboolean
 craft_extractor_get_uint (const CraftExtractor *extractor, guint field, guint64 *value)
 {
   g_return_val_if_fail (extractor != NULL && field < extractor->wanted->len && value != NULL, FALSE);
-  const Value *v = &extractor->values[field];
+  const CraftExtractedValue *v = &extractor->values[field];
   if (!v->present || !v->integer)
     return FALSE;
   *value = v->num;
@@ -490,7 +496,7 @@ const guint8 *
 craft_extractor_peek_bytes (const CraftExtractor *extractor, guint field, gsize *length)
 {
   g_return_val_if_fail (extractor != NULL && field < extractor->wanted->len && length != NULL, NULL);
-  const Value *v = &extractor->values[field];
+  const CraftExtractedValue *v = &extractor->values[field];
   *length = 0;
   if (!v->present || v->integer)
     return NULL;
@@ -502,10 +508,10 @@ gboolean
 craft_extractor_format (const CraftExtractor *extractor, guint field, GString *out)
 {
   g_return_val_if_fail (extractor != NULL && field < extractor->wanted->len && out != NULL, FALSE);
-  const Value *v = &extractor->values[field];
+  const CraftExtractedValue *v = &extractor->values[field];
   if (!v->present)
     return FALSE;
-  const CraftFieldDef *f = v->field;
+  const CraftFieldDef *f = extractor->sources[field].field;
   if (v->integer)
     {
       if (f->kind->is_signed && f->bits < 64 && (v->num >> (f->bits - 1) & 1) != 0)
@@ -520,9 +526,9 @@ craft_extractor_format (const CraftExtractor *extractor, guint field, GString *o
       /* Names may point at bytes elsewhere in the packet: the packet knows
        * them (such kinds are never read in place). */
       const Wanted *w = g_ptr_array_index (extractor->wanted, field);
-      g_autofree char *text = v->layer >= 0 ? craft_packet_format_field (extractor->packet, (guint) v->layer,
-                                                                          w->name, NULL)
-                                            : NULL;
+      gint layer = extractor->sources[field].layer;
+      g_autofree char *text = layer >= 0 ? craft_packet_format_field (extractor->packet, (guint) layer, w->name, NULL)
+                                         : NULL;
       g_string_append (out, text != NULL ? text : "");
     }
   else

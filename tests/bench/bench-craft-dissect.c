@@ -48,17 +48,13 @@ extract (CraftRegistry *reg, CraftCaptureReader *reader, guint64 *n)
   while (craft_capture_reader_next (reader, &record, &error))
     {
       craft_extractor_run_linktype (x, linktype, record.data, record.captured);
-      gsize len;
+      const CraftExtractedValue *v = craft_extractor_get_values (x);
       for (guint i = 0; i < 2; i++)
-        {
-          const guint8 *b = craft_extractor_peek_bytes (x, i, &len);
-          if (b != NULL && len > 0)
-            sink += len + b[len - 1];
-        }
-      guint64 v;
+        if (v[i].present && !v[i].integer && v[i].length > 0)
+          sink += v[i].length + v[i].bytes[v[i].length - 1];
       for (guint i = 2; i < 6; i++)
-        if (craft_extractor_get_uint (x, i, &v))
-          sink += v;
+        if (v[i].present && v[i].integer)
+          sink += v[i].num;
       (*n)++;
     }
   craft_extractor_free (x);

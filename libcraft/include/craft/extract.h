@@ -48,6 +48,21 @@ CRAFT_API void craft_extractor_run (CraftExtractor *extractor, const CraftLayerD
 CRAFT_API void craft_extractor_run_linktype (CraftExtractor *extractor, int linktype, const guint8 *data,
                                              gsize length);
 
+/* A wanted field's value in the last run. */
+typedef struct {
+  gboolean present;     /* the packet has the field (see craft_extractor_get_uint()) */
+  gboolean integer;     /* an integer, in `num`; else bytes, `length` of them at `bytes` */
+  guint64 num;
+  const guint8 *bytes;  /* borrowed, see craft_extractor_run() */
+  gsize length;
+} CraftExtractedValue;
+
+/* Every wanted field's value in the last run, in the order the fields were
+ * given: what craft_extractor_get_uint() and craft_extractor_peek_bytes()
+ * return, without a call per field. Owned by the extractor; each run
+ * rewrites it. */
+CRAFT_API const CraftExtractedValue *craft_extractor_get_values (const CraftExtractor *extractor);
+
 /* Field `field` of the last run, an integer: FALSE when the packet has no
  * layer of its definition, the field is absent there (a condition, a cut
  * header) or is not an integer. */

@@ -1,0 +1,35 @@
+# Sourced by bench.sh and bench-net.sh: how one run of a program is timed.
+#
+# timed COMMAND...: runs it once (stdout to /dev/null, stderr to
+# $OUT/stderr, shown when it fails) and sets secs (wall seconds), rss (peak
+# KB) and cpu (CPU seconds, the program's and its children's). /usr/bin/time
+# gives wall time and RSS, and user and system time only to 10 ms, too coarse
+# for runs of a tenth of a second: where perf works, cpu is perf's task-clock
+# instead, less what /usr/bin/time itself costs under it.
+PERF=()
+TIME_OVERHEAD_MS=0
+if perf stat -x, -e task-clock -o /dev/null -- true 2>/dev/null; then
+  PERF=(perf stat -x, -e task-clock -o "$OUT/perf" --)
+  task_clock_ms () { awk -F, '$3 == "task-clock" { print $1 }' "$OUT/perf"; }
+  best_ms () { # the least task-clock of 5 runs of COMMAND
+    for _ in 1 2 3 4 5; do "${PERF[@]}" "$@" && task_clock_ms; done | sort -g | head -1
+  }
+  with=$(best_ms /usr/bin/time -o /dev/null true)
+  without=$(best_ms true)
+  TIME_OVERHEAD_MS=$(awk "BEGIN { d = $with - $without; print (d > 0 ? d : 0) }")
+fi
+
+timed () {
+  # In the background, so that an interrupt runs the caller's trap at once.
+  "${PERF[@]}" /usr/bin/time -f '%e %M %U %S' -o "$OUT/time" "$@" >/dev/null 2>"$OUT/stderr" &
+  if ! wait $!; then
+    sed 's/^/    /' "$OUT/stderr" >&2
+    return 1
+  fi
+  read -r secs rss user sys <"$OUT/time"
+  if [ ${#PERF[@]} -gt 0 ]; then
+    cpu=$(awk -v overhead="$TIME_OVERHEAD_MS" '{ printf "%.4f", ($1 - overhead) / 1000 }' <<<"$(task_clock_ms)")
+  else
+    cpu=$(awk "BEGIN { print $user + $sys }")
+  fi
+}
