@@ -81,6 +81,18 @@ craft__layer_program_init (CraftLayerProgram *program, CraftRegistry *reg, const
       t->aligned = !f->kind->is_integer || f->little_endian;
       table_condition (t, def);
     }
+  program->layout_by_key = program->n_tails > 0;
+  for (guint i = 0; i < program->n_tails && program->layout_by_key; i++)
+    {
+      const CraftTailField *t = &program->tails[i];
+      if (t->size_mode != CRAFT_SIZE_FIXED || (t->field->condition != NULL && t->holds == NULL))
+        program->layout_by_key = FALSE;
+      else if (t->holds != NULL && program->layout_key.bits == 0)
+        program->layout_key = t->reads;
+      else if (t->holds != NULL)
+        program->layout_by_key = t->reads.bit == program->layout_key.bit && t->reads.bits == program->layout_key.bits;
+    }
+  program->layout_by_key = program->layout_by_key && program->layout_key.bits > 0;
   program->length_is_header = def->plan_length_header;
   if (def->plan_length_field != 0)
     {

@@ -71,6 +71,11 @@ typedef struct {
   CraftBoundField *bound;
   guint n_bound;
   gboolean by_key;             /* the registry's index by value can choose the layer above */
+  /* Every field after the plan fixed in size and present by a tabled
+   * condition on one and the same field (ICMP's type), or always: where
+   * they lie is a function of that field's value, worth remembering. */
+  gboolean layout_by_key;
+  CraftFixedField layout_key;
 } CraftLayerProgram;
 
 /* Compiles `def` of `reg` into `program`. */

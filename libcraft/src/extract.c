@@ -33,6 +33,12 @@ typedef struct {
   guint tail;
 } Take;
 
+/* Where a field past a layer's plan lies in the layer read in place. */
+typedef struct {
+  gboolean present;
+  guint32 bit, bits;          /* from the layer's first bit */
+} Span;
+
 /* What the walk needs of a layer definition, found by pointer in an
  * open-addressing table (the walk looks one up per layer). */
 typedef struct _Entry {
@@ -45,13 +51,12 @@ typedef struct _Entry {
    * mostly repeat their layers, and this saves the lookup. */
   const CraftLayerDef *last_upper;
   struct _Entry *last_upper_entry;
+  /* With program.layout_by_key: the spans of the fields after the plan,
+   * and where the header ends, for the key's value last measured. */
+  Span *layout;               /* NULL until measured once */
+  guint64 layout_value;
+  gsize layout_bits;
 } Entry;
-
-/* Where a field past a layer's plan lies in the layer read in place. */
-typedef struct {
-  gboolean present;
-  guint32 bit, bits;          /* from the layer's first bit */
-} Span;
 
 struct _CraftExtractor {
   CraftRegistry *reg;
@@ -244,6 +249,7 @@ craft_extractor_free (CraftExtractor *extractor)
       if (extractor->entries[i].takes != NULL)
         g_array_unref (extractor->entries[i].takes);
       craft__layer_program_clear (&extractor->entries[i].program);
+      g_free (extractor->entries[i].layout);
     }
   g_free (extractor->entries);
   g_free (extractor->spans);
@@ -295,6 +301,63 @@ take_in_place (CraftExtractor *x, const Entry *e, const guint8 *layer)
     }
 }
 
+/* How the fields after a layer's plan measure, as the dissector's general
+ * loop measures them, in the `length` bytes at `layer`. */
+typedef enum {
+  MEASURED, /* *bit: where the header ends; x->spans: where they lie, if `wanted` */
+  WHOLE,    /* a field out of its byte alignment: the packet must be dissected whole */
+  CUT,      /* a field is cut short: the rest is raw */
+} Measure;
+
+static Measure
+measure_tails (CraftExtractor *x, Entry *e, const guint8 *layer, gsize length, gboolean wanted, gsize *bit)
+{
+  const CraftLayerProgram *p = &e->program;
+  gsize room = length * 8;
+  guint64 key = p->layout_by_key ? craft__fixed_read (&p->layout_key, layer) : 0;
+  if (e->layout != NULL && key == e->layout_value && e->layout_bits <= room)
+    {
+      /* Measured before for this value, and it all fits: the same spans. */
+      *bit = e->layout_bits;
+      if (wanted)
+        memcpy (x->spans, e->layout, p->n_tails * sizeof *x->spans);
+      return MEASURED;
+    }
+  *bit = p->plan_bits;
+  for (guint i = 0; i < p->n_tails; i++)
+    {
+      const CraftTailField *t = &p->tails[i];
+      Span *s = &x->spans[i];
+      s->present = craft__tail_present (t, e->def, layer, length);
+      if (!s->present)
+        continue;
+      gsize left = room - *bit, bits = t->field->bits;
+      if (t->size_mode == CRAFT_SIZE_REST)
+        bits = left - left % 8;
+      else if (t->size_mode == CRAFT_SIZE_EXPR)
+        {
+          gint64 bytes = (gint64) (craft__fixed_read (&t->size, layer) * t->size_mul + t->size_add);
+          bits = (gsize) CLAMP (bytes, 0, (gint64) (left / 8)) * 8;
+        }
+      if (t->aligned && *bit % 8 != 0)
+        return WHOLE;
+      if (bits > left)
+        return CUT;
+      s->bit = (guint32) *bit;
+      s->bits = (guint32) bits;
+      *bit += bits;
+    }
+  if (p->layout_by_key)
+    {
+      if (e->layout == NULL)
+        e->layout = g_new (Span, p->n_tails);
+      memcpy (e->layout, x->spans, p->n_tails * sizeof *x->spans);
+      e->layout_value = key;
+      e->layout_bits = *bit;
+    }
+  return MEASURED;
+}
+
 /* Reads the wanted fields of `data` layer by layer as dissect.c would,
  * without a packet: the fields past each layer's plan are measured as its
  * general loop measures them, the length bounds the payload, and the
@@ -337,30 +400,10 @@ walk_in_place (CraftExtractor *x, const CraftLayerDef *def, const guint8 *data, 
       gsize room = (end - pos) * 8;
       if (p->plan_bits > room)
         return TRUE; /* its header is cut short: the rest is raw */
-      gsize bit = p->plan_bits;
-      for (guint i = 0; i < p->n_tails; i++)
-        {
-          const CraftTailField *t = &p->tails[i];
-          Span *s = &x->spans[i];
-          s->present = craft__tail_present (t, def, layer, end - pos);
-          if (!s->present)
-            continue;
-          gsize left = room - bit, bits = t->field->bits;
-          if (t->size_mode == CRAFT_SIZE_REST)
-            bits = left - left % 8;
-          else if (t->size_mode == CRAFT_SIZE_EXPR)
-            {
-              gint64 bytes = (gint64) (craft__fixed_read (&t->size, layer) * t->size_mul + t->size_add);
-              bits = (gsize) CLAMP (bytes, 0, (gint64) (left / 8)) * 8;
-            }
-          if (t->aligned && bit % 8 != 0)
-            return FALSE;
-          if (bits > left)
-            return TRUE; /* cut short */
-          s->bit = (guint32) bit;
-          s->bits = (guint32) bits;
-          bit += bits;
-        }
+      gsize bit;
+      Measure measured = measure_tails (x, e, layer, end - pos, (e->bit & ~found) != 0, &bit);
+      if (measured != MEASURED)
+        return measured == CUT;
       if (bit % 8 != 0)
         return FALSE;
       if ((e->bit & ~found) != 0)
