@@ -47,7 +47,7 @@ W4_NTP="$W4_ETHER/UDP(sport=123,dport=123)/NTPHeader(sent=(1,$MEMBERS))"
 if [ -z "${BENCH_NO_INSTALL:-}" ] && [ "$(id -u)" = 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
     cmake gcc pkg-config libglib2.0-dev libpcap-dev libjson-glib-dev libwireshark-dev tshark \
-    netsniff-ng tcpreplay iproute2 util-linux time >/dev/null
+    netsniff-ng tcpreplay iproute2 util-linux time linux-perf >/dev/null
 fi
 
 echo "building craft (Release), the plugin and the benchmark programs in $BUILD" >&2

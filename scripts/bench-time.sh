@@ -5,7 +5,8 @@
 # KB) and cpu (CPU seconds, the program's and its children's). /usr/bin/time
 # gives wall time and RSS, and user and system time only to 10 ms, too coarse
 # for runs of a tenth of a second: where perf works, cpu is perf's task-clock
-# instead, less what /usr/bin/time itself costs under it.
+# instead, less what /usr/bin/time itself costs under it (the scripts install
+# linux-perf; its perf may still refuse a kernel it was not built for).
 PERF=()
 TIME_OVERHEAD_MS=0
 if perf stat -x, -e task-clock -o /dev/null -- true 2>/dev/null; then

@@ -30,7 +30,7 @@ EXPR="Ether(dst='00:11:22:33:44:55',src='66:77:88:99:aa:bb')/IP(src='192.0.2.1',
 
 if [ -z "${BENCH_NO_INSTALL:-}" ] && [ "$(id -u)" = 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-    cmake gcc g++ pkg-config libglib2.0-dev libpcap-dev libtins-dev libnet1-dev python3-scapy tshark time >/dev/null
+    cmake gcc g++ pkg-config libglib2.0-dev libpcap-dev libtins-dev libnet1-dev python3-scapy tshark time linux-perf >/dev/null
 fi
 
 echo "building craft (Release) and the benchmark programs in $BUILD" >&2
