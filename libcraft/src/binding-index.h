@@ -44,4 +44,18 @@ craft__binding_key (const struct _CraftBindingIndex *index, const CraftLayerDef 
     }
 }
 
+/* Adds what a bound field's value names (`key`, no binding when empty) to
+ * the layer the fields before it chose, *upper (NULL: none yet). FALSE when
+ * the values name several layers: the registry's order and guards decide. */
+static inline gboolean
+craft__binding_key_choose (const CraftBindingKey *key, const CraftLayerDef **upper)
+{
+  if (key->lower == NULL)
+    return TRUE;
+  if (key->mixed || (*upper != NULL && key->upper != *upper))
+    return FALSE;
+  *upper = key->upper;
+  return TRUE;
+}
+
 G_END_DECLS

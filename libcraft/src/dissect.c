@@ -300,12 +300,8 @@ choose_upper_by_key (CraftRegistry *reg, const BoundValues *v)
       guint64 value;
       if (!bound_value (v, f, &value))
         continue;
-      const CraftBindingKey *key = craft__binding_key (reg->bindings_by_value, v->def, f, value);
-      if (key->lower == NULL)
-        continue;
-      if (key->mixed || (first != NULL && key->upper != first))
+      if (!craft__binding_key_choose (craft__binding_key (reg->bindings_by_value, v->def, f, value), &first))
         return NULL;
-      first = key->upper;
     }
   return first != NULL ? first : reg->fallback;
 }

@@ -103,12 +103,8 @@ craft__layer_program_upper (CraftLayerProgram *program, CraftRegistry *reg, cons
           b->last_key = craft__binding_key (reg->bindings_by_value, program->def, b->field, value);
           b->last_value = value;
         }
-      const CraftBindingKey *key = b->last_key;
-      if (key->lower == NULL)
-        continue;
-      if (key->mixed || (first != NULL && key->upper != first))
+      if (!craft__binding_key_choose (b->last_key, &first))
         return NULL;
-      first = key->upper;
     }
   return first != NULL ? first : reg->fallback;
 }
