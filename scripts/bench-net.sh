@@ -80,35 +80,6 @@ trap 'exit 130' INT TERM
 # shellcheck source=scripts/bench-time.sh
 . "$ROOT/scripts/bench-time.sh"
 
-# run WORKLOAD NAME PACKETS COMMAND...: the fastest of REPEAT runs, as in
-# scripts/bench.sh; with RECEIVED set to a command, what it counts before
-# and after each run is what arrived, and the fastest run's count is kept.
-run () {
-  w=$1 name=$2 packets=$3
-  shift 3
-  echo "  $w $name ..." >&2
-  best="" best_cpu="" best_rss=0 best_got=""
-  for _ in $(seq "$REPEAT"); do
-    before=$([ -z "${RECEIVED:-}" ] || $RECEIVED)
-    if ! timed "$@"; then
-      best=failed
-      break
-    fi
-    got=$([ -z "${RECEIVED:-}" ] || echo $(($($RECEIVED) - before)))
-    if [ -z "$best" ] || awk "BEGIN { exit !($secs < $best) }"; then best=$secs best_got=$got; fi
-    if [ -z "$best_cpu" ] || awk "BEGIN { exit !($cpu < $best_cpu) }"; then best_cpu=$cpu; fi
-    [ "$rss" -gt "$best_rss" ] && best_rss=$rss
-  done
-  echo "$w|$name|$packets|$best|$best_rss|$best_cpu|$best_got" >>"$RESULTS"
-}
-
-# The programs of a workload take turns, round after round (run with
-# REPEAT=1 each time), so that a slow spell of the shared machine slows
-# them alike; merge_rounds keeps the fastest run of each.
-merge_rounds () {
-  awk -f "$ROOT/scripts/bench-merge.awk" "$RESULTS" >"$RESULTS.merged"
-  mv "$RESULTS.merged" "$RESULTS"
-}
 
 # ---- W3: inject ----
 if [ "$(id -u)" != 0 ]; then
@@ -140,11 +111,11 @@ EOF
   first_bytes () { tshark -r "$1" -c 3 -x 2>/dev/null | md5sum; }
   [ "$(first_bytes "$OUT/trafgen.pcap")" = "$(first_bytes "$OUT/w3.pcap")" ] || echo "  note: trafgen's frames differ from craft's" >&2
   for _ in $(seq "${BENCH_W3_REPEAT:-5}"); do
-    REPEAT=1 run W3 "C loop, sendmmsg" "$N" "${IN_A[@]}" "$BUILD/bench-c-inject" sendmmsg "$VETH_A" $FIRST $MEMBERS $ROUNDS
-    REPEAT=1 run W3 "craft send" "$N" "${IN_A[@]}" "$CRAFT" send -i "$VETH_A" -c $ROUNDS "$W3_EXPR"
-    REPEAT=1 run W3 "trafgen (1 CPU)" "$N" "${IN_A[@]}" trafgen --dev "$VETH_A" --conf "$OUT/w3.trafgen" --num "$N" --cpus 1 --no-sock-mem --notouch-irq -C
-    REPEAT=1 run W3 "C loop, pcap_inject" "$N" "${IN_A[@]}" "$BUILD/bench-c-inject" pcap "$VETH_A" $FIRST $MEMBERS $ROUNDS
-    REPEAT=1 run W3 "tcpreplay --topspeed" "$N" "${IN_A[@]}" tcpreplay -i "$VETH_A" --topspeed -K --loop $ROUNDS "$OUT/w3.pcap"
+    run W3 "C loop, sendmmsg" "$N" "${IN_A[@]}" "$BUILD/bench-c-inject" sendmmsg "$VETH_A" $FIRST $MEMBERS $ROUNDS
+    run W3 "craft send" "$N" "${IN_A[@]}" "$CRAFT" send -i "$VETH_A" -c $ROUNDS "$W3_EXPR"
+    run W3 "trafgen (1 CPU)" "$N" "${IN_A[@]}" trafgen --dev "$VETH_A" --conf "$OUT/w3.trafgen" --num "$N" --cpus 1 --no-sock-mem --notouch-irq -C
+    run W3 "C loop, pcap_inject" "$N" "${IN_A[@]}" "$BUILD/bench-c-inject" pcap "$VETH_A" $FIRST $MEMBERS $ROUNDS
+    run W3 "tcpreplay --topspeed" "$N" "${IN_A[@]}" tcpreplay -i "$VETH_A" --topspeed -K --loop $ROUNDS "$OUT/w3.pcap"
   done
   merge_rounds
   unset RECEIVED
@@ -181,16 +152,16 @@ check "Telemetry humidity from 192.0.2.10 seq 2" "${WITH_PLUGIN[@]}" -r "$OUT/te
 check "NTP Version 4, client" "${WITHOUT[@]}" -r "$OUT/ntp.pcap"
 check "Telemetry humidity from 192.0.2.10 seq 2" "${WITHOUT[@]}" "${LUA[@]}" -r "$OUT/telemetry.pcap"
 for round in $(seq "$REPEAT"); do
-  REPEAT=1 run W4 "craft plugin (telemetry)" "$W4_N" "${WITH_PLUGIN[@]}" -r "$OUT/telemetry.pcap"
-  REPEAT=1 run W4 "Wireshark C (NTP)" "$W4_N" "${WITHOUT[@]}" -r "$OUT/ntp.pcap"
+  run W4 "craft plugin (telemetry)" "$W4_N" "${WITH_PLUGIN[@]}" -r "$OUT/telemetry.pcap"
+  run W4 "Wireshark C (NTP)" "$W4_N" "${WITHOUT[@]}" -r "$OUT/ntp.pcap"
   # Lua is several times slower: one run each.
   if [ "$round" = 1 ]; then
-    REPEAT=1 run W4 "Lua (telemetry)" "$W4_N" "${WITHOUT[@]}" "${LUA[@]}" -r "$OUT/telemetry.pcap"
+    run W4 "Lua (telemetry)" "$W4_N" "${WITHOUT[@]}" "${LUA[@]}" -r "$OUT/telemetry.pcap"
   fi
-  REPEAT=1 run W4 "craft plugin -V" "$W4_N" "${WITH_PLUGIN[@]}" -V -r "$OUT/telemetry.pcap"
-  REPEAT=1 run W4 "Wireshark C (NTP) -V" "$W4_N" "${WITHOUT[@]}" -V -r "$OUT/ntp.pcap"
+  run W4 "craft plugin -V" "$W4_N" "${WITH_PLUGIN[@]}" -V -r "$OUT/telemetry.pcap"
+  run W4 "Wireshark C (NTP) -V" "$W4_N" "${WITHOUT[@]}" -V -r "$OUT/ntp.pcap"
   if [ "$round" = 1 ]; then
-    REPEAT=1 run W4 "Lua (telemetry) -V" "$W4_N" "${WITHOUT[@]}" "${LUA[@]}" -V -r "$OUT/telemetry.pcap"
+    run W4 "Lua (telemetry) -V" "$W4_N" "${WITHOUT[@]}" "${LUA[@]}" -V -r "$OUT/telemetry.pcap"
   fi
 done
 merge_rounds

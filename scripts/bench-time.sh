@@ -1,4 +1,4 @@
-# Sourced by bench.sh and bench-net.sh: how one run of a program is timed.
+# Sourced by bench.sh and bench-net.sh: how a program is run and timed, and its rounds merged.
 #
 # timed COMMAND...: runs it once (stdout to /dev/null, stderr to
 # $OUT/stderr, shown when it fails) and sets secs (wall seconds), rss (peak
@@ -33,4 +33,28 @@ timed () {
   else
     cpu=$(awk "BEGIN { print $user + $sys }")
   fi
+}
+
+# run WORKLOAD NAME PACKETS COMMAND...: one timed run, a row of $RESULTS
+# (failed: "failed"); with RECEIVED set to a command, what it counts before
+# and after the run is what arrived.
+run () {
+  w=$1 name=$2 packets=$3
+  shift 3
+  echo "  $w $name ..." >&2
+  before=$([ -z "${RECEIVED:-}" ] || $RECEIVED)
+  if ! timed "$@"; then
+    echo "$w|$name|$packets|failed|0|0|" >>"$RESULTS"
+    return
+  fi
+  got=$([ -z "${RECEIVED:-}" ] || echo $(($($RECEIVED) - before)))
+  echo "$w|$name|$packets|$secs|$rss|$cpu|$got" >>"$RESULTS"
+}
+
+# The programs of a workload take turns, round after round, so that a slow
+# spell of the shared machine slows them alike; merge_rounds then keeps one
+# row per program (scripts/bench-merge.awk): its fastest run.
+merge_rounds () {
+  awk -f "$ROOT/scripts/bench-merge.awk" "$RESULTS" >"$RESULTS.merged"
+  mv "$RESULTS.merged" "$RESULTS"
 }

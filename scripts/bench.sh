@@ -56,43 +56,18 @@ RESULTS=$OUT/results
 # shellcheck source=scripts/bench-time.sh
 . "$ROOT/scripts/bench-time.sh"
 : >"$RESULTS"
-# run WORKLOAD NAME PACKETS COMMAND...: the fastest of BENCH_REPEAT timed
-# runs (other load on the machine only slows a run down); stdout goes to /dev/null.
+# Rounds of the quick programs (the slow ones run once).
 REPEAT=${BENCH_REPEAT:-5}
-run () {
-  w=$1 name=$2 packets=$3
-  shift 3
-  echo "  $w $name ..." >&2
-  best="" best_cpu="" best_rss=0
-  for _ in $(seq "$REPEAT"); do
-    if ! timed "$@"; then
-      best=failed
-      break
-    fi
-    if [ -z "$best" ] || awk "BEGIN { exit !($secs < $best) }"; then best=$secs; fi
-    if [ -z "$best_cpu" ] || awk "BEGIN { exit !($cpu < $best_cpu) }"; then best_cpu=$cpu; fi
-    [ "$rss" -gt "$best_rss" ] && best_rss=$rss
-  done
-  echo "$w|$name|$packets|$best|$best_rss|$best_cpu" >>"$RESULTS"
-}
-
-# The quick programs of a workload take turns, round after round (run with
-# REPEAT=1 each time), so that a slow spell of the shared machine slows
-# them alike; merge_rounds keeps the fastest run of each.
-merge_rounds () {
-  awk -f "$ROOT/scripts/bench-merge.awk" "$RESULTS" >"$RESULTS.merged"
-  mv "$RESULTS.merged" "$RESULTS"
-}
 
 echo "W1: $N packets of $EXPR" >&2
 for _ in $(seq "$REPEAT"); do
-  REPEAT=1 run W1 "hand-written C (template)" "$N" "$BUILD/bench-c-build" $FIRST $MEMBERS $ROUNDS "$OUT/c.pcap"
-  REPEAT=1 run W1 "craft API" "$N" "$BUILD/bench-craft-build" "$EXPR" $ROUNDS "$OUT/craft-api.pcap"
-  REPEAT=1 run W1 "craft build -w" "$N" "$CRAFT" build -c $ROUNDS -w "$OUT/w1.pcap" "$EXPR"
-  REPEAT=1 run W1 "libtins" "$N" "$BUILD/bench-tins-build" $FIRST $MEMBERS $ROUNDS "$OUT/tins.pcap"
-  REPEAT=1 run W1 "libnet" "$N" "$BUILD/bench-libnet-build" $FIRST $MEMBERS $ROUNDS "$OUT/libnet.pcap"
+  run W1 "hand-written C (template)" "$N" "$BUILD/bench-c-build" $FIRST $MEMBERS $ROUNDS "$OUT/c.pcap"
+  run W1 "craft API" "$N" "$BUILD/bench-craft-build" "$EXPR" $ROUNDS "$OUT/craft-api.pcap"
+  run W1 "craft build -w" "$N" "$CRAFT" build -c $ROUNDS -w "$OUT/w1.pcap" "$EXPR"
+  run W1 "libtins" "$N" "$BUILD/bench-tins-build" $FIRST $MEMBERS $ROUNDS "$OUT/tins.pcap"
+  run W1 "libnet" "$N" "$BUILD/bench-libnet-build" $FIRST $MEMBERS $ROUNDS "$OUT/libnet.pcap"
 done
-REPEAT=1 run W1 "Scapy (scaled)" "$SLOW_N" /usr/bin/python3 "$B/bench-scapy.py" build $FIRST "$SLOW_N" "$OUT/scapy.pcap"
+run W1 "Scapy (scaled)" "$SLOW_N" /usr/bin/python3 "$B/bench-scapy.py" build $FIRST "$SLOW_N" "$OUT/scapy.pcap"
 # Every builder must have made craft's bytes (timestamps aside): compare the first packets.
 first_bytes () { tshark -r "$1" -c 3 -x 2>/dev/null | md5sum; }
 for f in c craft-api tins libnet scapy; do
@@ -102,15 +77,15 @@ done
 echo "W2: dissecting $OUT/w1.pcap" >&2
 tshark -r "$OUT/w1.pcap" -c "$SLOW_N" -w "$OUT/w1-small.pcap" -F pcap 2>/dev/null
 for _ in $(seq "$REPEAT"); do
-  REPEAT=1 run W2 "hand-written C (libpcap)" "$N" "$BUILD/bench-c-dissect" "$OUT/w1.pcap"
-  REPEAT=1 run W2 "craft API (extractor)" "$N" "$BUILD/bench-craft-dissect" "$OUT/w1.pcap"
-  REPEAT=1 run W2 "craft API (whole packet)" "$N" "$BUILD/bench-craft-dissect" --packet "$OUT/w1.pcap"
-  REPEAT=1 run W2 "craft read -e" "$N" "$CRAFT" read -e IP.src -e IP.dst -e UDP.sport -e UDP.dport "$OUT/w1.pcap"
-  REPEAT=1 run W2 "craft read --json" "$N" "$CRAFT" read --json "$OUT/w1.pcap"
-  REPEAT=1 run W2 "libtins" "$N" "$BUILD/bench-tins-dissect" "$OUT/w1.pcap"
+  run W2 "hand-written C (libpcap)" "$N" "$BUILD/bench-c-dissect" "$OUT/w1.pcap"
+  run W2 "craft API (extractor)" "$N" "$BUILD/bench-craft-dissect" "$OUT/w1.pcap"
+  run W2 "craft API (whole packet)" "$N" "$BUILD/bench-craft-dissect" --packet "$OUT/w1.pcap"
+  run W2 "craft read -e" "$N" "$CRAFT" read -e IP.src -e IP.dst -e UDP.sport -e UDP.dport "$OUT/w1.pcap"
+  run W2 "craft read --json" "$N" "$CRAFT" read --json "$OUT/w1.pcap"
+  run W2 "libtins" "$N" "$BUILD/bench-tins-dissect" "$OUT/w1.pcap"
 done
-REPEAT=1 run W2 "tshark -T fields (scaled)" "$SLOW_N" tshark -r "$OUT/w1-small.pcap" -T fields -e ip.src -e ip.dst -e udp.srcport -e udp.dstport
-REPEAT=1 run W2 "Scapy (scaled)" "$SLOW_N" /usr/bin/python3 "$B/bench-scapy.py" dissect "$OUT/w1-small.pcap" "$SLOW_N"
+run W2 "tshark -T fields (scaled)" "$SLOW_N" tshark -r "$OUT/w1-small.pcap" -T fields -e ip.src -e ip.dst -e udp.srcport -e udp.dstport
+run W2 "Scapy (scaled)" "$SLOW_N" /usr/bin/python3 "$B/bench-scapy.py" dissect "$OUT/w1-small.pcap" "$SLOW_N"
 
 # The mixed capture: N packets, a quarter each of TCP SYNs, UDP with a
 # payload, ICMP echo requests and DNS queries, one kind after another.
@@ -126,15 +101,15 @@ echo "W2 mixed: dissecting $OUT/mix.pcap ($MIXED packets of TCP, UDP, ICMP and D
 editcap -F pcap -r "$OUT/mix.pcap" "$OUT/mix-small.pcap" 1-$(( SLOW_N / 4 )) $(( MIXED / 4 + 1 ))-$(( MIXED / 4 + SLOW_N / 4 )) \
   $(( MIXED / 2 + 1 ))-$(( MIXED / 2 + SLOW_N / 4 )) $(( 3 * MIXED / 4 + 1 ))-$(( 3 * MIXED / 4 + SLOW_N / 4 ))
 for _ in $(seq "$REPEAT"); do
-  REPEAT=1 run W2mix "hand-written C (libpcap)" "$MIXED" "$BUILD/bench-c-dissect" "$OUT/mix.pcap"
-  REPEAT=1 run W2mix "craft API (extractor)" "$MIXED" "$BUILD/bench-craft-dissect" "$OUT/mix.pcap"
-  REPEAT=1 run W2mix "craft API (whole packet)" "$MIXED" "$BUILD/bench-craft-dissect" --packet "$OUT/mix.pcap"
-  REPEAT=1 run W2mix "craft read -e" "$MIXED" "$CRAFT" read -e IP.src -e IP.dst -e UDP.sport -e UDP.dport -e TCP.sport -e TCP.dport "$OUT/mix.pcap"
-  REPEAT=1 run W2mix "craft read --json" "$MIXED" "$CRAFT" read --json "$OUT/mix.pcap"
-  REPEAT=1 run W2mix "libtins" "$MIXED" "$BUILD/bench-tins-dissect" "$OUT/mix.pcap"
+  run W2mix "hand-written C (libpcap)" "$MIXED" "$BUILD/bench-c-dissect" "$OUT/mix.pcap"
+  run W2mix "craft API (extractor)" "$MIXED" "$BUILD/bench-craft-dissect" "$OUT/mix.pcap"
+  run W2mix "craft API (whole packet)" "$MIXED" "$BUILD/bench-craft-dissect" --packet "$OUT/mix.pcap"
+  run W2mix "craft read -e" "$MIXED" "$CRAFT" read -e IP.src -e IP.dst -e UDP.sport -e UDP.dport -e TCP.sport -e TCP.dport "$OUT/mix.pcap"
+  run W2mix "craft read --json" "$MIXED" "$CRAFT" read --json "$OUT/mix.pcap"
+  run W2mix "libtins" "$MIXED" "$BUILD/bench-tins-dissect" "$OUT/mix.pcap"
 done
-REPEAT=1 run W2mix "tshark -T fields (scaled)" "$SLOW_N" tshark -r "$OUT/mix-small.pcap" -T fields -e ip.src -e ip.dst -e udp.srcport -e udp.dstport -e tcp.srcport -e tcp.dstport
-REPEAT=1 run W2mix "Scapy (scaled)" "$SLOW_N" /usr/bin/python3 "$B/bench-scapy.py" dissect "$OUT/mix-small.pcap" "$SLOW_N"
+run W2mix "tshark -T fields (scaled)" "$SLOW_N" tshark -r "$OUT/mix-small.pcap" -T fields -e ip.src -e ip.dst -e udp.srcport -e udp.dstport -e tcp.srcport -e tcp.dstport
+run W2mix "Scapy (scaled)" "$SLOW_N" /usr/bin/python3 "$B/bench-scapy.py" dissect "$OUT/mix-small.pcap" "$SLOW_N"
 
 # craft read's memory must not grow with the capture: the same packets, 1, 10
 # and 100 times over (its peak RSS is the column to read).
@@ -143,9 +118,9 @@ for times in 10 100; do
   # shellcheck disable=SC2046
   mergecap -a -F pcap -w "$OUT/x$times.pcap" $(for _ in $(seq $times); do echo "$OUT/w1-small.pcap"; done)
 done
-REPEAT=1 run RSS "craft read (1x)" "$SLOW_N" "$CRAFT" read "$OUT/w1-small.pcap"
-REPEAT=1 run RSS "craft read (10x)" $(( SLOW_N * 10 )) "$CRAFT" read "$OUT/x10.pcap"
-REPEAT=1 run RSS "craft read (100x)" $(( SLOW_N * 100 )) "$CRAFT" read "$OUT/x100.pcap"
+run RSS "craft read (1x)" "$SLOW_N" "$CRAFT" read "$OUT/w1-small.pcap"
+run RSS "craft read (10x)" $(( SLOW_N * 10 )) "$CRAFT" read "$OUT/x10.pcap"
+run RSS "craft read (100x)" $(( SLOW_N * 100 )) "$CRAFT" read "$OUT/x100.pcap"
 rm -f "$OUT/x10.pcap" "$OUT/x100.pcap"
 
 merge_rounds
