@@ -35,18 +35,30 @@ timed () {
   fi
 }
 
+# The machine's busy time so far, in clock ticks: all CPUs' user, nice,
+# system, interrupt and softirq time (/proc/stat; not idle, I/O wait or
+# what the hypervisor took).
+busy_ticks () { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8; exit }' /proc/stat; }
+TICKS_PER_SECOND=$(getconf CLK_TCK)
+
 # run WORKLOAD NAME PACKETS COMMAND...: one timed run, a row of $RESULTS
 # (failed: "failed"); with RECEIVED set to a command, what it counts before
-# and after the run is what arrived.
+# and after the run is what arrived. With MACHINE_CPU set, the row's CPU
+# time is the whole machine's busy time over the run instead of the
+# program's own: the work the program leaves to kernel threads (the
+# receiving end of a veth pair, run in ksoftirqd when the sender's system
+# calls do not finish it) counts too.
 run () {
   w=$1 name=$2 packets=$3
   shift 3
   echo "  $w $name ..." >&2
   before=$([ -z "${RECEIVED:-}" ] || $RECEIVED)
+  busy_before=$(busy_ticks)
   if ! timed "$@"; then
     echo "$w|$name|$packets|failed|0|0|" >>"$RESULTS"
     return
   fi
+  [ -z "${MACHINE_CPU:-}" ] || cpu=$(awk "BEGIN { printf \"%.4f\", ($(busy_ticks) - $busy_before) / $TICKS_PER_SECOND }")
   got=$([ -z "${RECEIVED:-}" ] || echo $(($($RECEIVED) - before)))
   echo "$w|$name|$packets|$secs|$rss|$cpu|$got" >>"$RESULTS"
 }
