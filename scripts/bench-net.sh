@@ -12,7 +12,7 @@
 #   BENCH_NO_INSTALL=1 scripts/bench-net.sh
 #
 # As scripts/bench.sh: each row is one whole process, the fastest of
-# BENCH_REPEAT (default 4; W3: BENCH_W3_REPEAT, default 7) runs, the
+# BENCH_REPEAT (default 6; W3: BENCH_W3_REPEAT, default 7) runs, the
 # programs of a workload taking turns, timed as scripts/bench-time.sh says; packets/s
 # over elapsed (wall) seconds and over CPU (user + system) seconds; RSS is
 # the peak; the ratios use CPU seconds, which other load on the machine
@@ -25,15 +25,15 @@
 # in others. The namespaces are removed however the script ends. W4 runs
 # tshark as nobody when root (tshark ignores plugin folders for root): plain
 # summaries (tshark -r) over all the packets, as W3; the full tree (tshark -V
-# -r) and the Lua dissector over the first BENCH_W4_N (default 200,000:
+# -r) and the Lua dissector over the first BENCH_W4_N (default 100,000:
 # they are slow).
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BENCH_BUILD:-$ROOT/build-bench}
 N=${BENCH_N:-1000000}
-# tshark -V and Lua dissect some 6,000-17,000 packets per CPU-second here: 200,000 keep them to minutes.
-W4_N=${BENCH_W4_N:-$((N < 200000 ? N : 200000))}
-REPEAT=${BENCH_REPEAT:-4}
+# tshark -V and Lua dissect some 6,000-17,000 packets per CPU-second here: 100,000 keep them to a minute.
+W4_N=${BENCH_W4_N:-$((N < 100000 ? N : 100000))}
+REPEAT=${BENCH_REPEAT:-6}
 CPU=${BENCH_CPU:-$(($(nproc) - 1))}
 MEMBERS=50000 # sport takes 50,000 values; the set is sent N / 50,000 times
 FIRST=1000
