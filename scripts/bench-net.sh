@@ -12,7 +12,7 @@
 #   BENCH_NO_INSTALL=1 scripts/bench-net.sh
 #
 # As scripts/bench.sh: each row is one whole process, the fastest of
-# BENCH_REPEAT (default 6; W3: BENCH_W3_REPEAT, default 7) runs, the
+# BENCH_W3_REPEAT (default 7) or BENCH_W4_REPEAT (default 6) runs, the
 # programs of a workload taking turns, timed as scripts/bench-time.sh says; packets/s
 # over elapsed (wall) seconds and over CPU (user + system) seconds; RSS is
 # the peak; the ratios use CPU seconds, which other load on the machine
@@ -33,7 +33,7 @@ BUILD=${BENCH_BUILD:-$ROOT/build-bench}
 N=${BENCH_N:-1000000}
 # tshark -V and Lua dissect some 6,000-17,000 packets per CPU-second here: 100,000 keep them to a minute.
 W4_N=${BENCH_W4_N:-$((N < 100000 ? N : 100000))}
-REPEAT=${BENCH_REPEAT:-6}
+W4_REPEAT=${BENCH_W4_REPEAT:-6}
 CPU=${BENCH_CPU:-$(($(nproc) - 1))}
 MEMBERS=50000 # sport takes 50,000 values; the set is sent N / 50,000 times
 FIRST=1000
@@ -157,7 +157,7 @@ check "Telemetry humidity from 192.0.2.10 seq 2" "${WITH_PLUGIN[@]}" -r "$OUT/te
 check "NTP Version 4, client" "${WITHOUT[@]}" -r "$OUT/ntp.pcap"
 check "Telemetry humidity from 192.0.2.10 seq 2" "${WITHOUT[@]}" "${LUA[@]}" -r "$OUT/telemetry.pcap"
 FIRST_W4_N=(-c "$W4_N")
-for round in $(seq "$REPEAT"); do
+for round in $(seq "$W4_REPEAT"); do
   run W4 "craft plugin (telemetry)" "$N" "${WITH_PLUGIN[@]}" -r "$OUT/telemetry.pcap"
   run W4 "Wireshark C (NTP)" "$N" "${WITHOUT[@]}" -r "$OUT/ntp.pcap"
   # Lua is several times slower: one run each.

@@ -7,9 +7,11 @@
 #   BENCH_N=200000 scripts/bench.sh  # a quicker run
 #   BENCH_NO_INSTALL=1 scripts/bench.sh
 #
-# Each row is one whole process (start-up included), the fastest of
-# BENCH_REPEAT (default 5) runs, the quick programs of a workload taking
-# turns: packets/s over elapsed (wall) seconds and over CPU seconds (perf's
+# Each row is one whole process (start-up included), its fastest run, the
+# programs of a workload taking turns round after round: BENCH_REPEAT
+# (default 10) rounds for those the targets compare, BENCH_OTHER_REPEAT
+# (default 3) for craft's other rows and libnet, one for Scapy and tshark.
+# Packets/s over elapsed (wall) seconds and over CPU seconds (perf's
 # task-clock where perf works, else user + system time from /usr/bin/time;
 # see scripts/bench-time.sh). The ratios use CPU seconds, which other load
 # on the machine disturbs least. RSS is the peak.
@@ -56,16 +58,19 @@ RESULTS=$OUT/results
 # shellcheck source=scripts/bench-time.sh
 . "$ROOT/scripts/bench-time.sh"
 : >"$RESULTS"
-# Rounds of the quick programs (the slow ones run once).
-REPEAT=${BENCH_REPEAT:-5}
+# Rounds of the programs the targets compare (the C loop, craft's API,
+# libtins: a tenth to half a second each, whose runs vary most), of craft's
+# other rows, and the slow ones (Scapy, tshark) run once.
+REPEAT=${BENCH_REPEAT:-10}
+OTHER_REPEAT=${BENCH_OTHER_REPEAT:-3}
 
 echo "W1: $N packets of $EXPR" >&2
-for _ in $(seq "$REPEAT"); do
+for round in $(seq "$REPEAT"); do
   run W1 "hand-written C (template)" "$N" "$BUILD/bench-c-build" $FIRST $MEMBERS $ROUNDS "$OUT/c.pcap"
   run W1 "craft API" "$N" "$BUILD/bench-craft-build" "$EXPR" $ROUNDS "$OUT/craft-api.pcap"
-  run W1 "craft build -w" "$N" "$CRAFT" build -c $ROUNDS -w "$OUT/w1.pcap" "$EXPR"
+  [ "$round" -gt "$OTHER_REPEAT" ] || run W1 "craft build -w" "$N" "$CRAFT" build -c $ROUNDS -w "$OUT/w1.pcap" "$EXPR"
   run W1 "libtins" "$N" "$BUILD/bench-tins-build" $FIRST $MEMBERS $ROUNDS "$OUT/tins.pcap"
-  run W1 "libnet" "$N" "$BUILD/bench-libnet-build" $FIRST $MEMBERS $ROUNDS "$OUT/libnet.pcap"
+  [ "$round" -gt "$OTHER_REPEAT" ] || run W1 "libnet" "$N" "$BUILD/bench-libnet-build" $FIRST $MEMBERS $ROUNDS "$OUT/libnet.pcap"
 done
 run W1 "Scapy (scaled)" "$SLOW_N" /usr/bin/python3 "$B/bench-scapy.py" build $FIRST "$SLOW_N" "$OUT/scapy.pcap"
 # Every builder must have made craft's bytes (timestamps aside): compare the first packets.
@@ -76,12 +81,14 @@ done
 
 echo "W2: dissecting $OUT/w1.pcap" >&2
 tshark -r "$OUT/w1.pcap" -c "$SLOW_N" -w "$OUT/w1-small.pcap" -F pcap 2>/dev/null
-for _ in $(seq "$REPEAT"); do
+for round in $(seq "$REPEAT"); do
   run W2 "hand-written C (libpcap)" "$N" "$BUILD/bench-c-dissect" "$OUT/w1.pcap"
   run W2 "craft API (extractor)" "$N" "$BUILD/bench-craft-dissect" "$OUT/w1.pcap"
-  run W2 "craft API (whole packet)" "$N" "$BUILD/bench-craft-dissect" --packet "$OUT/w1.pcap"
-  run W2 "craft read -e" "$N" "$CRAFT" read -e IP.src -e IP.dst -e UDP.sport -e UDP.dport "$OUT/w1.pcap"
-  run W2 "craft read --json" "$N" "$CRAFT" read --json "$OUT/w1.pcap"
+  if [ "$round" -le "$OTHER_REPEAT" ]; then
+    run W2 "craft API (whole packet)" "$N" "$BUILD/bench-craft-dissect" --packet "$OUT/w1.pcap"
+    run W2 "craft read -e" "$N" "$CRAFT" read -e IP.src -e IP.dst -e UDP.sport -e UDP.dport "$OUT/w1.pcap"
+    run W2 "craft read --json" "$N" "$CRAFT" read --json "$OUT/w1.pcap"
+  fi
   run W2 "libtins" "$N" "$BUILD/bench-tins-dissect" "$OUT/w1.pcap"
 done
 run W2 "tshark -T fields (scaled)" "$SLOW_N" tshark -r "$OUT/w1-small.pcap" -T fields -e ip.src -e ip.dst -e udp.srcport -e udp.dstport
@@ -100,12 +107,14 @@ MIXED=$(( Q * 4 * ROUNDS ))
 echo "W2 mixed: dissecting $OUT/mix.pcap ($MIXED packets of TCP, UDP, ICMP and DNS)" >&2
 editcap -F pcap -r "$OUT/mix.pcap" "$OUT/mix-small.pcap" 1-$(( SLOW_N / 4 )) $(( MIXED / 4 + 1 ))-$(( MIXED / 4 + SLOW_N / 4 )) \
   $(( MIXED / 2 + 1 ))-$(( MIXED / 2 + SLOW_N / 4 )) $(( 3 * MIXED / 4 + 1 ))-$(( 3 * MIXED / 4 + SLOW_N / 4 ))
-for _ in $(seq "$REPEAT"); do
+for round in $(seq "$REPEAT"); do
   run W2mix "hand-written C (libpcap)" "$MIXED" "$BUILD/bench-c-dissect" "$OUT/mix.pcap"
   run W2mix "craft API (extractor)" "$MIXED" "$BUILD/bench-craft-dissect" "$OUT/mix.pcap"
-  run W2mix "craft API (whole packet)" "$MIXED" "$BUILD/bench-craft-dissect" --packet "$OUT/mix.pcap"
-  run W2mix "craft read -e" "$MIXED" "$CRAFT" read -e IP.src -e IP.dst -e UDP.sport -e UDP.dport -e TCP.sport -e TCP.dport "$OUT/mix.pcap"
-  run W2mix "craft read --json" "$MIXED" "$CRAFT" read --json "$OUT/mix.pcap"
+  if [ "$round" -le "$OTHER_REPEAT" ]; then
+    run W2mix "craft API (whole packet)" "$MIXED" "$BUILD/bench-craft-dissect" --packet "$OUT/mix.pcap"
+    run W2mix "craft read -e" "$MIXED" "$CRAFT" read -e IP.src -e IP.dst -e UDP.sport -e UDP.dport -e TCP.sport -e TCP.dport "$OUT/mix.pcap"
+    run W2mix "craft read --json" "$MIXED" "$CRAFT" read --json "$OUT/mix.pcap"
+  fi
   run W2mix "libtins" "$MIXED" "$BUILD/bench-tins-dissect" "$OUT/mix.pcap"
 done
 run W2mix "tshark -T fields (scaled)" "$SLOW_N" tshark -r "$OUT/mix-small.pcap" -T fields -e ip.src -e ip.dst -e udp.srcport -e udp.dstport -e tcp.srcport -e tcp.dstport
