@@ -149,6 +149,18 @@ awk -F'|' '
     }
   }' "$RESULTS"
 echo
-echo "targets: craft API W1 and W2 >= 0.5x the C loop and >= 2x libtins (issue 8)"
+# Issue 8's targets, checked on this run's rows.
+awk -F'|' '
+  $4 == "failed" { next }
+  { cpu = $3 / ($6 > 0 ? $6 : 0.01) }
+  $2 ~ /^hand-written/ { c[$1] = cpu }
+  $2 == "libtins" { tins[$1] = cpu }
+  $2 == "craft API" || $2 == "craft API (extractor)" { craft[$1] = cpu; name[$1] = $2 }
+  function verdict (x, target) { return sprintf("%.3fx (target %sx: %s)", x, target, x >= target ? "met" : "NOT met") }
+  END {
+    for (w in craft)
+      if (c[w] && tins[w])
+        printf "%s: %s %s the C loop, %s libtins\n", w, name[w], verdict(craft[w] / c[w], 0.5), verdict(craft[w] / tins[w], 2)
+  }' "$RESULTS" | sort
 [ -n "${BENCH_OUT:-}" ] || rm -rf "$OUT"
 BENCH_BUILD="$BUILD" "$ROOT/scripts/bench-net.sh"
